@@ -1,0 +1,380 @@
+package dev.pixelguard.attack.pixel;
+
+import dev.pixelguard.attack.BatchScheduler;
+import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.Objective;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.Scores;
+import dev.pixelguard.optim.DifferentialEvolution.BoundHandling;
+import dev.pixelguard.optim.DifferentialEvolution.Strategy;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The k-pixel attack of Su, Vargas &amp; Sakurai, "One Pixel Attack for Fooling Deep Neural Networks"
+ * (IEEE TEVC 2019): differential evolution over k pixels' positions and colours, using only the model's
+ * output scores.
+ *
+ * <pre>{@code
+ * PixelAttack attack = PixelAttack.builder().pixels(1).seed(7).build();   // the paper's settings
+ * PixelAttackResult r = attack.run(classifier, image, new Goal.Untargeted(label));
+ * if (r.success()) ImageFiles.writePng(r.adversarial(), Path.of("adv.png"));
+ * }</pre>
+ *
+ * <p>A candidate is (x, y, r, g, b) per pixel for RGB, (x, y, v) for grayscale. Defaults are the paper's:
+ * population 400, at most 100 iterations (so at most 40,000 queries per image), F = 0.5, no crossover,
+ * DE/rand/1, positions uniform and colours Gaussian(128, 127) clipped to [0, 255], fitness the true class's
+ * probability. Colours are whole 8-bit values, so a saved PNG stays adversarial. The search stops at the
+ * first generation with a success (early stop), at the query budget, or after the last iteration.
+ * Immutable and thread-safe; every random choice derives from {@link #seed()}.
+ */
+public final class PixelAttack {
+  /** The seed used when none is given. */
+  public static final long DEFAULT_SEED = 1L;
+
+  private final int pixels;
+  private final int population;
+  private final int iterations;
+  private final double mutation;
+  private final double crossover;
+  private final Strategy strategy;
+  private final BoundHandling boundHandling;
+  private final Objective objective;
+  private final long budget;
+  private final long seed;
+  private final double colourMean;
+  private final double colourStd;
+  private final boolean earlyStop;
+
+  private PixelAttack(Builder b) {
+    this.pixels = b.pixels;
+    this.population = b.population;
+    this.iterations = b.iterations;
+    this.mutation = b.mutation;
+    this.crossover = b.crossover;
+    this.strategy = b.strategy;
+    this.boundHandling = b.boundHandling;
+    this.objective = b.objective;
+    this.budget = b.budget;
+    this.seed = b.seed;
+    this.colourMean = b.colourMean;
+    this.colourStd = b.colourStd;
+    this.earlyStop = b.earlyStop;
+  }
+
+  /** A builder holding the paper's settings. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this attack's settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.pixels = pixels;
+    b.population = population;
+    b.iterations = iterations;
+    b.mutation = mutation;
+    b.crossover = crossover;
+    b.strategy = strategy;
+    b.boundHandling = boundHandling;
+    b.objective = objective;
+    b.budget = budget;
+    b.seed = seed;
+    b.colourMean = colourMean;
+    b.colourStd = colourStd;
+    b.earlyStop = earlyStop;
+    return b;
+  }
+
+  /** One image to attack, with the model's scores for it (one row) from a clean pass. */
+  public record Task(String id, Image image, Goal goal, Scores clean) {
+    public Task {
+      if (clean.size() != 1) {
+        throw new IllegalArgumentException("clean scores must have one row, have " + clean.size());
+      }
+    }
+  }
+
+  /**
+   * Attacks one image: one clean prediction, then the search.
+   *
+   * @param image the image, of the classifier's input shape
+   */
+  public PixelAttackResult run(Classifier classifier, Image image, Goal goal) {
+    Scores clean = classifier.classify(ImageBatch.of(List.of(image)));
+    List<PixelAttackResult> out = run(classifier, List.of(new Task("image", image, goal, clean)),
+        population, 1, r -> {});
+    return out.get(0);
+  }
+
+  /**
+   * Attacks many images, packing the candidates of up to {@code concurrency} images into model batches of
+   * {@code batchSize}. Image i's search uses the i-th seed drawn from {@link #seed()}, so results do not
+   * depend on batch size or concurrency.
+   *
+   * @param onResult called on this thread as each image finishes (in finishing order)
+   * @return results in task order
+   */
+  public List<PixelAttackResult> run(Classifier classifier, List<Task> tasks, int batchSize, int concurrency,
+      Consumer<PixelAttackResult> onResult) {
+    long[] seeds = imageSeeds(tasks.size());
+    PixelAttackResult[] results = new PixelAttackResult[tasks.size()];
+    Iterator<IndexedSearch> searches = new Iterator<>() {
+      int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < tasks.size();
+      }
+
+      @Override
+      public IndexedSearch next() {
+        Task t = tasks.get(next);
+        if (!t.image().sameShape(tasks.get(0).image())) {
+          throw new IllegalArgumentException("task " + next + " has a different image shape");
+        }
+        PixelSearch s = new PixelSearch(PixelAttack.this, t.id(), t.image(), t.goal(), t.clean(), seeds[next]);
+        return new IndexedSearch(next++, s);
+      }
+    };
+    new BatchScheduler(classifier, batchSize, concurrency).run(searches, s -> {
+      PixelAttackResult r = s.search.result();
+      results[s.index] = r;
+      onResult.accept(r);
+    });
+    return List.of(results);
+  }
+
+  /** The per-image seeds: the i-th value drawn from a generator seeded with {@link #seed()}. */
+  public long[] imageSeeds(int n) {
+    SplittableRandom root = new SplittableRandom(seed);
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = root.split().nextLong();
+    }
+    return out;
+  }
+
+  /** A search a scheduler can drive, tagged with its task index. */
+  private static final class IndexedSearch implements dev.pixelguard.attack.QuerySearch {
+    final int index;
+    final PixelSearch search;
+
+    IndexedSearch(int index, PixelSearch search) {
+      this.index = index;
+      this.search = search;
+    }
+
+    @Override
+    public Candidates ask() {
+      return search.ask();
+    }
+
+    @Override
+    public void tell(Scores scores) {
+      search.tell(scores);
+    }
+
+    @Override
+    public boolean isDone() {
+      return search.isDone();
+    }
+  }
+
+  /** The settings, by name, for reports and results files. */
+  public Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("attack", "pixel (Su et al. 2019, differential evolution)");
+    m.put("pixels", pixels);
+    m.put("population", population);
+    m.put("iterations", iterations);
+    m.put("mutation", mutation);
+    m.put("crossover", crossover);
+    m.put("strategy", strategy.name());
+    m.put("boundHandling", boundHandling.name());
+    m.put("objective", objective.name());
+    m.put("budget", budget == Long.MAX_VALUE ? null : budget);
+    m.put("colourInit", "Gaussian(" + colourMean + ", " + colourStd + ") clipped to [0, 255]");
+    m.put("earlyStop", earlyStop);
+    m.put("seed", seed);
+    return m;
+  }
+
+  public int pixels() {
+    return pixels;
+  }
+
+  public int population() {
+    return population;
+  }
+
+  public int iterations() {
+    return iterations;
+  }
+
+  public double mutation() {
+    return mutation;
+  }
+
+  public double crossover() {
+    return crossover;
+  }
+
+  public Strategy strategy() {
+    return strategy;
+  }
+
+  public BoundHandling boundHandling() {
+    return boundHandling;
+  }
+
+  public Objective objective() {
+    return objective;
+  }
+
+  /** Queries per image at most: the budget if set, else population x iterations. */
+  public long budget() {
+    return Math.min(budget, (long) population * iterations);
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public double colourMean() {
+    return colourMean;
+  }
+
+  public double colourStd() {
+    return colourStd;
+  }
+
+  public boolean earlyStop() {
+    return earlyStop;
+  }
+
+  @Override
+  public String toString() {
+    return "PixelAttack" + settings();
+  }
+
+  /** Settings with the paper's defaults; each setter validates at once. */
+  public static final class Builder {
+    private int pixels = 1;
+    private int population = 400;
+    private int iterations = 100;
+    private double mutation = 0.5;
+    private double crossover = 1.0;
+    private Strategy strategy = Strategy.RAND_1;
+    private BoundHandling boundHandling = BoundHandling.CLIP;
+    private Objective objective = Objective.PROBABILITY;
+    private long budget = Long.MAX_VALUE;
+    private long seed = DEFAULT_SEED;
+    private double colourMean = 128;
+    private double colourStd = 127;
+    private boolean earlyStop = true;
+
+    private Builder() {}
+
+    /** Pixels changed, k at least 1 (default 1). */
+    public Builder pixels(int k) {
+      if (k < 1) {
+        throw new IllegalArgumentException("pixels must be at least 1, was " + k);
+      }
+      this.pixels = k;
+      return this;
+    }
+
+    /** Candidates per generation, at least 4 (default 400). */
+    public Builder population(int n) {
+      if (n < 4) {
+        throw new IllegalArgumentException("population must be at least 4, was " + n);
+      }
+      this.population = n;
+      return this;
+    }
+
+    /** Populations evaluated at most, the initial one included (default 100). */
+    public Builder iterations(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("iterations must be at least 1, was " + n);
+      }
+      this.iterations = n;
+      return this;
+    }
+
+    /** Differential weight F in (0, 2] (default 0.5). */
+    public Builder mutation(double f) {
+      if (!(f > 0 && f <= 2)) {
+        throw new IllegalArgumentException("mutation F must be in (0, 2], was " + f);
+      }
+      this.mutation = f;
+      return this;
+    }
+
+    /** Crossover rate CR in [0, 1]; 1 (the default, the paper's) means no crossover. */
+    public Builder crossover(double cr) {
+      if (!(cr >= 0 && cr <= 1)) {
+        throw new IllegalArgumentException("crossover rate must be in [0, 1], was " + cr);
+      }
+      this.crossover = cr;
+      return this;
+    }
+
+    public Builder strategy(Strategy s) {
+      this.strategy = java.util.Objects.requireNonNull(s);
+      return this;
+    }
+
+    public Builder boundHandling(BoundHandling h) {
+      this.boundHandling = java.util.Objects.requireNonNull(h);
+      return this;
+    }
+
+    public Builder objective(Objective o) {
+      this.objective = java.util.Objects.requireNonNull(o);
+      return this;
+    }
+
+    /** Query budget per image, at least 1 (default: none beyond population x iterations). */
+    public Builder budget(long q) {
+      if (q < 1) {
+        throw new IllegalArgumentException("budget must be at least 1 query, was " + q);
+      }
+      this.budget = q;
+      return this;
+    }
+
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    /** Mean and standard deviation of the initial colours, on the 0-255 scale (default 128, 127). */
+    public Builder colourInit(double mean, double std) {
+      if (!(std >= 0)) {
+        throw new IllegalArgumentException("colour std must be non-negative, was " + std);
+      }
+      this.colourMean = mean;
+      this.colourStd = std;
+      return this;
+    }
+
+    /** Stop at the first generation with a success (default true). */
+    public Builder earlyStop(boolean on) {
+      this.earlyStop = on;
+      return this;
+    }
+
+    public PixelAttack build() {
+      return new PixelAttack(this);
+    }
+  }
+}

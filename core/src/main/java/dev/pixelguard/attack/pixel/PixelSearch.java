@@ -1,0 +1,216 @@
+package dev.pixelguard.attack.pixel;
+
+import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.Objective;
+import dev.pixelguard.attack.QuerySearch;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.image.PixelChange;
+import dev.pixelguard.model.Scores;
+import dev.pixelguard.optim.DifferentialEvolution;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Su et al.'s differential-evolution search for one image, as a {@link QuerySearch}: each generation is
+ * one request of {@code population} candidate images. A candidate is k genes of (x, y, colour...) decoded
+ * to whole pixel positions and whole 8-bit colours, so the adversarial image survives a PNG round trip.
+ */
+final class PixelSearch implements QuerySearch {
+  private final PixelAttack attack;
+  private final String id;
+  private final Image image;
+  private final Goal goal;
+  private final float[] cleanProbabilities;
+  private final int cleanClass;
+  private final long seed;
+  private final float[] base;
+  private final int channels;
+  private final int height;
+  private final int width;
+  private final DifferentialEvolution de;
+  private final long budget;
+
+  private double[][] asked;
+  private int askedCount;
+  private long queries;
+  private long startNanos;
+  private long firstSuccess = -1;
+  private int[] bestGenes;
+  private double bestFitness = Double.POSITIVE_INFINITY;
+  private float[] bestProbabilities;
+  private int bestClass = -1;
+  private boolean bestSucceeds;
+  private PixelAttackResult result;
+
+  PixelSearch(PixelAttack attack, String id, Image image, Goal goal, Scores clean, long seed) {
+    this.attack = attack;
+    this.id = id;
+    this.image = image;
+    this.goal = goal;
+    this.cleanProbabilities = clean.probabilities(0);
+    this.cleanClass = clean.top(0);
+    this.seed = seed;
+    this.channels = image.channels();
+    this.height = image.height();
+    this.width = image.width();
+    this.base = new float[channels * height * width];
+    image.writeUnit(base, 0);
+    int k = attack.pixels();
+    int genes = 2 + channels;
+    double[] lo = new double[k * genes];
+    double[] hi = new double[k * genes];
+    for (int p = 0; p < k; p++) {
+      hi[p * genes] = width;
+      hi[p * genes + 1] = height;
+      for (int c = 0; c < channels; c++) {
+        hi[p * genes + 2 + c] = 255;
+      }
+    }
+    double mean = attack.colourMean();
+    double std = attack.colourStd();
+    this.de = DifferentialEvolution.builder(lo, hi)
+        .population(attack.population())
+        .maxIterations(attack.iterations())
+        .mutation(attack.mutation())
+        .crossover(attack.crossover())
+        .strategy(attack.strategy())
+        .boundHandling(attack.boundHandling())
+        .seed(seed)
+        .initializer(r -> {
+          double[] x = new double[lo.length];
+          for (int p = 0; p < k; p++) {
+            x[p * genes] = r.nextDouble() * width;
+            x[p * genes + 1] = r.nextDouble() * height;
+            for (int c = 0; c < channels; c++) {
+              x[p * genes + 2 + c] = mean + std * r.nextGaussian();
+            }
+          }
+          return x;
+        })
+        .build();
+    this.budget = attack.budget();
+  }
+
+  /** Whole-number genes: per pixel x in [0, W), y in [0, H), colour values in [0, 255]. */
+  private int[] decode(double[] x) {
+    int[] g = new int[x.length];
+    int genes = 2 + channels;
+    for (int i = 0; i < x.length; i++) {
+      int slot = i % genes;
+      int max = slot == 0 ? width - 1 : slot == 1 ? height - 1 : 255;
+      g[i] = (int) Math.max(0, Math.min(max, slot < 2 ? Math.floor(x[i]) : Math.rint(x[i])));
+    }
+    return g;
+  }
+
+  @Override
+  public Candidates ask() {
+    if (isDone()) {
+      throw new IllegalStateException("search is done");
+    }
+    if (startNanos == 0) {
+      startNanos = System.nanoTime();
+    }
+    asked = de.ask();
+    askedCount = (int) Math.min(asked.length, budget - queries);
+    int[][] decoded = new int[askedCount][];
+    for (int j = 0; j < askedCount; j++) {
+      decoded[j] = decode(asked[j]);
+    }
+    return new Candidates() {
+      @Override
+      public int size() {
+        return askedCount;
+      }
+
+      @Override
+      public void write(int j, float[] dst, int offset) {
+        System.arraycopy(base, 0, dst, offset, base.length);
+        int[] g = decoded[j];
+        int genes = 2 + channels;
+        int plane = height * width;
+        for (int p = 0; p < g.length; p += genes) {
+          int pos = g[p + 1] * width + g[p];
+          for (int c = 0; c < channels; c++) {
+            dst[offset + c * plane + pos] = g[p + 2 + c] / 255f;
+          }
+        }
+      }
+    };
+  }
+
+  @Override
+  public void tell(Scores scores) {
+    if (asked == null) {
+      throw new IllegalStateException("ask() before tell()");
+    }
+    if (scores.size() != askedCount) {
+      throw new IllegalArgumentException("expected " + askedCount + " score rows, got " + scores.size());
+    }
+    Objective objective = attack.objective();
+    double[] fitness = new double[asked.length];
+    java.util.Arrays.fill(fitness, Double.POSITIVE_INFINITY);
+    for (int j = 0; j < askedCount; j++) {
+      double f = objective.fitness(scores, j, goal);
+      fitness[j] = f;
+      int top = scores.top(j);
+      boolean succeeds = goal.reachedBy(top);
+      if (succeeds && firstSuccess < 0) {
+        firstSuccess = queries + askedCount;
+      }
+      // Prefer a success over any failure; among equals, the lower fitness.
+      if ((succeeds && !bestSucceeds) || (succeeds == bestSucceeds && f < bestFitness)) {
+        bestSucceeds = succeeds;
+        bestFitness = f;
+        bestGenes = decode(asked[j]);
+        bestProbabilities = scores.probabilities(j);
+        bestClass = top;
+      }
+    }
+    queries += askedCount;
+    de.tell(fitness);
+    asked = null;
+    boolean stop = (bestSucceeds && attack.earlyStop()) || de.isDone() || queries >= budget;
+    if (stop) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    List<PixelChange> changes = new ArrayList<>();
+    int genes = 2 + channels;
+    List<PixelChange> raw = new ArrayList<>();
+    for (int p = 0; p < bestGenes.length; p += genes) {
+      int[] after = new int[channels];
+      for (int c = 0; c < channels; c++) {
+        after[c] = bestGenes[p + 2 + c];
+      }
+      raw.add(new PixelChange(bestGenes[p], bestGenes[p + 1], image.colour(bestGenes[p], bestGenes[p + 1]), after));
+    }
+    Image adversarial = image.withPixels(raw);
+    // Report only positions that really changed, once each, with their final colour.
+    for (int i = raw.size() - 1; i >= 0; i--) {
+      PixelChange c = raw.get(i);
+      boolean later = changes.stream().anyMatch(o -> o.x() == c.x() && o.y() == c.y());
+      if (!later && !java.util.Arrays.equals(c.before(), c.after())) {
+        changes.add(0, c);
+      }
+    }
+    result = new PixelAttackResult(id, goal, bestSucceeds, image, adversarial, changes, cleanClass,
+        cleanProbabilities, bestClass, bestProbabilities, queries, firstSuccess, bestFitness,
+        System.nanoTime() - startNanos, seed);
+  }
+
+  @Override
+  public boolean isDone() {
+    return result != null;
+  }
+
+  /** The result, once {@link #isDone()}. */
+  PixelAttackResult result() {
+    if (result == null) {
+      throw new IllegalStateException("search is not done");
+    }
+    return result;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.pixelguard.data;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.image.Image;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Opens a dataset from a path, choosing the reader from what the path is:
+ * <ul>
+ *   <li>a folder of class folders ({@code root/cat/1.png}, ...): labels from the sub-folder names, sorted;
+ *   <li>a folder of image files: one unlabelled image each;
+ *   <li>{@code *.bin}: CIFAR-10 binary batch ({@link Cifar10Reader});
+ *   <li>a name containing {@code idx3} (optionally {@code .gz}): IDX images with their labels file
+ *       ({@link IdxReader});
+ *   <li>a single image file: a one-image, unlabelled dataset.
+ * </ul>
+ */
+public final class Datasets {
+  private Datasets() {}
+
+  /**
+   * @throws InputException if the path is missing, of an unknown kind, or holds no image
+   */
+  public static Dataset open(Path path) {
+    if (!Files.exists(path)) {
+      throw new InputException("dataset not found: " + path);
+    }
+    Dataset d;
+    String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (Files.isDirectory(path)) {
+      d = readFolder(path);
+    } else if (lower.endsWith(".bin")) {
+      d = Cifar10Reader.read(path);
+    } else if (lower.contains("idx3")) {
+      d = IdxReader.read(path);
+    } else if (ImageFiles.isImageFile(path)) {
+      d = new Dataset(name, List.of(new LabeledImage(name, ImageFiles.read(path), LabeledImage.UNLABELED)),
+          List.of());
+    } else {
+      throw new InputException("cannot tell what kind of dataset " + path + " is; give a folder of images, a "
+          + "CIFAR-10 .bin batch, an IDX images file (*-images-idx3-ubyte[.gz]) or an image file");
+    }
+    if (d.size() == 0) {
+      throw new InputException("dataset " + path + " holds no images");
+    }
+    return d;
+  }
+
+  private static Dataset readFolder(Path root) {
+    List<Path> classDirs;
+    List<Path> looseImages;
+    try (Stream<Path> s = Files.list(root)) {
+      List<Path> entries = s.sorted().toList();
+      classDirs = entries.stream().filter(Files::isDirectory).toList();
+      looseImages = entries.stream().filter(p -> Files.isRegularFile(p) && ImageFiles.isImageFile(p)).toList();
+    } catch (IOException e) {
+      throw new InputException("cannot list " + root + ": " + e.getMessage());
+    }
+    List<LabeledImage> out = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    if (!classDirs.isEmpty()) {
+      for (int k = 0; k < classDirs.size(); k++) {
+        Path dir = classDirs.get(k);
+        names.add(dir.getFileName().toString());
+        try (Stream<Path> s = Files.list(dir)) {
+          for (Path f : s.filter(p -> Files.isRegularFile(p) && ImageFiles.isImageFile(p)).sorted().toList()) {
+            out.add(new LabeledImage(root.relativize(f).toString(), ImageFiles.read(f), k));
+          }
+        } catch (IOException e) {
+          throw new InputException("cannot list " + dir + ": " + e.getMessage());
+        }
+      }
+    } else {
+      for (Path f : looseImages) {
+        out.add(new LabeledImage(f.getFileName().toString(), ImageFiles.read(f), LabeledImage.UNLABELED));
+      }
+    }
+    return new Dataset(root.getFileName() == null ? root.toString() : root.getFileName().toString(), out, names);
+  }
+
+  /** Every image converted to the given shape (see {@link ImageFiles#convert}). */
+  public static Dataset convert(Dataset d, int channels, int height, int width) {
+    List<LabeledImage> out = new ArrayList<>(d.size());
+    for (LabeledImage li : d.images()) {
+      Image im = ImageFiles.convert(li.image(), channels, height, width);
+      out.add(im == li.image() ? li : new LabeledImage(li.id(), im, li.label()));
+    }
+    return new Dataset(d.name(), out, d.classNames());
+  }
+}

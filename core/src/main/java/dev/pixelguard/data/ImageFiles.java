@@ -1,0 +1,211 @@
+package dev.pixelguard.data;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.image.Image;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+
+/**
+ * Reads and writes image files with the JDK's own codecs (javax.imageio: PNG, JPEG, BMP, GIF), which read
+ * every PNG and baseline JPEG without a native dependency.
+ */
+public final class ImageFiles {
+  private ImageFiles() {}
+
+  /** Whether a file name has an image extension this class reads. */
+  public static boolean isImageFile(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp")
+        || n.endsWith(".gif");
+  }
+
+  /**
+   * Reads an image file. Grayscale files give 1 channel, colour files 3 (alpha is dropped).
+   *
+   * @throws InputException if the file is missing, truncated or not an image
+   */
+  public static Image read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new InputException("image file not found: " + file);
+    }
+    BufferedImage bi;
+    try (InputStream in = Files.newInputStream(file)) {
+      bi = ImageIO.read(in);
+    } catch (IIOException e) {
+      throw new InputException("cannot decode image " + file + " (truncated or corrupt): " + rootMessage(e));
+    } catch (IOException | RuntimeException e) {
+      throw new InputException("cannot read image " + file + ": " + rootMessage(e));
+    }
+    if (bi == null) {
+      throw new InputException(file + " is not an image in a supported format (PNG, JPEG, BMP, GIF)");
+    }
+    return fromBufferedImage(bi);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** Converts a decoded image; grayscale stays 1 channel, anything else becomes RGB. */
+  public static Image fromBufferedImage(BufferedImage bi) {
+    int w = bi.getWidth();
+    int h = bi.getHeight();
+    boolean gray = bi.getColorModel().getNumColorComponents() == 1;
+    int channels = gray ? 1 : 3;
+    byte[] chw = new byte[channels * h * w];
+    if (gray) {
+      var raster = bi.getRaster();
+      int bits = bi.getColorModel().getComponentSize(0);
+      int max = (1 << bits) - 1;
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int v = raster.getSample(x, y, 0);
+          chw[y * w + x] = (byte) (bits == 8 ? v : Math.round(v * 255.0 / max));
+        }
+      }
+    } else {
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int argb = bi.getRGB(x, y);
+          chw[y * w + x] = (byte) (argb >> 16);
+          chw[(h + y) * w + x] = (byte) (argb >> 8);
+          chw[(2 * h + y) * w + x] = (byte) argb;
+        }
+      }
+    }
+    return new Image(channels, h, w, chw);
+  }
+
+  /** The image as an 8-bit {@link BufferedImage} (gray or RGB). */
+  public static BufferedImage toBufferedImage(Image im) {
+    int w = im.width();
+    int h = im.height();
+    if (im.channels() == 1) {
+      BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+      var raster = bi.getRaster();
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          raster.setSample(x, y, 0, im.get(0, y, x));
+        }
+      }
+      return bi;
+    }
+    BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        bi.setRGB(x, y, (im.get(0, y, x) << 16) | (im.get(1, y, x) << 8) | im.get(2, y, x));
+      }
+    }
+    return bi;
+  }
+
+  /**
+   * Writes a lossless PNG: the exact 8-bit values, so an adversarial image stays adversarial when read back.
+   * The file is written beside the target and moved into place, so a failure never leaves half a file.
+   */
+  public static void writePng(Image im, Path file) {
+    BufferedImage bi = toBufferedImage(im);
+    writeAtomically(file, out -> {
+      if (!ImageIO.write(bi, "png", out)) {
+        throw new IOException("no PNG writer available");
+      }
+    });
+  }
+
+  /** Something that writes a whole file to a stream. */
+  @FunctionalInterface
+  public interface Writer {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes {@code file} through a temporary file in the same folder, then moves it into place (atomically
+   * where the file system allows). On failure the temporary file is removed and the target is untouched.
+   *
+   * @throws InputException if the folder does not exist or cannot be written
+   */
+  public static void writeAtomically(Path file, Writer writer) {
+    Path abs = file.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new InputException("cannot write " + file + ": folder " + dir + " does not exist");
+    }
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        writer.write(out);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new InputException("cannot write " + file + ": " + rootMessage(e));
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort: the temporary file is hidden and named after the target
+        }
+      }
+    }
+  }
+
+  /**
+   * Resizes (bilinear) and converts channels (gray to RGB by copying, RGB to gray by ITU-R BT.601 luma).
+   * Returns {@code im} itself when it already has the requested shape.
+   */
+  public static Image convert(Image im, int channels, int height, int width) {
+    Image out = im;
+    if (im.height() != height || im.width() != width) {
+      BufferedImage src = toBufferedImage(im);
+      BufferedImage dst = new BufferedImage(width, height,
+          im.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+      var g = dst.createGraphics();
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.drawImage(src, 0, 0, width, height, null);
+      g.dispose();
+      out = fromBufferedImage(dst);
+    }
+    if (out.channels() == channels) {
+      return out;
+    }
+    int hw = height * width;
+    byte[] chw = new byte[channels * hw];
+    if (channels == 3) {
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < height; y++) {
+          for (int x = 0; x < width; x++) {
+            chw[c * hw + y * width + x] = (byte) out.get(0, y, x);
+          }
+        }
+      }
+    } else {
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          double luma = 0.299 * out.get(0, y, x) + 0.587 * out.get(1, y, x) + 0.114 * out.get(2, y, x);
+          chw[y * width + x] = (byte) Math.min(255, Math.round(luma));
+        }
+      }
+    }
+    return new Image(channels, height, width, chw);
+  }
+}

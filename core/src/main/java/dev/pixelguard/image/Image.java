@@ -1,0 +1,153 @@
+package dev.pixelguard.image;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An immutable 8-bit image stored planar (channel, row, column), the layout of CIFAR-10 and of NCHW tensors.
+ *
+ * <p>Values are whole numbers in [0, 255]; {@code channels} is 1 (grayscale) or 3 (RGB). Coordinates are
+ * {@code x} (column, 0 at the left) and {@code y} (row, 0 at the top).
+ */
+public final class Image {
+  private final int channels;
+  private final int height;
+  private final int width;
+  private final byte[] chw;
+
+  /**
+   * @param chw values in channel-major order, length {@code channels * height * width}; copied
+   */
+  public Image(int channels, int height, int width, byte[] chw) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, was " + channels);
+    }
+    if (height <= 0 || width <= 0) {
+      throw new IllegalArgumentException("height and width must be positive, were " + height + "x" + width);
+    }
+    if (chw.length != channels * height * width) {
+      throw new IllegalArgumentException(
+          "expected " + channels * height * width + " values for " + describe(channels, height, width)
+              + ", got " + chw.length);
+    }
+    this.channels = channels;
+    this.height = height;
+    this.width = width;
+    this.chw = chw.clone();
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  /** Number of pixel positions, {@code height * width}. */
+  public int positions() {
+    return height * width;
+  }
+
+  /** The value of channel {@code c} at column {@code x}, row {@code y}, in [0, 255]. */
+  public int get(int c, int y, int x) {
+    return chw[(c * height + y) * width + x] & 0xFF;
+  }
+
+  /** The colour at (x, y): one value per channel, each in [0, 255]. */
+  public int[] colour(int x, int y) {
+    int[] out = new int[channels];
+    for (int c = 0; c < channels; c++) {
+      out[c] = get(c, y, x);
+    }
+    return out;
+  }
+
+  /** Planar values as a new array (channel, row, column). */
+  public byte[] toBytes() {
+    return chw.clone();
+  }
+
+  /**
+   * Writes this image as floats in [0, 1] (value / 255), planar, into {@code dst} from {@code offset}.
+   * This is the layout of one row of an {@link ImageBatch}.
+   */
+  public void writeUnit(float[] dst, int offset) {
+    for (int i = 0; i < chw.length; i++) {
+      dst[offset + i] = (chw[i] & 0xFF) / 255f;
+    }
+  }
+
+  /** This image with the given pixels set; later changes to the same position win. */
+  public Image withPixels(List<PixelChange> changes) {
+    byte[] out = chw.clone();
+    for (PixelChange p : changes) {
+      if (p.x() < 0 || p.x() >= width || p.y() < 0 || p.y() >= height) {
+        throw new IllegalArgumentException("pixel (" + p.x() + "," + p.y() + ") outside " + width + "x" + height);
+      }
+      if (p.after().length != channels) {
+        throw new IllegalArgumentException("colour has " + p.after().length + " channels, image has " + channels);
+      }
+      for (int c = 0; c < channels; c++) {
+        out[(c * height + p.y()) * width + p.x()] = (byte) p.after()[c];
+      }
+    }
+    return new Image(channels, height, width, out);
+  }
+
+  /** Number of positions (x, y) where any channel differs from {@code other}, which must have the same shape. */
+  public int differingPixels(Image other) {
+    requireSameShape(other);
+    int count = 0;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        for (int c = 0; c < channels; c++) {
+          if (get(c, y, x) != other.get(c, y, x)) {
+            count++;
+            break;
+          }
+        }
+      }
+    }
+    return count;
+  }
+
+  /** Whether {@code other} has the same channels, height and width. */
+  public boolean sameShape(Image other) {
+    return channels == other.channels && height == other.height && width == other.width;
+  }
+
+  private void requireSameShape(Image other) {
+    if (!sameShape(other)) {
+      throw new IllegalArgumentException("shapes differ: " + shape() + " vs " + other.shape());
+    }
+  }
+
+  /** Human-readable shape, e.g. "32x32 RGB". */
+  public String shape() {
+    return describe(channels, height, width);
+  }
+
+  public static String describe(int channels, int height, int width) {
+    return width + "x" + height + (channels == 1 ? " grayscale" : channels == 3 ? " RGB" : " " + channels + "-channel");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Image other && sameShape(other) && Arrays.equals(chw, other.chw);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(chw) * 31 + width;
+  }
+
+  @Override
+  public String toString() {
+    return "Image[" + shape() + "]";
+  }
+}

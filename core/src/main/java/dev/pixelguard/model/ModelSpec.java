@@ -1,0 +1,224 @@
+package dev.pixelguard.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelguard.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A model's conventions, declared once: how to feed it and how to read it.
+ *
+ * <p>Every field has a default, and engines fill what the model file itself says (input shape, class
+ * count), so most models need no descriptor. A descriptor is a small JSON file, by convention next to the
+ * model as {@code MODEL.json} (for example {@code resnet.onnx.json}):
+ *
+ * <pre>{@code
+ * {
+ *   "layout": "NCHW",             // or "NHWC"
+ *   "range": "unit",              // [0,1]; or "byte" for [0,255]
+ *   "mean": [0.4914, 0.4822, 0.4465],   // optional, in the units of "range"
+ *   "std":  [0.2470, 0.2435, 0.2616],   // optional
+ *   "output": "logits",           // or "probabilities", or "auto"
+ *   "classes": ["airplane", "automobile", ...],
+ *   "input": [3, 32, 32]          // C, H, W; needed only where the model file does not say (TorchScript)
+ * }
+ * }</pre>
+ *
+ * @param layout input tensor layout
+ * @param range value range before normalisation
+ * @param mean per-channel mean subtracted after scaling to {@code range}, or null for none
+ * @param std per-channel standard deviation divided by after subtracting {@code mean}, or null for none
+ * @param output what the output holds
+ * @param classNames class names in label order, or empty to use the model's count with numbered names
+ * @param inputShape [C, H, W], or null to take it from the model file
+ */
+public record ModelSpec(
+    InputLayout layout,
+    ValueRange range,
+    float[] mean,
+    float[] std,
+    OutputKind output,
+    List<String> classNames,
+    int[] inputShape) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_COMMENTS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** NCHW, [0, 1], no normalisation, output kind detected, names and shape from the model. */
+  public static final ModelSpec DEFAULT =
+      new ModelSpec(InputLayout.NCHW, ValueRange.UNIT, null, null, OutputKind.AUTO, List.of(), null);
+
+  public ModelSpec {
+    if (layout == null || range == null || output == null) {
+      throw new IllegalArgumentException("layout, range and output are required");
+    }
+    mean = mean == null ? null : mean.clone();
+    std = std == null ? null : std.clone();
+    if (std != null) {
+      for (float s : std) {
+        if (!(s > 0)) {
+          throw new InputException("std values must be positive, was " + Arrays.toString(std));
+        }
+      }
+    }
+    if (mean != null && std != null && mean.length != std.length) {
+      throw new InputException("mean and std must have one value per channel, have " + mean.length + " and "
+          + std.length);
+    }
+    classNames = classNames == null ? List.of() : List.copyOf(classNames);
+    if (inputShape != null) {
+      if (inputShape.length != 3 || (inputShape[0] != 1 && inputShape[0] != 3) || inputShape[1] <= 0
+          || inputShape[2] <= 0) {
+        throw new InputException("input shape must be [C, H, W] with C 1 or 3, was " + Arrays.toString(inputShape));
+      }
+      inputShape = inputShape.clone();
+    }
+  }
+
+  @Override
+  public float[] mean() {
+    return mean == null ? null : mean.clone();
+  }
+
+  @Override
+  public float[] std() {
+    return std == null ? null : std.clone();
+  }
+
+  @Override
+  public int[] inputShape() {
+    return inputShape == null ? null : inputShape.clone();
+  }
+
+  public ModelSpec withLayout(InputLayout v) {
+    return new ModelSpec(v, range, mean, std, output, classNames, inputShape);
+  }
+
+  public ModelSpec withRange(ValueRange v) {
+    return new ModelSpec(layout, v, mean, std, output, classNames, inputShape);
+  }
+
+  public ModelSpec withNormalization(float[] m, float[] s) {
+    return new ModelSpec(layout, range, m, s, output, classNames, inputShape);
+  }
+
+  public ModelSpec withOutput(OutputKind v) {
+    return new ModelSpec(layout, range, mean, std, v, classNames, inputShape);
+  }
+
+  public ModelSpec withClassNames(List<String> v) {
+    return new ModelSpec(layout, range, mean, std, output, v, inputShape);
+  }
+
+  public ModelSpec withInputShape(int[] v) {
+    return new ModelSpec(layout, range, mean, std, output, classNames, v);
+  }
+
+  /**
+   * Reads a descriptor; fields it leaves out keep their defaults.
+   *
+   * @throws InputException if the file cannot be read or a field is invalid
+   */
+  public static ModelSpec read(Path file) {
+    JsonNode n;
+    try {
+      n = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new InputException("cannot read model descriptor " + file + ": " + firstLine(e.getMessage()));
+    }
+    if (n == null || !n.isObject()) {
+      throw new InputException("model descriptor " + file + " must be a JSON object");
+    }
+    ModelSpec s = DEFAULT;
+    if (n.hasNonNull("layout")) {
+      s = s.withLayout(parseEnum(InputLayout.class, n.get("layout").asText(), "layout", file));
+    }
+    if (n.hasNonNull("range")) {
+      s = s.withRange(parseRange(n.get("range").asText()));
+    }
+    if (n.hasNonNull("mean") || n.hasNonNull("std")) {
+      s = s.withNormalization(floats(n.get("mean")), floats(n.get("std")));
+    }
+    if (n.hasNonNull("output")) {
+      s = s.withOutput(parseEnum(OutputKind.class, n.get("output").asText(), "output", file));
+    }
+    if (n.hasNonNull("classes")) {
+      List<String> names = new ArrayList<>();
+      n.get("classes").forEach(c -> names.add(c.asText()));
+      s = s.withClassNames(names);
+    }
+    if (n.hasNonNull("input")) {
+      float[] f = floats(n.get("input"));
+      int[] shape = new int[f.length];
+      for (int i = 0; i < f.length; i++) {
+        shape[i] = (int) f[i];
+      }
+      s = s.withInputShape(shape);
+    }
+    return s;
+  }
+
+  /** Parses "unit", "0-1", "[0,1]", "byte", "0-255", "[0,255]". */
+  public static ValueRange parseRange(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+    return switch (t) {
+      case "unit", "0-1", "[0,1]", "0..1" -> ValueRange.UNIT;
+      case "byte", "0-255", "[0,255]", "0..255" -> ValueRange.BYTE;
+      default -> throw new InputException("unknown value range '" + text + "'; use unit ([0,1]) or byte ([0,255])");
+    };
+  }
+
+  private static <E extends Enum<E>> E parseEnum(Class<E> type, String text, String field, Path file) {
+    try {
+      return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InputException("model descriptor " + file + ": unknown " + field + " '" + text + "'; use one of "
+          + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+    }
+  }
+
+  private static float[] floats(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    float[] out = new float[n.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) n.get(i).asDouble();
+    }
+    return out;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelSpec m && layout == m.layout && range == m.range && Arrays.equals(mean, m.mean)
+        && Arrays.equals(std, m.std) && output == m.output && classNames.equals(m.classNames)
+        && Arrays.equals(inputShape, m.inputShape);
+  }
+
+  @Override
+  public int hashCode() {
+    return layout.hashCode() * 31 + classNames.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "ModelSpec[" + layout + ", " + range + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std)
+        + ", output=" + output + ", classes=" + classNames.size() + ", input=" + Arrays.toString(inputShape) + "]";
+  }
+}

@@ -1,0 +1,203 @@
+package dev.pixelguard.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.pixelguard.InputException;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.InputLayout;
+import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.model.ModelSpec;
+import dev.pixelguard.model.Scores;
+import dev.pixelguard.model.TensorCodec;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A {@link Classifier} over an ONNX model, run by ONNX Runtime on the CPU.
+ *
+ * <pre>{@code
+ * try (OnnxClassifier model = OnnxClassifier.load(Path.of("resnet20.onnx"), ModelSpec.DEFAULT)) {
+ *   Scores s = model.classify(ImageBatch.of(images));
+ * }
+ * }</pre>
+ *
+ * <p>The model must take one float tensor of rank 4 (NCHW or NHWC; the layout is read from the model when
+ * the channel axis is unambiguous) and give a float [N, K] tensor as its first output. Input height and
+ * width come from the model, or from the spec when the model leaves them dynamic. Thread-safe: ONNX
+ * Runtime sessions may be run concurrently.
+ */
+public final class OnnxClassifier implements Classifier {
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final String inputName;
+  private final TensorCodec codec;
+
+  private OnnxClassifier(OrtEnvironment env, OrtSession session, String inputName, TensorCodec codec) {
+    this.env = env;
+    this.session = session;
+    this.inputName = inputName;
+    this.codec = codec;
+  }
+
+  /** Loads with ONNX Runtime's default intra-op threads (one per core). */
+  public static OnnxClassifier load(Path file, ModelSpec spec) {
+    return load(file, spec, 0);
+  }
+
+  /**
+   * @param threads intra-op threads, or 0 for ONNX Runtime's default
+   * @throws InputException if the file is missing, is not a valid ONNX model, or its input or output is not
+   *     that of an image classifier
+   */
+  public static OnnxClassifier load(Path file, ModelSpec spec, int threads) {
+    if (!Files.isRegularFile(file)) {
+      throw new InputException("model file not found: " + file);
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession session;
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (threads > 0) {
+        opts.setIntraOpNumThreads(threads);
+      }
+      session = env.createSession(file.toString(), opts);
+    } catch (OrtException e) {
+      throw new InputException("cannot load ONNX model " + file + ": " + firstLine(e.getMessage()));
+    }
+    try {
+      return create(file, spec, env, session);
+    } catch (RuntimeException | OrtException e) {
+      try {
+        session.close();
+      } catch (OrtException ignored) {
+        // already failing
+      }
+      if (e instanceof InputException ie) {
+        throw ie;
+      }
+      throw new InputException("cannot use ONNX model " + file + ": " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static OnnxClassifier create(Path file, ModelSpec spec, OrtEnvironment env, OrtSession session)
+      throws OrtException {
+    Map<String, NodeInfo> inputs = session.getInputInfo();
+    if (inputs.size() != 1) {
+      throw new InputException("ONNX model " + file + " has " + inputs.size() + " inputs; an image classifier has one");
+    }
+    NodeInfo in = inputs.values().iterator().next();
+    if (!(in.getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT || ti.getShape().length != 4) {
+      throw new InputException("ONNX model " + file + ": input '" + in.getName() + "' is " + in.getInfo()
+          + "; expected a float tensor of rank 4 (NCHW or NHWC)");
+    }
+    long[] ishape = ti.getShape();
+    ModelSpec s = spec;
+    boolean nchwLike = ishape[1] == 1 || ishape[1] == 3;
+    boolean nhwcLike = ishape[3] == 1 || ishape[3] == 3;
+    if (s.layout() == InputLayout.NCHW && !nchwLike && nhwcLike) {
+      s = s.withLayout(InputLayout.NHWC);
+    }
+    int c;
+    int h;
+    int w;
+    if (s.layout() == InputLayout.NCHW) {
+      c = (int) ishape[1];
+      h = (int) ishape[2];
+      w = (int) ishape[3];
+    } else {
+      h = (int) ishape[1];
+      w = (int) ishape[2];
+      c = (int) ishape[3];
+    }
+    int[] declared = s.inputShape();
+    if (declared != null) {
+      if ((c > 0 && c != declared[0]) || (h > 0 && h != declared[1]) || (w > 0 && w != declared[2])) {
+        throw new InputException("the descriptor's input " + Arrays.toString(declared) + " does not match the model's "
+            + Arrays.toString(ishape));
+      }
+      c = declared[0];
+      h = declared[1];
+      w = declared[2];
+    }
+    if (c <= 0 || h <= 0 || w <= 0) {
+      throw new InputException("ONNX model " + file + " has a dynamic input shape " + Arrays.toString(ishape)
+          + "; declare \"input\": [C, H, W] in its descriptor");
+    }
+    if (c != 1 && c != 3) {
+      throw new InputException("ONNX model " + file + " takes " + c + " channels; pixelguard handles 1 or 3");
+    }
+    NodeInfo out = session.getOutputInfo().values().iterator().next();
+    if (!(out.getInfo() instanceof TensorInfo oi) || oi.type != OnnxJavaType.FLOAT) {
+      throw new InputException("ONNX model " + file + ": output '" + out.getName() + "' is not a float tensor");
+    }
+    long[] oshape = oi.getShape();
+    if (oshape.length != 2) {
+      throw new InputException("ONNX model " + file + ": output '" + out.getName() + "' has shape "
+          + Arrays.toString(oshape) + "; a classifier outputs [N, classes]");
+    }
+    int k = (int) oshape[1];
+    if (k <= 0) {
+      k = s.classNames().size();
+    }
+    if (k <= 0) {
+      throw new InputException("ONNX model " + file + " does not state its class count; list \"classes\" in its descriptor");
+    }
+    if (!s.classNames().isEmpty() && s.classNames().size() != k) {
+      throw new InputException("ONNX model " + file + " has " + k + " classes but " + s.classNames().size()
+          + " class names were given");
+    }
+    ModelInfo info = new ModelInfo(c, h, w, k, s.classNames(), file.getFileName().toString());
+    return new OnnxClassifier(env, session, in.getName(), new TensorCodec(s, info, out.getName()));
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  @Override
+  public ModelInfo info() {
+    return codec.info();
+  }
+
+  @Override
+  public Scores classify(ImageBatch batch) {
+    FloatBuffer input = codec.encode(batch);
+    try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, codec.inputShape(batch.size()));
+        OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+      OnnxValue v = result.get(0);
+      if (!(v instanceof OnnxTensor out)) {
+        throw new InputException("the model's first output is not a tensor");
+      }
+      long[] shape = out.getInfo().getShape();
+      FloatBuffer fb = out.getFloatBuffer();
+      float[] values = new float[fb.remaining()];
+      fb.get(values);
+      return codec.decode(shape, values, batch.size());
+    } catch (OrtException e) {
+      throw new InputException("ONNX Runtime failed on a batch of " + batch.size() + ": " + firstLine(e.getMessage()));
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException("closing the ONNX session failed", e);
+    }
+  }
+}
