@@ -1,0 +1,19 @@
+package dev.pixelguard.djl;
+
+import ai.djl.engine.Engine;
+
+/**
+ * Access to DJL's PyTorch engine, never downloading: the native library is the Maven jar
+ * {@code pytorch-native-cpu} on the class path.
+ */
+public final class Engines {
+  private Engines() {}
+
+  /** The PyTorch engine, in offline mode. */
+  public static Engine pytorch() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    return Engine.getEngine("PyTorch");
+  }
+}

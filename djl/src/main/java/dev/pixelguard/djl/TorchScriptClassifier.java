@@ -1,0 +1,132 @@
+package dev.pixelguard.djl;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
+import dev.pixelguard.InputException;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.model.ModelSpec;
+import dev.pixelguard.model.Scores;
+import dev.pixelguard.model.TensorCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A {@link Classifier} over a TorchScript file ({@code torch.jit.trace} or {@code script}), run by DJL's
+ * PyTorch engine in inference mode.
+ *
+ * <p>TorchScript files do not record their input shape, so the spec must give it ({@code "input": [C, H, W]})
+ * or the caller passes it, e.g. from the images to classify; the class count is read from one probe
+ * forward pass. Thread-safe for inference.
+ */
+public final class TorchScriptClassifier implements Classifier {
+  private final ZooModel<NDList, NDList> model;
+  private final TensorCodec codec;
+
+  private TorchScriptClassifier(ZooModel<NDList, NDList> model, TensorCodec codec) {
+    this.model = model;
+    this.codec = codec;
+  }
+
+  /**
+   * @param spec the model's conventions; {@code inputShape} is required
+   * @throws InputException if the file is missing, not TorchScript, or does not output [N, K]
+   */
+  public static TorchScriptClassifier load(Path file, ModelSpec spec) {
+    if (!Files.isRegularFile(file)) {
+      throw new InputException("model file not found: " + file);
+    }
+    int[] shape = spec.inputShape();
+    if (shape == null) {
+      throw new InputException("TorchScript model " + file + " does not record its input shape; declare \"input\": "
+          + "[C, H, W] in its descriptor");
+    }
+    Engines.pytorch();
+    ZooModel<NDList, NDList> model;
+    try {
+      Criteria<NDList, NDList> criteria = Criteria.builder()
+          .setTypes(NDList.class, NDList.class)
+          .optModelPath(file.toAbsolutePath())
+          .optEngine("PyTorch")
+          .optTranslator(new NoopTranslator())
+          .build();
+      model = criteria.loadModel();
+    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+      throw new InputException("cannot load TorchScript model " + file + ": " + firstLine(e.getMessage()));
+    }
+    try {
+      int k;
+      try (NDManager m = model.getNDManager().newSubManager()) {
+        NDArray probe = m.zeros(new Shape(1, shape[0], shape[1], shape[2]));
+        if (spec.layout() == dev.pixelguard.model.InputLayout.NHWC) {
+          probe = m.zeros(new Shape(1, shape[1], shape[2], shape[0]));
+        }
+        NDList out = model.getBlock().forward(new ParameterStore(m, false), new NDList(probe), false);
+        Shape os = out.get(0).getShape();
+        if (os.dimension() != 2) {
+          throw new InputException("TorchScript model " + file + " outputs shape " + os
+              + " for one image; a classifier outputs [N, classes]");
+        }
+        k = (int) os.get(1);
+      } catch (InputException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new InputException("TorchScript model " + file + " does not take input " + java.util.Arrays.toString(shape)
+            + ": " + firstLine(e.getMessage()));
+      }
+      if (!spec.classNames().isEmpty() && spec.classNames().size() != k) {
+        throw new InputException("TorchScript model " + file + " has " + k + " classes but " + spec.classNames().size()
+            + " class names were given");
+      }
+      ModelInfo info = new ModelInfo(shape[0], shape[1], shape[2], k, spec.classNames(),
+          file.getFileName().toString());
+      return new TorchScriptClassifier(model, new TensorCodec(spec, info, null));
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  @Override
+  public ModelInfo info() {
+    return codec.info();
+  }
+
+  @Override
+  public Scores classify(ImageBatch batch) {
+    long[] shape = codec.inputShape(batch.size());
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      NDArray x = m.create(codec.encode(batch), new Shape(shape));
+      NDList out = model.getBlock().forward(new ParameterStore(m, false), new NDList(x), false);
+      NDArray y = out.get(0);
+      return codec.decode(y.getShape().getShape(), y.toFloatArray(), batch.size());
+    } catch (InputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InputException("PyTorch failed on a batch of " + batch.size() + ": " + firstLine(e.getMessage()));
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.pixelguard.djl.net;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import dev.pixelguard.InputException;
+import java.util.List;
+
+/**
+ * The networks pixelguard defines and trains itself. Each takes NCHW input with values in [0, 1] and
+ * outputs logits [N, K].
+ */
+public final class Networks {
+  /** Name of {@link #smallCnn}. */
+  public static final String SMALL_CNN = "small-cnn";
+
+  /** Every architecture name {@link #build} knows. */
+  public static final List<String> NAMES = List.of(SMALL_CNN);
+
+  private Networks() {}
+
+  /**
+   * Builds an architecture by name.
+   *
+   * @throws InputException for an unknown name
+   */
+  public static Block build(String name, int classes) {
+    if (SMALL_CNN.equals(name)) {
+      return smallCnn(classes);
+    }
+    throw new InputException("unknown network architecture '" + name + "'; known: " + String.join(", ", NAMES));
+  }
+
+  /**
+   * A small convolutional network for 28x28 or 32x32 images, about 0.42 M parameters at 28x28:
+   * conv 3x3 (32) - ReLU - max-pool 2 - conv 3x3 (64) - ReLU - max-pool 2 - dense 128 - ReLU - dropout 0.25 -
+   * dense K. No batch normalisation, so inference and gradients do not depend on a train/eval mode beyond
+   * dropout.
+   */
+  public static Block smallCnn(int classes) {
+    return new SequentialBlock()
+        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(32).build())
+        .add(Activation.reluBlock())
+        .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(64).build())
+        .add(Activation.reluBlock())
+        .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+        .add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(128).build())
+        .add(Activation.reluBlock())
+        .add(Dropout.builder().optRate(0.25f).build())
+        .add(Linear.builder().setUnits(classes).build());
+  }
+}
