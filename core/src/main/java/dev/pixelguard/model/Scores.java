@@ -163,15 +163,21 @@ public final class Scores {
       return Math.log(probabilities[i][k]);
     }
     float[] z = logits[i];
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : z) {
-      max = Math.max(max, v);
+    int top = 0;
+    for (int j = 1; j < z.length; j++) {
+      if (z[j] > z[top]) {
+        top = j;
+      }
     }
-    double sum = 0;
-    for (float v : z) {
-      sum += Math.exp(v - max);
+    // logsumexp(z) = z_top + log1p(sum of exp(z_j - z_top) over j != top): log1p keeps the tiny terms that
+    // make a near-certain prediction distinguishable from a certain one.
+    double others = 0;
+    for (int j = 0; j < z.length; j++) {
+      if (j != top) {
+        others += Math.exp((double) z[j] - z[top]);
+      }
     }
-    return z[k] - max - Math.log(sum);
+    return (double) z[k] - z[top] - Math.log1p(others);
   }
 
   /** The top class of image {@code i} (by logit where available, else by probability; lowest index on ties). */

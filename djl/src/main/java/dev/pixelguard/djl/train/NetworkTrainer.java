@@ -16,10 +16,6 @@ import dev.pixelguard.djl.Engines;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.eval.CleanPass;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,10 +82,10 @@ public final class NetworkTrainer {
     List<EpochReport> reports = new ArrayList<>();
     DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
         .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(settings.learningRate())).build());
-    byte[] weights = snapshot(net);
     try (Trainer trainer = net.model().newTrainer(config)) {
+      // The block's parameters already hold the model's weights (new or resumed); initialize() keeps
+      // initialised parameters and only marks them as needing gradients.
       trainer.initialize(new Shape(1, c, h, w));
-      restore(net, weights); // initialize() draws fresh weights; keep the model's own (new or resumed)
       int n = train.size();
       int batches = (n + settings.batchSize() - 1) / settings.batchSize();
       for (int epoch = start; epoch < settings.epochs(); epoch++) {
@@ -156,24 +152,6 @@ public final class NetworkTrainer {
       }
     }
     return reports;
-  }
-
-  private static byte[] snapshot(NetworkModel net) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      net.block().saveParameters(new DataOutputStream(bytes));
-      return bytes.toByteArray();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot snapshot weights", e);
-    }
-  }
-
-  private static void restore(NetworkModel net, byte[] weights) {
-    try {
-      net.block().loadParameters(net.model().getNDManager(), new DataInputStream(new ByteArrayInputStream(weights)));
-    } catch (java.io.IOException | ai.djl.MalformedModelException e) {
-      throw new IllegalStateException("cannot restore weights", e);
-    }
   }
 
   private static int[] shuffled(int n, Random r) {

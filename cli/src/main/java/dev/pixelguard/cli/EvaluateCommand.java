@@ -1,0 +1,132 @@
+package dev.pixelguard.cli;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.attack.pixel.PixelAttack;
+import dev.pixelguard.attack.pixel.PixelAttackResult;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
+import dev.pixelguard.djl.DefaultBundle;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelInfo;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pixelguard evaluate}: robustness over a dataset. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = {"Attack every image of a dataset that the model classifies correctly and report how many",
+        "one changed pixel (or k) can flip: success rate, confidence of the wrong class, queries, and which",
+        "classes turn into which. Writes every image's outcome to a JSON file with --results.",
+        "Datasets: a folder of class folders, a CIFAR-10 .bin batch, an IDX images file, or an image file."})
+final class EvaluateCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin ModelOptions model;
+  @Mixin AttackOptions attackOptions;
+
+  @Option(names = {"-d", "--dataset"}, paramLabel = "PATH", description = "Dataset (default: the embedded samples).")
+  Path dataset;
+
+  @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "Evaluate only the first N images.")
+  Integer limit;
+
+  @Option(names = "--results", paramLabel = "FILE.json", description = "Write all outcomes as JSON (docs/results-schema.md).")
+  Path results;
+
+  @Option(names = "--batch", description = "Images per model call (default: ${DEFAULT-VALUE}).")
+  int batch = 400;
+
+  @Option(names = "--concurrency", description = "Images attacked at once, sharing batches (default: ${DEFAULT-VALUE}).")
+  int concurrency = 4;
+
+  @Option(names = "--resize", description = "Resize and convert images to the model's input shape.")
+  boolean resize;
+
+  @Option(names = "--quiet", description = "No progress bar and no per-image lines, only the summary.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    if (limit != null && limit < 1) {
+      throw new InputException("--limit must be at least 1, was " + limit);
+    }
+    if (batch < 1 || concurrency < 1) {
+      throw new InputException("--batch and --concurrency must be at least 1");
+    }
+    if (results != null) {
+      Path dir = results.toAbsolutePath().getParent();
+      if (dir == null || !Files.isDirectory(dir)) {
+        throw new InputException("cannot write " + results + ": folder " + dir + " does not exist");
+      }
+    }
+    PixelAttack attack = attackOptions.attack();
+    Dataset data = dataset == null ? DefaultBundle.samples() : Datasets.open(dataset);
+    if (limit != null) {
+      data = data.limit(limit);
+    }
+    Image first = data.get(0).image();
+    try (Classifier c = model.open(new int[] {first.channels(), first.height(), first.width()}, data.classNames())) {
+      ModelInfo info = c.info();
+      if (first.channels() != info.channels() || first.height() != info.height() || first.width() != info.width()) {
+        if (!resize) {
+          throw new InputException("the dataset's images are " + first.shape() + " but the model takes "
+              + info.inputShape() + " (use --resize to convert them)");
+        }
+        data = Datasets.convert(data, info.channels(), info.height(), info.width());
+      }
+      Integer target = attackOptions.target == null ? null : info.classIndex(attackOptions.target);
+      EvaluationResult r;
+      try (Progress bar = Progress.start("attacking", data.size(), !quiet)) {
+        r = Evaluation.run(c, data, attack, target, batch, concurrency,
+            (res, done, total, successes) -> bar.step("flipped " + successes + "/" + done));
+      }
+      if (!quiet) {
+        for (EvaluationResult.ImageOutcome io : r.images()) {
+          PixelAttackResult a = io.result();
+          if (a != null && a.success()) {
+            o.printf(Locale.ROOT, "flipped #%d %s: %s (%s queries)%n", io.index(), io.id(), Text.flip(a, info),
+                Text.count(a.queries()));
+          }
+        }
+      }
+      printSummary(o, r, info, attack, target, data);
+      if (results != null) {
+        ResultsJson.write(r, results);
+        o.printf("results: %s%n", results);
+      }
+    }
+    return ExitCode.OK;
+  }
+
+  private static void printSummary(PrintWriter o, EvaluationResult r, ModelInfo info, PixelAttack attack,
+      Integer target, Dataset data) {
+    o.printf(Locale.ROOT, "model:    %s (%s, %d classes)%n", info.name(), info.inputShape(), info.numClasses());
+    o.printf(Locale.ROOT, "data:     %s, %d images%n", data.name(), r.evaluated());
+    o.printf(Locale.ROOT, "clean:    %.1f%% correct (%d/%d); only correct images are attacked%n",
+        100 * r.cleanAccuracy(), r.cleanCorrect(), r.evaluated());
+    o.printf(Locale.ROOT, "attack:   %d pixel%s, %s, population %d, at most %s queries per image, seed %d%n",
+        attack.pixels(), attack.pixels() == 1 ? "" : "s",
+        target == null ? "untargeted" : "targeted at '" + info.className(target) + "'", attack.population(),
+        Text.count(attack.budget()), attack.seed());
+    int n = r.attacked().size();
+    o.printf(Locale.ROOT, "flipped:  %d of %d attacked images (%.1f%%); robust accuracy %.1f%%%n", r.successes(), n,
+        n == 0 ? 0 : 100 * r.successRate(), n == 0 ? 100 : 100 * r.robustAccuracy());
+    if (r.successes() > 0) {
+      o.printf(Locale.ROOT, "          mean confidence of the adversarial class %.3f; queries on success: mean %s, "
+              + "median %s%n", r.meanAdversarialConfidence(), Text.count(Math.round(r.meanQueriesOnSuccess())),
+          Text.count(Math.round(r.medianQueriesOnSuccess())));
+    }
+    o.printf(Locale.ROOT, "cost:     %s queries in %.1f s (%.0f%% inside the model)%n", Text.count(r.totalQueries()),
+        r.wallNanos() / 1e9, r.wallNanos() == 0 ? 0 : 100.0 * r.modelNanos() / r.wallNanos());
+  }
+}

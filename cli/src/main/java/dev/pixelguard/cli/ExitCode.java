@@ -1,0 +1,13 @@
+package dev.pixelguard.cli;
+
+/** The command line's exit codes (also listed in README and in {@code pixelguard --help}). */
+public final class ExitCode {
+  /** The command did what was asked (an attack that finds nothing still exits 0; its output says so). */
+  public static final int OK = 0;
+  /** A defect in pixelguard or its engines; the message and a stack trace go to stderr. */
+  public static final int INTERNAL = 1;
+  /** Bad usage or bad input: unknown option, unreadable file, wrong image size, unknown class... */
+  public static final int BAD_INPUT = 2;
+
+  private ExitCode() {}
+}

@@ -1,0 +1,60 @@
+package dev.pixelguard.cli;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
+import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.djl.DefaultBundle;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ModelInfo;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** One image: a file, or an image of a dataset by index. */
+public final class ImageOptions {
+  @Option(names = {"-i", "--image"}, paramLabel = "FILE", description = "Image file (PNG, JPEG, BMP, GIF).")
+  Path image;
+
+  @Option(names = {"-d", "--dataset"}, paramLabel = "PATH",
+      description = "Dataset to take the image from with --index (default: the embedded samples).")
+  Path dataset;
+
+  @Option(names = "--index", paramLabel = "N", description = "Index of the image in --dataset (default: ${DEFAULT-VALUE}).")
+  int index = 0;
+
+  @Option(names = "--resize", description = "Resize and convert images to the model's input shape instead of refusing them.")
+  boolean resize;
+
+  private Dataset source;
+
+  /** The selected image with its label (unlabelled for a file). */
+  LabeledImage load() {
+    if (image != null) {
+      if (dataset != null) {
+        throw new InputException("give either --image or --dataset, not both");
+      }
+      return new LabeledImage(image.getFileName().toString(), ImageFiles.read(image), LabeledImage.UNLABELED);
+    }
+    source = dataset == null ? DefaultBundle.samples() : Datasets.open(dataset);
+    return source.get(index);
+  }
+
+  /** Class names of the dataset the image came from (empty for a file). */
+  List<String> classNames() {
+    return source == null ? List.of() : source.classNames();
+  }
+
+  /** The image in the model's shape: as is, converted with --resize, or refused with a clear message. */
+  Image fit(Image im, ModelInfo info) {
+    if (im.channels() == info.channels() && im.height() == info.height() && im.width() == info.width()) {
+      return im;
+    }
+    if (!resize) {
+      throw new InputException("the image is " + im.shape() + " but the model takes " + info.inputShape()
+          + " (use --resize to convert it)");
+    }
+    return ImageFiles.convert(im, info.channels(), info.height(), info.width());
+  }
+}

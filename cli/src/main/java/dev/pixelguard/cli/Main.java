@@ -1,0 +1,75 @@
+package dev.pixelguard.cli;
+
+import dev.pixelguard.InputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code pixelguard} command. {@code main} only exits with what {@link #execute} returns. */
+@Command(name = "pixelguard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = {"Show how brittle an image classifier is: black-box one-pixel attacks (Su et al. 2019) on",
+        "ONNX and TorchScript models, robustness evaluation over datasets, and training of hardened models.",
+        "With no --model and no data, commands use the embedded Fashion-MNIST CNN and sample images."},
+    subcommands = {PredictCommand.class, AttackCommand.class, EvaluateCommand.class, TrainCommand.class,
+        CommandLine.HelpCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0  success (an attack that finds nothing still succeeds; its output says so)",
+        "  1  internal error (a defect; please report it with the stack trace)",
+        "  2  bad usage or bad input (unknown option, unreadable file, wrong image size, unknown class...)"})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given output streams; returns the exit code. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      Throwable t = e;
+      while (!(t instanceof InputException) && t.getCause() != null && t.getCause() != t) {
+        t = t.getCause();
+      }
+      if (t instanceof InputException) {
+        line.getErr().println("pixelguard: error: " + t.getMessage());
+        line.getErr().flush();
+        return ExitCode.BAD_INPUT;
+      }
+      line.getErr().println("pixelguard: internal error: " + e);
+      e.printStackTrace(line.getErr());
+      line.getErr().flush();
+      return ExitCode.INTERNAL;
+    });
+    cl.setParameterExceptionHandler((e, a) -> {
+      CommandLine c = e.getCommandLine();
+      c.getErr().println("pixelguard: error: " + e.getMessage());
+      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      c.getErr().flush();
+      return ExitCode.BAD_INPUT;
+    });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** Version from the jar manifest, or "development". */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"pixelguard " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.pixelguard.cli;
+
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.model.Scores;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pixelguard predict}: the model's top classes for one image. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Classify one image and print the top classes with their probabilities.")
+final class PredictCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin ModelOptions model;
+  @Mixin ImageOptions input;
+
+  @Option(names = "--top", description = "Classes to list (default: ${DEFAULT-VALUE}).")
+  int top = 3;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    LabeledImage li = input.load();
+    Image im = li.image();
+    try (Classifier c = model.open(new int[] {im.channels(), im.height(), im.width()}, input.classNames())) {
+      ModelInfo info = c.info();
+      Image fitted = input.fit(im, info);
+      Scores s = c.classify(ImageBatch.of(List.of(fitted)));
+      float[] p = s.probabilities(0);
+      Integer[] order = new Integer[p.length];
+      for (int k = 0; k < p.length; k++) {
+        order[k] = k;
+      }
+      java.util.Arrays.sort(order, (a, b) -> Float.compare(p[b], p[a]));
+      out.printf("%s: %s (%.4f)%s%n", li.id(), info.className(order[0]), p[order[0]],
+          li.hasLabel() ? ", true class " + info.className(li.label()) : "");
+      for (int r = 0; r < Math.min(top, p.length); r++) {
+        out.printf("  %d. %-20s %.6f%n", r + 1, info.className(order[r]), p[order[r]]);
+      }
+    }
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.pixelguard.cli;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
+import dev.pixelguard.djl.net.NetworkModel;
+import dev.pixelguard.djl.net.Networks;
+import dev.pixelguard.djl.train.NetworkTrainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pixelguard train}: trains one of pixelguard's networks with DJL. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {
+        "Train pixelguard's small CNN (DJL, PyTorch engine) and save it as a .pgm model that predict, attack",
+        "and evaluate load. Defaults train on Fashion-MNIST from Debian's dataset-fashion-mnist package.",
+        "A checkpoint is written after every epoch; --resume continues an interrupted run."})
+final class TrainCommand implements Callable<Integer> {
+  static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "PATH", description = "Training data (any dataset the readers take). "
+      + "Default: ${DEFAULT-VALUE}")
+  Path data = FASHION.resolve("train-images-idx3-ubyte.gz");
+
+  @Option(names = "--test", paramLabel = "PATH", description = "Held-out data for per-epoch accuracy. "
+      + "Default: ${DEFAULT-VALUE}")
+  Path test = FASHION.resolve("t10k-images-idx3-ubyte.gz");
+
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE.pgm", description = "Where to write the model (also the checkpoint).")
+  Path out;
+
+  @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs = 8;
+
+  @Option(names = "--batch", description = "Images per step (default: ${DEFAULT-VALUE}).")
+  int batch = 128;
+
+  @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  float lr = 1e-3f;
+
+  @Option(names = "--seed", description = "Seed of initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
+  long seed = 1;
+
+  @Option(names = "--architecture", description = "Network (default: ${DEFAULT-VALUE}).")
+  String architecture = Networks.SMALL_CNN;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training images.")
+  Integer limit;
+
+  @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
+  boolean resume;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    if (resume && !Files.isRegularFile(out)) {
+      throw new InputException("--resume: no checkpoint at " + out);
+    }
+    if (epochs < 1 || batch < 1 || !(lr > 0)) {
+      throw new InputException("--epochs and --batch must be at least 1 and --lr positive");
+    }
+    Dataset train = Datasets.open(data);
+    if (limit != null) {
+      train = train.limit(limit);
+    }
+    Dataset held = test == null ? null : Datasets.open(test);
+    if (train.classNames().size() < 2) {
+      throw new InputException("training data " + data + " has no class names; add a classes.txt beside it");
+    }
+    var first = train.get(0).image();
+    for (var li : train.images()) {
+      if (!li.hasLabel()) {
+        throw new InputException("training image " + li.id() + " has no label");
+      }
+    }
+    int[] shape = {first.channels(), first.height(), first.width()};
+    NetworkModel net = resume ? NetworkModel.load(out)
+        : NetworkModel.create(architecture, shape, train.classNames(), seed);
+    try (net) {
+      int done = net.provenance().path("epochsDone").asInt(0);
+      if (done >= epochs) {
+        o.printf("%s already has %d epochs; nothing to do%n", out, done);
+        return ExitCode.OK;
+      }
+      o.printf("training %s on %s (%d images, %s) for epochs %d-%d, seed %d%n", net.architecture(), train.name(),
+          train.size(), first.shape(), done + 1, epochs, seed);
+      o.flush();
+      int batches = (train.size() + batch - 1) / batch;
+      NetworkTrainer.Settings settings = new NetworkTrainer.Settings(epochs, batch, lr, seed);
+      final Progress[] bar = new Progress[1];
+      NetworkTrainer.train(net, train, held, settings, out, new NetworkTrainer.Listener() {
+        @Override
+        public void batch(int epoch, int b, int total, float loss) {
+          if (bar[0] == null) {
+            bar[0] = Progress.start("epoch " + epoch, total, !quiet);
+          }
+          bar[0].step(String.format("loss %.4f", loss));
+        }
+
+        @Override
+        public void epoch(NetworkTrainer.EpochReport r) {
+          if (bar[0] != null) {
+            bar[0].close();
+            bar[0] = null;
+          }
+          o.printf("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %s, %.0f s; saved %s%n", r.epoch(),
+              epochs, r.trainLoss(), 100 * r.trainAccuracy(),
+              Double.isNaN(r.testAccuracy()) ? "-" : String.format("%.2f%%", 100 * r.testAccuracy()), r.seconds(), out);
+          o.flush();
+        }
+      });
+      if (batches == 0) {
+        throw new InputException("no training images");
+      }
+    }
+    return ExitCode.OK;
+  }
+}

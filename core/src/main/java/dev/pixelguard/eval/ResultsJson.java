@@ -1,0 +1,125 @@
+package dev.pixelguard.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.pixel.PixelAttackResult;
+import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.image.PixelChange;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes an {@link EvaluationResult} as JSON (schema: docs/results-schema.md). Written through a temporary
+ * file and moved into place, so a failed run never leaves half a file.
+ */
+public final class ResultsJson {
+  /** Schema version written in every file; bumped on incompatible changes. */
+  public static final int SCHEMA = 1;
+  /** The budgets at which success rates are reported. */
+  public static final long[] BUDGETS = {100, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 40_000};
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ResultsJson() {}
+
+  /** The result as a JSON tree. */
+  public static ObjectNode toJson(EvaluationResult r) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("schema", SCHEMA);
+    root.put("tool", "pixelguard");
+    ObjectNode model = root.putObject("model");
+    model.put("name", r.model().name());
+    model.put("input", r.model().inputShape());
+    ArrayNode classes = model.putArray("classes");
+    r.model().classNames().forEach(classes::add);
+    root.putObject("dataset").put("name", r.dataset()).put("images", r.evaluated());
+    ObjectNode attack = root.putObject("attack");
+    for (Map.Entry<String, Object> e : r.attack().entrySet()) {
+      attack.putPOJO(e.getKey(), e.getValue());
+    }
+    ObjectNode s = root.putObject("summary");
+    s.put("evaluated", r.evaluated());
+    s.put("cleanCorrect", r.cleanCorrect());
+    number(s, "cleanAccuracy", r.cleanAccuracy());
+    s.put("attacked", r.attacked().size());
+    s.put("successes", r.successes());
+    number(s, "successRate", r.successRate());
+    number(s, "robustAccuracy", r.robustAccuracy());
+    number(s, "meanAdversarialConfidence", r.meanAdversarialConfidence());
+    number(s, "meanQueriesOnSuccess", r.meanQueriesOnSuccess());
+    number(s, "medianQueriesOnSuccess", r.medianQueriesOnSuccess());
+    s.put("attackQueries", r.attackQueries());
+    s.put("totalQueries", r.totalQueries());
+    number(s, "seconds", r.wallNanos() / 1e9);
+    number(s, "modelSeconds", r.modelNanos() / 1e9);
+    ObjectNode curve = s.putObject("successRateByBudget");
+    for (long b : BUDGETS) {
+      number(curve, Long.toString(b), r.successRateAt(b));
+    }
+    ArrayNode matrix = root.putArray("transitions");
+    for (int[] row : r.transitions()) {
+      ArrayNode a = matrix.addArray();
+      for (int v : row) {
+        a.add(v);
+      }
+    }
+    ArrayNode images = root.putArray("images");
+    for (EvaluationResult.ImageOutcome o : r.images()) {
+      ObjectNode im = images.addObject();
+      im.put("index", o.index());
+      im.put("id", o.id());
+      im.put("label", o.label());
+      im.put("cleanClass", o.cleanClass());
+      number(im, "cleanConfidence", o.cleanConfidence());
+      im.put("attacked", o.attacked());
+      if (o.skipped() != null) {
+        im.put("skipped", o.skipped());
+      }
+      PixelAttackResult a = o.result();
+      if (a != null) {
+        im.put("goal", a.goal() instanceof Goal.Targeted t ? "target " + t.target() : "untargeted");
+        im.put("success", a.success());
+        im.put("adversarialClass", a.adversarialClass());
+        number(im, "adversarialConfidence", a.adversarialConfidence());
+        number(im, "trueClassProbabilityAfter", a.adversarialProbabilities()[o.label()]);
+        im.put("queries", a.queries());
+        im.put("firstSuccessQuery", a.firstSuccessQuery());
+        number(im, "fitness", a.fitness());
+        number(im, "seconds", a.seconds());
+        im.put("seed", a.seed());
+        ArrayNode px = im.putArray("pixels");
+        for (PixelChange c : a.changes()) {
+          ObjectNode p = px.addObject();
+          p.put("x", c.x());
+          p.put("y", c.y());
+          ArrayNode before = p.putArray("before");
+          for (int v : c.before()) {
+            before.add(v);
+          }
+          ArrayNode after = p.putArray("after");
+          for (int v : c.after()) {
+            after.add(v);
+          }
+        }
+      }
+    }
+    return root;
+  }
+
+  private static void number(ObjectNode n, String key, double v) {
+    if (Double.isFinite(v)) {
+      n.put(key, v);
+    } else {
+      n.putNull(key);
+    }
+  }
+
+  /** Writes the result to {@code file} atomically. */
+  public static void write(EvaluationResult r, Path file) {
+    ObjectNode tree = toJson(r);
+    ImageFiles.writeAtomically(file, out -> JSON.writeValue(out, tree));
+  }
+}

@@ -1,0 +1,38 @@
+package dev.pixelguard.model;
+
+import dev.pixelguard.image.ImageBatch;
+import java.util.List;
+
+/** Decorators over {@link Classifier}s. */
+public final class Classifiers {
+  private Classifiers() {}
+
+  /**
+   * The same classifier with other class names (for example those of the dataset, when the model file has
+   * none). Closing the result closes {@code inner}.
+   */
+  public static Classifier withClassNames(Classifier inner, List<String> names) {
+    ModelInfo i = inner.info();
+    ModelInfo renamed = new ModelInfo(i.channels(), i.height(), i.width(), i.numClasses(), names, i.name());
+    return new Classifier() {
+      @Override
+      public ModelInfo info() {
+        return renamed;
+      }
+
+      @Override
+      public Scores classify(ImageBatch batch) {
+        return inner.classify(batch);
+      }
+
+      @Override
+      public void close() {
+        try {
+          inner.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing classifier failed", e);
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,62 @@
+package dev.pixelguard.djl;
+
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.IdxReader;
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.djl.net.NetworkClassifier;
+import dev.pixelguard.djl.net.NetworkModel;
+import dev.pixelguard.image.Image;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The embedded default: pixelguard's small CNN trained on Fashion-MNIST, and the first 500 Fashion-MNIST
+ * test images, both inside the jar. Used when no model or dataset is given, so the tool works on a fresh
+ * machine with nothing downloaded. Rebuild the model with {@code pixelguard train} (see README).
+ */
+public final class DefaultBundle {
+  /** Class-path folder of the bundle. */
+  public static final String ROOT = "/dev/pixelguard/djl/defaults/";
+  public static final String MODEL = "fashion-cnn.pgm";
+  public static final String IMAGES = "fashion-mnist-test-500-images-idx3-ubyte.gz";
+  public static final String LABELS = "fashion-mnist-test-500-labels-idx1-ubyte.gz";
+
+  private DefaultBundle() {}
+
+  /** The default model as a classifier; close it when done. */
+  public static NetworkClassifier model() {
+    try (InputStream in = resource(MODEL)) {
+      return new NetworkClassifier(NetworkModel.load(in, "default model " + MODEL), "default: " + MODEL);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The bundled sample images with their labels and Fashion-MNIST's class names. */
+  public static Dataset samples() {
+    try (InputStream im = new GZIPInputStream(resource(IMAGES)); InputStream lb = new GZIPInputStream(resource(LABELS))) {
+      List<Image> images = IdxReader.readImages(im, IMAGES);
+      int[] labels = IdxReader.readLabels(lb, LABELS);
+      List<LabeledImage> out = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        out.add(new LabeledImage("fashion-mnist-test#" + i, images.get(i), labels[i]));
+      }
+      return new Dataset("default: Fashion-MNIST test images 0-" + (images.size() - 1), out,
+          IdxReader.FASHION_MNIST_CLASSES);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static InputStream resource(String name) {
+    InputStream in = DefaultBundle.class.getResourceAsStream(ROOT + name);
+    if (in == null) {
+      throw new IllegalStateException("the embedded default " + name + " is missing from the build");
+    }
+    return in;
+  }
+}
