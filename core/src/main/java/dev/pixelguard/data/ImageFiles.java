@@ -147,6 +147,12 @@ public final class ImageFiles {
     Path tmp = null;
     try {
       tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+      try {
+        // Temporary files are private (rw-------); the result is an ordinary output file.
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system: keep its defaults
+      }
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.write(out);
       }
