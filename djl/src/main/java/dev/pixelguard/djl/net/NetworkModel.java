@@ -87,8 +87,8 @@ public final class NetworkModel implements AutoCloseable {
     ObjectNode meta;
     try {
       byte[] magic = new byte[MAGIC.length];
-      in.readFully(magic);
-      if (!Arrays.equals(magic, MAGIC)) {
+      int got = in.readNBytes(magic, 0, magic.length);
+      if (got < magic.length || !Arrays.equals(magic, MAGIC)) {
         throw new InputException(what + " is not a pixelguard model file (.pgm)");
       }
       int len = in.readInt();
@@ -99,7 +99,8 @@ public final class NetworkModel implements AutoCloseable {
       in.readFully(json);
       meta = (ObjectNode) JSON.readTree(json);
     } catch (IOException | ClassCastException e) {
-      throw new InputException(what + " is truncated or corrupt: " + e.getMessage());
+      throw new InputException(what + " is truncated or corrupt ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
     }
     String arch = meta.path("architecture").asText();
     int[] shape = new int[3];

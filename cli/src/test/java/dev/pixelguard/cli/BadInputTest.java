@@ -1,0 +1,118 @@
+package dev.pixelguard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelguard.data.Cifar10Reader;
+import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every user mistake gives exit code 2, one line on stderr, no stack trace and no output file. */
+class BadInputTest {
+  @TempDir Path dir;
+
+  static String onnx() {
+    return Fixtures.resnetOnnx().toString();
+  }
+
+  static void assertBadInput(Cli r, String expected) {
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+    String[] lines = r.err().strip().split("\n");
+    assertTrue(lines[0].startsWith("pixelguard: error: "), r.toString());
+    assertTrue(lines[0].contains(expected), "expected '" + expected + "' in: " + lines[0]);
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  Path cifarPng() {
+    Path f = dir.resolve("cat.png");
+    ImageFiles.writePng(Cifar10Reader.read(Fixtures.cifarBatch()).get(0).image(), f);
+    return f;
+  }
+
+  @Test
+  void truncatedImage() throws Exception {
+    Path cut = dir.resolve("cut.png");
+    Files.write(cut, Arrays.copyOf(Files.readAllBytes(cifarPng()), 300));
+    assertBadInput(Cli.run("predict", "--model", onnx(), "--image", cut.toString()), "cannot decode image");
+  }
+
+  @Test
+  void imageOfTheWrongSizeIsRefusedUnlessResized() {
+    Path gray = dir.resolve("gray.png");
+    ImageFiles.writePng(new Image(1, 28, 28, new byte[784]), gray);
+    assertBadInput(Cli.run("predict", "--model", onnx(), "--image", gray.toString()),
+        "the image is 28x28 grayscale but the model takes 32x32 RGB (use --resize");
+    Cli ok = Cli.run("predict", "--model", onnx(), "--image", gray.toString(), "--resize");
+    assertEquals(0, ok.code(), ok.toString());
+  }
+
+  @Test
+  void unknownTargetClass() {
+    Path out = dir.resolve("adv.png");
+    assertBadInput(Cli.run("attack", "--model", onnx(), "--image", cifarPng().toString(), "--classes",
+        Fixtures.file("data/cifar10/batches.meta.txt").toString(), "--target", "zebra", "--out", out.toString()),
+        "unknown class 'zebra'");
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void missingCorruptOrUnknownModel() throws Exception {
+    assertBadInput(Cli.run("predict", "--model", dir.resolve("none.onnx").toString(), "--index", "0"),
+        "model file not found");
+    Path corrupt = dir.resolve("corrupt.onnx");
+    Files.write(corrupt, Arrays.copyOf(Files.readAllBytes(Fixtures.resnetOnnx()), 4000));
+    assertBadInput(Cli.run("predict", "--model", corrupt.toString(), "--image", cifarPng().toString()),
+        "cannot load ONNX model");
+    Path weird = dir.resolve("model.bin");
+    Files.write(weird, new byte[10]);
+    assertBadInput(Cli.run("predict", "--model", weird.toString(), "--index", "0"), "cannot tell the format");
+    Path fakePgm = dir.resolve("fake.pgm");
+    Files.writeString(fakePgm, "hello");
+    assertBadInput(Cli.run("predict", "--model", fakePgm.toString(), "--index", "0"), "not a pixelguard model");
+  }
+
+  @Test
+  void emptyDataset() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertBadInput(Cli.run("evaluate", "--dataset", empty.toString()), "holds no images");
+  }
+
+  @Test
+  void outputFolderMustExistAndNothingIsWritten() {
+    Path out = dir.resolve("no/such/folder/adv.png");
+    assertBadInput(Cli.run("attack", "--index", "0", "--out", out.toString()), "does not exist");
+    assertBadInput(Cli.run("evaluate", "--limit", "2", "--results", out.resolveSibling("r.json").toString()),
+        "does not exist");
+    assertFalse(Files.exists(dir.resolve("no")));
+  }
+
+  @Test
+  void badOptionValues() {
+    assertBadInput(Cli.run("attack", "--index", "0", "--out", dir.resolve("a.png").toString(), "--pixels", "0"),
+        "pixels must be at least 1");
+    assertBadInput(Cli.run("predict", "--index", "5000"), "out of range");
+    Cli unknown = Cli.run("attack", "--bogus", "--out", dir.resolve("b.png").toString());
+    assertEquals(ExitCode.BAD_INPUT, unknown.code());
+    assertTrue(unknown.err().contains("Unknown option: '--bogus'"), unknown.toString());
+    assertTrue(unknown.err().contains("Try 'pixelguard attack --help'"), unknown.toString());
+  }
+
+  @Test
+  void helpDocumentsExitCodes() {
+    Cli r = Cli.run("--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("Exit codes:") && r.out().contains("bad usage or bad input"), r.out());
+    for (String c : new String[] {"predict", "attack", "evaluate", "train"}) {
+      Cli h = Cli.run(c, "--help");
+      assertEquals(0, h.code(), c);
+      assertTrue(h.out().startsWith("Usage: pixelguard " + c), h.out());
+    }
+  }
+}
