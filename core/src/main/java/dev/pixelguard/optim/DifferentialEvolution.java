@@ -57,6 +57,7 @@ public final class DifferentialEvolution {
   private final Strategy strategy;
   private final BoundHandling boundHandling;
   private final int maxIterations;
+  private final double targetFitness;
   private final SplittableRandom random;
 
   private final double[][] population;
@@ -77,6 +78,7 @@ public final class DifferentialEvolution {
     this.strategy = b.strategy;
     this.boundHandling = b.boundHandling;
     this.maxIterations = b.maxIterations;
+    this.targetFitness = b.targetFitness;
     this.random = new SplittableRandom(b.seed);
     int d = lower.length;
     Initializer init = b.initializer != null ? b.initializer : this::uniform;
@@ -228,9 +230,12 @@ public final class DifferentialEvolution {
     }
   }
 
-  /** True once {@code maxIterations} populations have been evaluated. */
+  /**
+   * True once {@code maxIterations} populations have been evaluated, or (early stop) once the best fitness
+   * is at or below the target fitness.
+   */
   public boolean isDone() {
-    return iterations >= maxIterations;
+    return iterations >= maxIterations || (initialised && fitness[bestIndex] <= targetFitness);
   }
 
   /** Populations evaluated so far (the initial one counts as the first). */
@@ -280,6 +285,7 @@ public final class DifferentialEvolution {
     private BoundHandling boundHandling = BoundHandling.CLIP;
     private int maxIterations = 100;
     private long seed = 1L;
+    private double targetFitness = Double.NEGATIVE_INFINITY;
     private Initializer initializer;
 
     private Builder(double[] lower, double[] upper) {
@@ -347,6 +353,12 @@ public final class DifferentialEvolution {
 
     public Builder seed(long s) {
       this.seed = s;
+      return this;
+    }
+
+    /** Early stop: the search is done once the best fitness is at or below {@code f} (default: never). */
+    public Builder targetFitness(double f) {
+      this.targetFitness = f;
       return this;
     }
 

@@ -128,6 +128,14 @@ class DifferentialEvolutionTest {
   }
 
   @Test
+  void earlyStopAtATargetFitness() {
+    var de = minimise(DifferentialEvolution.builder(bounds(3, -5), bounds(3, 5)).population(20).maxIterations(1000)
+        .crossover(0.9).targetFitness(1e-3).seed(8).build(), DifferentialEvolutionTest::sphere);
+    assertTrue(de.bestFitness() <= 1e-3);
+    assertTrue(de.iterations() < 200, "stopped early after " + de.iterations());
+  }
+
+  @Test
   void settingsAreValidatedEarly() {
     var b = DifferentialEvolution.builder(bounds(1, 0), bounds(1, 1));
     assertThrows(IllegalArgumentException.class, () -> b.population(3));
