@@ -2,6 +2,7 @@ package dev.pixelguard.cli;
 
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.pixel.PixelAttack;
+import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.data.LabeledImage;
@@ -67,8 +68,8 @@ final class AttackCommand implements Callable<Integer> {
         o.printf("note: the model already misclassifies %s (true class '%s'); attacking its prediction '%s'%n",
             li.id(), info.className(li.label()), info.className(predicted));
       }
-      List<PixelAttackResult> rs = attack.run(c, List.of(new PixelAttack.Task(li.id(), im, goal, clean)),
-          attack.population(), 1, r -> {});
+      List<PixelAttackResult> rs = attack.run(c, List.of(new SparseAttack.Task(li.id(), im, goal, clean)),
+          Math.max(400, attack.requestSize()), 1, r -> {});
       PixelAttackResult r = rs.get(0);
       String what = attack.pixels() == 1 ? "1 pixel" : attack.pixels() + " pixels";
       if (r.success()) {

@@ -2,6 +2,7 @@ package dev.pixelguard.eval;
 
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.pixel.PixelAttack;
+import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
@@ -31,13 +32,13 @@ public final class Evaluation {
    * @param batchSize images per model call
    * @param concurrency images attacked at once (their candidates share batches)
    */
-  public static EvaluationResult run(Classifier classifier, Dataset data, PixelAttack attack, Integer target,
+  public static EvaluationResult run(Classifier classifier, Dataset data, SparseAttack attack, Integer target,
       int batchSize, int concurrency, Listener listener) {
     long t0 = System.nanoTime();
     CountingClassifier counted = new CountingClassifier(classifier);
     List<Scores> clean = CleanPass.score(counted, data, batchSize);
     long cleanQueries = counted.queries();
-    List<PixelAttack.Task> tasks = new ArrayList<>();
+    List<SparseAttack.Task> tasks = new ArrayList<>();
     List<Integer> taskImage = new ArrayList<>();
     List<EvaluationResult.ImageOutcome> outcomes = new ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
@@ -54,7 +55,7 @@ public final class Evaluation {
       outcomes.add(new EvaluationResult.ImageOutcome(i, li.id(), li.label(), s.top(0), s.confidence(0), skip, null));
       if (skip == null) {
         Goal g = target == null ? new Goal.Untargeted(li.label()) : new Goal.Targeted(target);
-        tasks.add(new PixelAttack.Task(li.id(), li.image(), g, s));
+        tasks.add(new SparseAttack.Task(li.id(), li.image(), g, s));
         taskImage.add(i);
       }
     }

@@ -35,4 +35,37 @@ public final class Classifiers {
       }
     };
   }
+
+  /**
+   * The classifier as a label-only (decision-based) black box: each row is one-hot on the top class and no
+   * logits are given, as from an API that answers with a label. Attacks then see only whether they succeeded.
+   * Closing the result closes {@code inner}.
+   */
+  public static Classifier labelOnly(Classifier inner) {
+    return new Classifier() {
+      @Override
+      public ModelInfo info() {
+        return inner.info();
+      }
+
+      @Override
+      public Scores classify(ImageBatch batch) {
+        Scores s = inner.classify(batch);
+        float[][] p = new float[s.size()][s.numClasses()];
+        for (int i = 0; i < p.length; i++) {
+          p[i][s.top(i)] = 1f;
+        }
+        return Scores.fromProbabilities(p);
+      }
+
+      @Override
+      public void close() {
+        try {
+          inner.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing classifier failed", e);
+        }
+      }
+    };
+  }
 }

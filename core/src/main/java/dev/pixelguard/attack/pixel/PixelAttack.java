@@ -1,21 +1,10 @@
 package dev.pixelguard.attack.pixel;
 
-import dev.pixelguard.attack.BatchScheduler;
-import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.Objective;
-import dev.pixelguard.image.Image;
-import dev.pixelguard.image.ImageBatch;
-import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.Scores;
 import dev.pixelguard.optim.DifferentialEvolution.BoundHandling;
 import dev.pixelguard.optim.DifferentialEvolution.Strategy;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.function.Consumer;
 
 /**
  * The k-pixel attack of Su, Vargas &amp; Sakurai, "One Pixel Attack for Fooling Deep Neural Networks"
@@ -35,7 +24,7 @@ import java.util.function.Consumer;
  * first generation with a success (early stop), at the query budget, or after the last iteration.
  * Immutable and thread-safe; every random choice derives from {@link #seed()}.
  */
-public final class PixelAttack {
+public final class PixelAttack implements SparseAttack {
   /** The seed used when none is given. */
   public static final long DEFAULT_SEED = 1L;
 
@@ -93,102 +82,18 @@ public final class PixelAttack {
     return b;
   }
 
-  /** One image to attack, with the model's scores for it (one row) from a clean pass. */
-  public record Task(String id, Image image, Goal goal, Scores clean) {
-    public Task {
-      if (clean.size() != 1) {
-        throw new IllegalArgumentException("clean scores must have one row, have " + clean.size());
-      }
-    }
+  @Override
+  public Search search(Task task, long imageSeed) {
+    return new PixelSearch(this, task.id(), task.image(), task.goal(), task.clean(), imageSeed);
   }
 
-  /**
-   * Attacks one image: one clean prediction, then the search.
-   *
-   * @param image the image, of the classifier's input shape
-   */
-  public PixelAttackResult run(Classifier classifier, Image image, Goal goal) {
-    Scores clean = classifier.classify(ImageBatch.of(List.of(image)));
-    List<PixelAttackResult> out = run(classifier, List.of(new Task("image", image, goal, clean)),
-        population, 1, r -> {});
-    return out.get(0);
+  /** One generation: the whole population is one request. */
+  @Override
+  public int requestSize() {
+    return population;
   }
 
-  /**
-   * Attacks many images, packing the candidates of up to {@code concurrency} images into model batches of
-   * {@code batchSize}. Image i's search uses the i-th seed drawn from {@link #seed()}, so results do not
-   * depend on batch size or concurrency.
-   *
-   * @param onResult called on this thread as each image finishes (in finishing order)
-   * @return results in task order
-   */
-  public List<PixelAttackResult> run(Classifier classifier, List<Task> tasks, int batchSize, int concurrency,
-      Consumer<PixelAttackResult> onResult) {
-    long[] seeds = imageSeeds(tasks.size());
-    PixelAttackResult[] results = new PixelAttackResult[tasks.size()];
-    Iterator<IndexedSearch> searches = new Iterator<>() {
-      int next;
-
-      @Override
-      public boolean hasNext() {
-        return next < tasks.size();
-      }
-
-      @Override
-      public IndexedSearch next() {
-        Task t = tasks.get(next);
-        if (!t.image().sameShape(tasks.get(0).image())) {
-          throw new IllegalArgumentException("task " + next + " has a different image shape");
-        }
-        PixelSearch s = new PixelSearch(PixelAttack.this, t.id(), t.image(), t.goal(), t.clean(), seeds[next]);
-        return new IndexedSearch(next++, s);
-      }
-    };
-    new BatchScheduler(classifier, batchSize, concurrency).run(searches, s -> {
-      PixelAttackResult r = s.search.result();
-      results[s.index] = r;
-      onResult.accept(r);
-    });
-    return List.of(results);
-  }
-
-  /** The per-image seeds: the i-th value drawn from a generator seeded with {@link #seed()}. */
-  public long[] imageSeeds(int n) {
-    SplittableRandom root = new SplittableRandom(seed);
-    long[] out = new long[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = root.split().nextLong();
-    }
-    return out;
-  }
-
-  /** A search a scheduler can drive, tagged with its task index. */
-  private static final class IndexedSearch implements dev.pixelguard.attack.QuerySearch {
-    final int index;
-    final PixelSearch search;
-
-    IndexedSearch(int index, PixelSearch search) {
-      this.index = index;
-      this.search = search;
-    }
-
-    @Override
-    public Candidates ask() {
-      return search.ask();
-    }
-
-    @Override
-    public void tell(Scores scores) {
-      search.tell(scores);
-    }
-
-    @Override
-    public boolean isDone() {
-      return search.isDone();
-    }
-  }
-
-  /** The settings, by name, for reports and results files. */
+  @Override
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("attack", "pixel (Su et al. 2019, differential evolution)");
@@ -207,6 +112,7 @@ public final class PixelAttack {
     return m;
   }
 
+  @Override
   public int pixels() {
     return pixels;
   }
@@ -240,10 +146,12 @@ public final class PixelAttack {
   }
 
   /** Queries per image at most: the budget if set, else population x iterations. */
+  @Override
   public long budget() {
     return Math.min(budget, (long) population * iterations);
   }
 
+  @Override
   public long seed() {
     return seed;
   }

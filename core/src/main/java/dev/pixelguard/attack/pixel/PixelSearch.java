@@ -2,26 +2,21 @@ package dev.pixelguard.attack.pixel;
 
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.Objective;
-import dev.pixelguard.attack.QuerySearch;
 import dev.pixelguard.image.Image;
-import dev.pixelguard.image.PixelChange;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.optim.DifferentialEvolution;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Su et al.'s differential-evolution search for one image, as a {@link QuerySearch}: each generation is
  * one request of {@code population} candidate images. A candidate is k genes of (x, y, colour...) decoded
  * to whole pixel positions and whole 8-bit colours, so the adversarial image survives a PNG round trip.
  */
-final class PixelSearch implements QuerySearch {
+final class PixelSearch implements SparseAttack.Search {
   private final PixelAttack attack;
   private final String id;
   private final Image image;
   private final Goal goal;
-  private final float[] cleanProbabilities;
-  private final int cleanClass;
+  private final Scores clean;
   private final long seed;
   private final float[] base;
   private final int channels;
@@ -47,8 +42,7 @@ final class PixelSearch implements QuerySearch {
     this.id = id;
     this.image = image;
     this.goal = goal;
-    this.cleanProbabilities = clean.probabilities(0);
-    this.cleanClass = clean.top(0);
+    this.clean = clean;
     this.seed = seed;
     this.channels = image.channels();
     this.height = image.height();
@@ -125,16 +119,7 @@ final class PixelSearch implements QuerySearch {
 
       @Override
       public void write(int j, float[] dst, int offset) {
-        System.arraycopy(base, 0, dst, offset, base.length);
-        int[] g = decoded[j];
-        int genes = 2 + channels;
-        int plane = height * width;
-        for (int p = 0; p < g.length; p += genes) {
-          int pos = g[p + 1] * width + g[p];
-          for (int c = 0; c < channels; c++) {
-            dst[offset + c * plane + pos] = g[p + 2 + c] / 255f;
-          }
-        }
+        Genes.write(base, decoded[j], channels, height, width, dst, offset);
       }
     };
   }
@@ -177,28 +162,9 @@ final class PixelSearch implements QuerySearch {
   }
 
   private void finish() {
-    List<PixelChange> changes = new ArrayList<>();
-    int genes = 2 + channels;
-    List<PixelChange> raw = new ArrayList<>();
-    for (int p = 0; p < bestGenes.length; p += genes) {
-      int[] after = new int[channels];
-      for (int c = 0; c < channels; c++) {
-        after[c] = bestGenes[p + 2 + c];
-      }
-      raw.add(new PixelChange(bestGenes[p], bestGenes[p + 1], image.colour(bestGenes[p], bestGenes[p + 1]), after));
-    }
-    Image adversarial = image.withPixels(raw);
-    // Report only positions that really changed, once each, with their final colour.
-    for (int i = raw.size() - 1; i >= 0; i--) {
-      PixelChange c = raw.get(i);
-      boolean later = changes.stream().anyMatch(o -> o.x() == c.x() && o.y() == c.y());
-      if (!later && !java.util.Arrays.equals(c.before(), c.after())) {
-        changes.add(0, c);
-      }
-    }
-    result = new PixelAttackResult(id, goal, bestSucceeds, image, adversarial, changes, cleanClass,
-        cleanProbabilities, bestClass, bestProbabilities, queries, firstSuccess, bestFitness,
-        System.nanoTime() - startNanos, seed);
+    SparseAttack.Task task = new SparseAttack.Task(id, image, goal, clean);
+    result = Genes.result(task, bestSucceeds, bestGenes, bestClass, bestProbabilities, queries, firstSuccess,
+        bestFitness, System.nanoTime() - startNanos, seed);
   }
 
   @Override
@@ -206,8 +172,8 @@ final class PixelSearch implements QuerySearch {
     return result != null;
   }
 
-  /** The result, once {@link #isDone()}. */
-  PixelAttackResult result() {
+  @Override
+  public PixelAttackResult result() {
     if (result == null) {
       throw new IllegalStateException("search is not done");
     }

@@ -43,6 +43,9 @@ class PixelAttackTest {
     }
   }
 
+  /** A shared instance for other tests. */
+  static final BrightPixelModel BRIGHT_PIXEL = new BrightPixelModel();
+
   static Image gray(int value) {
     byte[] px = new byte[64];
     java.util.Arrays.fill(px, (byte) value);
@@ -126,10 +129,10 @@ class PixelAttackTest {
   void manyImagesShareFullBatchesAndKeepTheirOwnResults() {
     BrightPixelModel model = new BrightPixelModel();
     PixelAttack attack = PixelAttack.builder().population(30).iterations(3).seed(5).earlyStop(false).build();
-    List<PixelAttack.Task> tasks = new ArrayList<>();
+    List<SparseAttack.Task> tasks = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Image im = gray(20 * i);
-      tasks.add(new PixelAttack.Task("img" + i, im, new Goal.Untargeted(0), model.classify(ImageBatch.of(List.of(im)))));
+      tasks.add(new SparseAttack.Task("img" + i, im, new Goal.Untargeted(0), model.classify(ImageBatch.of(List.of(im)))));
     }
     model.batchSizes.clear();
     List<PixelAttackResult> rs = attack.run(model, tasks, 40, 3, r -> {});

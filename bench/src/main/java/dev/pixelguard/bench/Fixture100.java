@@ -1,0 +1,29 @@
+package dev.pixelguard.bench;
+
+import dev.pixelguard.data.Cifar10Reader;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.eval.CleanPass;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.Scores;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The benchmark set: the first N CIFAR-10 fixture images the model classifies correctly. */
+final class Fixture100 {
+  private Fixture100() {}
+
+  static Dataset firstCorrect(Classifier model, Path shared, int n) {
+    Dataset cifar = Cifar10Reader.read(shared.resolve("data/cifar10/test_batch_subset.bin"));
+    List<Scores> clean = CleanPass.score(model, cifar, 400);
+    List<LabeledImage> chosen = new ArrayList<>();
+    for (int i = 0; i < cifar.size() && chosen.size() < n; i++) {
+      if (clean.get(i).top(0) == cifar.get(i).label()) {
+        chosen.add(cifar.get(i));
+      }
+    }
+    return new Dataset("first " + chosen.size() + " correctly classified of " + cifar.name(), chosen,
+        cifar.classNames());
+  }
+}
