@@ -176,5 +176,45 @@ public final class GuidedBenchmark {
       System.out.printf(Locale.ROOT, "  %-40s finds %d (%.1f%% of the union); misses %s%n", e.getKey(), e.getValue().size(),
           100.0 * e.getValue().size() / union.size(), missed);
     }
+    // Against Su et al.'s configuration (seed 1): mean queries on the images both solve, success by budget, totals.
+    String su = "one-pixel-cifar10-seed1.json";
+    if (!firstQ.containsKey(su)) {
+      return;
+    }
+    for (String n : firstQ.keySet()) {
+      if (n.equals(su)) {
+        continue;
+      }
+      java.util.Map<String, Long> a = firstQ.get(n);
+      java.util.Map<String, Long> b = firstQ.get(su);
+      double qa = 0;
+      double qb = 0;
+      int both = 0;
+      for (String id : a.keySet()) {
+        if (b.containsKey(id)) {
+          qa += a.get(id);
+          qb += b.get(id);
+          both++;
+        }
+      }
+      System.out.printf(Locale.ROOT, "  %s vs %s: %d images both solve; mean queries there %.0f vs %.0f (ratio %.3f)%n",
+          n, su, both, qa / both, qb / both, qa / qb);
+    }
+    for (String n : firstQ.keySet()) {
+      JsonNode j = json.readTree(RESULTS.resolve(n).toFile());
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-40s total queries %,d; successes within",
+          n, j.get("summary").get("attackQueries").asLong()));
+      for (long budget : BUDGETS) {
+        int c = 0;
+        for (JsonNode im : j.get("images")) {
+          long f = im.path("firstSuccessQuery").asLong(-1);
+          if (im.path("success").asBoolean() && f >= 0 && f <= budget) {
+            c++;
+          }
+        }
+        line.append(String.format(Locale.ROOT, " %,d: %d", budget, c));
+      }
+      System.out.println(line);
+    }
   }
 }

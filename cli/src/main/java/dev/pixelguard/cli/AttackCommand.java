@@ -1,7 +1,6 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.pixel.PixelAttack;
 import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.ImageFiles;
@@ -24,8 +23,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code pixelguard attack}: the pixel attack on one image, writing the adversarial PNG. */
 @Command(name = "attack", mixinStandardHelpOptions = true,
-    description = {"Attack one image with Su et al.'s k-pixel differential evolution, using only the model's",
-        "output scores. Untargeted, it moves the model away from its own prediction; with --target, towards",
+    description = {"Attack one image by changing at most k pixels, using only the model's output scores",
+        "(pixelguard's guided search by default; Su et al.'s differential evolution with --method su). Untargeted, it moves the model away from its own prediction; with --target, towards",
         "a class. On success it writes the adversarial image as a lossless PNG (exactly k pixels changed) and",
         "prints a one-line summary; when no change flips the model, nothing is written."})
 final class AttackCommand implements Callable<Integer> {
@@ -44,7 +43,7 @@ final class AttackCommand implements Callable<Integer> {
     if (dir == null || !Files.isDirectory(dir)) {
       throw new dev.pixelguard.InputException("cannot write " + out + ": folder " + dir + " does not exist");
     }
-    PixelAttack attack = attackOptions.attack();
+    SparseAttack attack = attackOptions.attack();
     LabeledImage li = input.load();
     Image raw = li.image();
     try (Classifier c = model.open(new int[] {raw.channels(), raw.height(), raw.width()}, input.classNames())) {

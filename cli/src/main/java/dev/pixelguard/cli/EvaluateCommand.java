@@ -1,7 +1,7 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
-import dev.pixelguard.attack.pixel.PixelAttack;
+import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code pixelguard evaluate}: robustness over a dataset. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Attack every image of a dataset that the model classifies correctly and report how many",
-        "one changed pixel (or k) can flip: success rate, confidence of the wrong class, queries, and which",
+        "one changed pixel (or k) can flip (guided search by default, --method su for Su et al.'s): success rate, confidence of the wrong class, queries, and which",
         "classes turn into which. Writes every image's outcome to a JSON file with --results.",
         "Datasets: a folder of class folders, a CIFAR-10 .bin batch, an IDX images file, or an image file."})
 final class EvaluateCommand implements Callable<Integer> {
@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
   int batch = 400;
 
   @Option(names = "--concurrency", description = "Images attacked at once, sharing batches (default: ${DEFAULT-VALUE}).")
-  int concurrency = 4;
+  int concurrency = 16;
 
   @Option(names = "--resize", description = "Resize and convert images to the model's input shape.")
   boolean resize;
@@ -69,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new InputException("cannot write " + results + ": folder " + dir + " does not exist");
       }
     }
-    PixelAttack attack = attackOptions.attack();
+    SparseAttack attack = attackOptions.attack();
     Dataset data = dataset == null ? DefaultBundle.samples() : Datasets.open(dataset);
     if (limit != null) {
       data = data.limit(limit);
@@ -108,16 +108,17 @@ final class EvaluateCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private static void printSummary(PrintWriter o, EvaluationResult r, ModelInfo info, PixelAttack attack,
+  private static void printSummary(PrintWriter o, EvaluationResult r, ModelInfo info, SparseAttack attack,
       Integer target, Dataset data) {
     o.printf(Locale.ROOT, "model:    %s (%s, %d classes)%n", info.name(), info.inputShape(), info.numClasses());
     o.printf(Locale.ROOT, "data:     %s, %d images%n", data.name(), r.evaluated());
     o.printf(Locale.ROOT, "clean:    %.1f%% correct (%d/%d); only correct images are attacked%n",
         100 * r.cleanAccuracy(), r.cleanCorrect(), r.evaluated());
-    o.printf(Locale.ROOT, "attack:   %d pixel%s, %s, population %d, at most %s queries per image, seed %d%n",
+    o.printf(Locale.ROOT, "attack:   %s, %d pixel%s, %s, at most %s queries per image, objective %s, seed %d%n",
+        attack instanceof dev.pixelguard.attack.pixel.PixelAttack ? "su (differential evolution)" : "guided",
         attack.pixels(), attack.pixels() == 1 ? "" : "s",
-        target == null ? "untargeted" : "targeted at '" + info.className(target) + "'", attack.population(),
-        Text.count(attack.budget()), attack.seed());
+        target == null ? "untargeted" : "targeted at '" + info.className(target) + "'",
+        Text.count(attack.budget()), String.valueOf(attack.settings().get("objective")).split(" ")[0], attack.seed());
     int n = r.attacked().size();
     o.printf(Locale.ROOT, "flipped:  %d of %d attacked images (%.1f%%); robust accuracy %.1f%%%n", r.successes(), n,
         n == 0 ? 0 : 100 * r.successRate(), n == 0 ? 100 : 100 * r.robustAccuracy());
