@@ -22,7 +22,8 @@ public final class AttackOptions {
   int pixels = 1;
 
   @Option(names = "--target", paramLabel = "CLASS",
-      description = "Targeted attack: make the model predict CLASS (a name or a number). Default: untargeted.")
+      description = "Targeted attack: make the model predict CLASS (a name or a number); for evaluate, 'all' attacks "
+          + "every image toward every other class and prints the original-to-target matrix. Default: untargeted.")
   String target;
 
   @Option(names = {"-s", "--seed"}, description = "Random seed (default: ${DEFAULT-VALUE}); the same seed gives the same result.")

@@ -9,6 +9,7 @@ import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.eval.TargetedEvaluation;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
@@ -84,6 +85,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         data = Datasets.convert(data, info.channels(), info.height(), info.width());
       }
+      if ("all".equalsIgnoreCase(attackOptions.target)) {
+        return allTargets(o, c, data, attack);
+      }
       Integer target = attackOptions.target == null ? null : info.classIndex(attackOptions.target);
       EvaluationResult r;
       try (Progress bar = Progress.start("attacking", data.size(), !quiet)) {
@@ -104,6 +108,44 @@ final class EvaluateCommand implements Callable<Integer> {
         ResultsJson.write(r, results);
         o.printf("results: %s%n", results);
       }
+    }
+    return ExitCode.OK;
+  }
+
+  /** {@code --target all}: every correctly classified image toward every other class, and the matrix. */
+  private int allTargets(PrintWriter o, Classifier c, Dataset data, SparseAttack attack) {
+    ModelInfo info = c.info();
+    TargetedEvaluation.Result r;
+    int k = info.numClasses();
+    try (Progress bar = Progress.start("targeting", (long) data.size() * (k - 1), !quiet)) {
+      r = TargetedEvaluation.run(c, data, attack, batch, concurrency,
+          (res, done, total, successes) -> bar.step("reached " + successes + "/" + done));
+    }
+    o.printf(Locale.ROOT, "targeted:  %d pixel%s toward every other class, at most %s queries per pair, seed %d%n",
+        attack.pixels(), attack.pixels() == 1 ? "" : "s", Text.count(attack.budget()), attack.seed());
+    long ok = r.results().stream().filter(PixelAttackResult::success).count();
+    o.printf(Locale.ROOT, "reached:   %d of %d (image, target) pairs (%.1f%%); %d of %d images reach at least one target%n",
+        ok, r.results().size(), 100 * r.successRate(), r.imagesWithAnyTarget(), r.results().size() / Math.max(1, k - 1));
+    o.println("original \\ target (successes/tried):");
+    int w = 10;
+    StringBuilder head = new StringBuilder(String.format("%-" + w + "s", ""));
+    for (int t = 0; t < k; t++) {
+      head.append(String.format(" %" + w + "." + w + "s", info.className(t)));
+    }
+    o.println(head);
+    int[][] ok2 = r.successes();
+    int[][] tried = r.tried();
+    for (int f = 0; f < k; f++) {
+      StringBuilder row = new StringBuilder(String.format("%-" + w + "." + w + "s", info.className(f)));
+      for (int t = 0; t < k; t++) {
+        row.append(String.format(" %" + w + "s", tried[f][t] == 0 ? "-" : ok2[f][t] + "/" + tried[f][t]));
+      }
+      o.println(row);
+    }
+    o.printf(Locale.ROOT, "cost:      %s queries in %.1f s%n", Text.count(r.totalQueries()), r.wallNanos() / 1e9);
+    if (results != null) {
+      TargetedEvaluation.write(r, results);
+      o.printf("results: %s%n", results);
     }
     return ExitCode.OK;
   }

@@ -64,6 +64,10 @@ public final class ModelOptions {
   @Option(names = "--threads", paramLabel = "N", description = "Inference threads for ONNX Runtime (default: one per core).")
   int threads;
 
+  @Option(names = "--label-only", description = "Treat the model as revealing only its top class (as an API that "
+      + "answers with a label): attacks see no probabilities or logits, only success or failure.")
+  boolean labelOnly;
+
   /** Whether the embedded default model is meant. */
   boolean isDefault() {
     return model == null;
@@ -83,6 +87,9 @@ public final class ModelOptions {
    */
   Classifier open(int[] dataShape, List<String> dataClassNames) {
     Classifier c = openRaw(dataShape);
+    if (labelOnly) {
+      c = Classifiers.labelOnly(c);
+    }
     boolean named = !c.info().classNames().get(0).equals("0");
     if (!named && dataClassNames != null && dataClassNames.size() == c.info().numClasses()) {
       c = Classifiers.withClassNames(c, dataClassNames);

@@ -63,4 +63,47 @@ class ScanAndMethodsTest {
     JsonNode j = new ObjectMapper().readTree(results.toFile());
     assertTrue(j.get("attack").get("objective").asText().startsWith("MARGIN (from logits"), j.get("attack").toString());
   }
+
+  @Test
+  void targetedTowardEveryClassGivesTheMatrix() throws Exception {
+    Path results = dir.resolve("t.json");
+    Cli r = Cli.run("evaluate", "--limit", "3", "--target", "all", "--budget", "600", "--results", results.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("original \\ target (successes/tried):"), r.out());
+    JsonNode j = new ObjectMapper().readTree(results.toFile());
+    assertEquals("targeted", j.get("kind").asText());
+    assertEquals(27, j.get("pairs").size(), "3 images x 9 other classes");
+    int tried = 0;
+    int ok = 0;
+    for (int f = 0; f < 10; f++) {
+      assertEquals(0, j.get("tried").get(f).get(f).asInt(), "never targeted at its own class");
+      for (int t = 0; t < 10; t++) {
+        tried += j.get("tried").get(f).get(t).asInt();
+        ok += j.get("successes").get(f).get(t).asInt();
+      }
+    }
+    assertEquals(27, tried);
+    assertEquals(j.get("summary").get("successes").asInt(), ok);
+    for (JsonNode p : j.get("pairs")) {
+      if (p.get("success").asBoolean()) {
+        assertEquals(p.get("target").asInt(), p.get("adversarialClass").asInt());
+      }
+    }
+  }
+
+  @Test
+  void labelOnlyOption() throws Exception {
+    Path results = dir.resolve("l.json");
+    Cli r = Cli.run("evaluate", "--limit", "8", "--label-only", "--budget", "1568", "--results", results.toString());
+    assertEquals(0, r.code(), r.toString());
+    JsonNode j = new ObjectMapper().readTree(results.toFile());
+    boolean saw6 = false;
+    for (JsonNode im : j.get("images")) {
+      if (im.get("index").asInt() == 6) {
+        saw6 = im.get("success").asBoolean();
+        assertEquals(1.0, im.get("adversarialConfidence").asDouble(), 0.0, "a label-only model reports one-hot scores");
+      }
+    }
+    assertTrue(saw6, "image 6 has a corner flip, which a full corner sweep finds without any scores");
+  }
 }

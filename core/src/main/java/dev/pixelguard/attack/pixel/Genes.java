@@ -46,6 +46,18 @@ final class Genes {
     return out;
   }
 
+  /**
+   * An evaluated candidate's fitness as a finite number. Label-only models give one-hot scores, whose margin
+   * or log-probability is +infinity for every candidate that fails; searches reserve +infinity for
+   * "not evaluated", so an evaluated candidate gets the largest finite value instead.
+   */
+  static double finite(double f) {
+    if (Double.isNaN(f) || f == Double.POSITIVE_INFINITY) {
+      return Double.MAX_VALUE;
+    }
+    return f;
+  }
+
   /** The result for a finished search whose reported candidate is {@code genes}. */
   static PixelAttackResult result(SparseAttack.Task task, boolean success, int[] genes, int adversarialClass,
       float[] adversarialProbabilities, long queries, long firstSuccess, double fitness, long nanos, long seed) {

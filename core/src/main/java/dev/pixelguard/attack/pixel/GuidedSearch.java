@@ -259,7 +259,7 @@ final class GuidedSearch implements SparseAttack.Search {
     double bestInRequestScore = Double.POSITIVE_INFINITY;
     for (int j = 0; j < asked.size(); j++) {
       int[] g = asked.get(j);
-      double f = objective.fitness(scores, j, goal);
+      double f = Genes.finite(objective.fitness(scores, j, goal));
       int top = scores.top(j);
       boolean succeeds = goal.reachedBy(top);
       if (succeeds && firstSuccess < 0) {

@@ -136,7 +136,7 @@ final class PixelSearch implements SparseAttack.Search {
     double[] fitness = new double[asked.length];
     java.util.Arrays.fill(fitness, Double.POSITIVE_INFINITY);
     for (int j = 0; j < askedCount; j++) {
-      double f = objective.fitness(scores, j, goal);
+      double f = Genes.finite(objective.fitness(scores, j, goal));
       fitness[j] = f;
       int top = scores.top(j);
       boolean succeeds = goal.reachedBy(top);
