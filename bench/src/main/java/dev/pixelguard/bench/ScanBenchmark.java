@@ -56,7 +56,7 @@ public final class ScanBenchmark {
       System.out.printf(Locale.ROOT, "one-pixel vulnerable: %d of %d%n", vulnerable.size(), rs.size());
       System.out.println("vulnerable images (flipping pairs): " + String.join(" ", vulnerable));
       if (results != null) {
-        ScanJson.write(ScanJson.toJson(model.info(), data.name(), scan, indices, rs), results);
+        ScanJson.write(ScanJson.toJson(model.info(), data.name(), scan, indices, rs, tasks.stream().map(PixelScan.Task::image).toList()), results);
       }
       if (check) {
         int agree = 0;

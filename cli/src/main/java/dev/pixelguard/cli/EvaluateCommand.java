@@ -10,6 +10,8 @@ import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.eval.TargetedEvaluation;
+import dev.pixelguard.report.HtmlReport;
+import dev.pixelguard.report.JUnitXml;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
@@ -55,6 +57,19 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar and no per-image lines, only the summary.")
   boolean quiet;
 
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Write a self-contained HTML report (DIR/index.html) and its results.json.")
+  Path report;
+
+  @Option(names = "--fail-under", paramLabel = "R",
+      description = "Robustness gate for CI: exit with code 3 when robust accuracy (share of attacked images that "
+          + "resisted) is below R, in [0, 1].")
+  Double failUnder;
+
+  @Option(names = "--junit", paramLabel = "FILE.xml",
+      description = "Write a JUnit-XML summary (a test case per attacked image, and one for the gate) for CI servers.")
+  Path junit;
+
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
@@ -64,11 +79,15 @@ final class EvaluateCommand implements Callable<Integer> {
     if (batch < 1 || concurrency < 1) {
       throw new InputException("--batch and --concurrency must be at least 1");
     }
-    if (results != null) {
-      Path dir = results.toAbsolutePath().getParent();
-      if (dir == null || !Files.isDirectory(dir)) {
-        throw new InputException("cannot write " + results + ": folder " + dir + " does not exist");
+    // Every output's folder must exist before the (long) run starts; the report folder itself is created.
+    for (Path out : new Path[] {results, junit, report}) {
+      Path dir = out == null ? null : out.toAbsolutePath().getParent();
+      if (out != null && (dir == null || !Files.isDirectory(dir))) {
+        throw new InputException("cannot write " + out + ": folder " + dir + " does not exist");
       }
+    }
+    if (failUnder != null && !(failUnder >= 0 && failUnder <= 1)) {
+      throw new InputException("--fail-under must be in [0, 1], was " + failUnder);
     }
     SparseAttack attack = attackOptions.attack();
     Dataset data = dataset == null ? DefaultBundle.samples() : Datasets.open(dataset);
@@ -104,9 +123,26 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }
       printSummary(o, r, info, attack, target, data);
+      var tree = ResultsJson.toJson(r);
       if (results != null) {
         ResultsJson.write(r, results);
         o.printf("results: %s%n", results);
+      }
+      if (report != null) {
+        o.printf("report:   %s%n", HtmlReport.write(tree, report));
+      }
+      if (junit != null) {
+        JUnitXml.write(tree, failUnder, junit);
+        o.printf("junit:    %s%n", junit);
+      }
+      if (failUnder != null) {
+        double robust = r.attacked().isEmpty() ? 1.0 : r.robustAccuracy();
+        if (robust < failUnder) {
+          spec.commandLine().getErr().printf(Locale.ROOT,
+              "pixelguard: gate failed: robust accuracy %.3f is below --fail-under %.3f%n", robust, failUnder);
+          return ExitCode.GATE_FAILED;
+        }
+        o.printf(Locale.ROOT, "gate:     passed, robust accuracy %.3f >= %.3f%n", robust, failUnder);
       }
     }
     return ExitCode.OK;

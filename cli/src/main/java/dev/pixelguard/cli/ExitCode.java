@@ -8,6 +8,8 @@ public final class ExitCode {
   public static final int INTERNAL = 1;
   /** Bad usage or bad input: unknown option, unreadable file, wrong image size, unknown class... */
   public static final int BAD_INPUT = 2;
+  /** The robustness gate failed: robust accuracy is below {@code --fail-under}. */
+  public static final int GATE_FAILED = 3;
 
   private ExitCode() {}
 }

@@ -11,12 +11,13 @@ import picocli.CommandLine.Command;
         "ONNX and TorchScript models, robustness evaluation over datasets, and training of hardened models.",
         "With no --model and no data, commands use the embedded Fashion-MNIST CNN and sample images."},
     subcommands = {PredictCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
-        TrainCommand.class,
+        ReportCommand.class, TrainCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success (an attack that finds nothing still succeeds; its output says so)",
         "  1  internal error (a defect; please report it with the stack trace)",
-        "  2  bad usage or bad input (unknown option, unreadable file, wrong image size, unknown class...)"})
+        "  2  bad usage or bad input (unknown option, unreadable file, wrong image size, unknown class...)",
+        "  3  robustness gate failed: robust accuracy below evaluate --fail-under"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -53,6 +53,9 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--results", paramLabel = "FILE.json", description = "Write flips and vulnerability maps as JSON.")
   Path results;
 
+  @Option(names = "--report", paramLabel = "DIR", description = "Write a self-contained HTML report with vulnerability maps.")
+  Path report;
+
   @Option(names = "--batch", description = "Images per model call (default: ${DEFAULT-VALUE}).")
   int batch = 400;
 
@@ -122,9 +125,13 @@ final class ScanCommand implements Callable<Integer> {
           rs.isEmpty() ? 0.0 : 100.0 * vul / rs.size());
       o.printf(Locale.ROOT, "cost:     %s queries in %.1f s%n", Text.count(rs.stream().mapToLong(ScanResult::queries).sum()),
           (System.nanoTime() - t0) / 1e9);
+      var tree = ScanJson.toJson(info, data.name(), scan, indices, rs, tasks.stream().map(PixelScan.Task::image).toList());
       if (results != null) {
-        ScanJson.write(ScanJson.toJson(info, data.name(), scan, indices, rs), results);
+        ScanJson.write(tree, results);
         o.printf("results: %s%n", results);
+      }
+      if (report != null) {
+        o.printf("report:   %s%n", dev.pixelguard.report.HtmlReport.write(tree, report));
       }
     }
     return ExitCode.OK;

@@ -126,6 +126,34 @@ public final class ImageFiles {
     });
   }
 
+  /** The image as PNG bytes, base64-encoded: for embedding in JSON results and self-contained HTML. */
+  public static String pngBase64(Image im) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      ImageIO.write(toBufferedImage(im), "png", bytes);
+    } catch (IOException e) {
+      throw new IllegalStateException("PNG encoding in memory failed", e);
+    }
+    return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  /**
+   * Decodes {@link #pngBase64} output.
+   *
+   * @throws InputException if it is not base64 PNG data
+   */
+  public static Image fromPngBase64(String base64) {
+    try {
+      BufferedImage bi = ImageIO.read(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(base64)));
+      if (bi == null) {
+        throw new InputException("embedded image is not a PNG");
+      }
+      return fromBufferedImage(bi);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InputException("embedded image cannot be decoded: " + e.getMessage());
+    }
+  }
+
   /** Something that writes a whole file to a stream. */
   @FunctionalInterface
   public interface Writer {

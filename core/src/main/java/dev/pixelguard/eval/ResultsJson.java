@@ -90,6 +90,7 @@ public final class ResultsJson {
         number(im, "fitness", a.fitness());
         number(im, "seconds", a.seconds());
         im.put("seed", a.seed());
+        im.put("image", ImageFiles.pngBase64(a.original()));
         ArrayNode px = im.putArray("pixels");
         for (PixelChange c : a.changes()) {
           ObjectNode p = px.addObject();

@@ -15,8 +15,11 @@ public final class ScanJson {
 
   private ScanJson() {}
 
+  /**
+   * @param scanned the scanned images, in the order of {@code results}
+   */
   public static ObjectNode toJson(ModelInfo model, String dataset, PixelScan scan, List<Integer> indices,
-      List<ScanResult> results) {
+      List<ScanResult> results, List<dev.pixelguard.image.Image> scanned) {
     ObjectNode root = JSON.createObjectNode();
     root.put("schema", 1);
     root.put("tool", "pixelguard");
@@ -25,7 +28,7 @@ public final class ScanJson {
     m.put("name", model.name());
     ArrayNode classes = m.putArray("classes");
     model.classNames().forEach(classes::add);
-    root.putObject("dataset").put("name", dataset);
+    root.putObject("dataset").put("name", dataset).put("images", results.size());
     root.putObject("scan").put("levels", scan.levels()).put("earlyExit", scan.earlyExit());
     ObjectNode summary = root.putObject("summary");
     summary.put("scanned", results.size());
@@ -43,6 +46,9 @@ public final class ScanJson {
       im.put("queries", r.queries());
       im.put("firstSuccessQuery", r.firstSuccessQuery());
       im.put("complete", r.complete());
+      im.put("width", r.width());
+      im.put("height", r.height());
+      im.put("image", ImageFiles.pngBase64(scanned.get(i)));
       ArrayNode flips = im.putArray("flips");
       for (ScanResult.Flip f : r.flips()) {
         ObjectNode o = flips.addObject();

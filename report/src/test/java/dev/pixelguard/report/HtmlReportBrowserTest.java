@@ -1,0 +1,159 @@
+package dev.pixelguard.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelguard.attack.pixel.GuidedPixelAttack;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.model.Classifiers;
+import dev.pixelguard.model.ModelSpec;
+import dev.pixelguard.onnx.OnnxClassifier;
+import dev.pixelguard.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * Renders a report from real results (ResNet-20 on CIFAR-10 fixture images) and checks it in real headless
+ * Chromium (Debian's chromium and chromium-driver): it loads from file:// with no console errors and no
+ * network requests, every gallery image decodes on every page, the heatmap has one cell per class pair,
+ * and a screenshot is taken.
+ */
+class HtmlReportBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static JsonNode results;
+  static Path userData;
+
+  @BeforeAll
+  static void evaluate(@TempDir Path tmp) throws Exception {
+    assertTrue(Files.isExecutable(CHROMIUM), "Chromium missing: apt-get install chromium chromium-driver");
+    assertTrue(Files.isExecutable(CHROMEDRIVER), "ChromeDriver missing: apt-get install chromium-driver");
+    userData = Files.createDirectories(tmp.resolve("profile"));
+    try (OnnxClassifier model = OnnxClassifier.load(Fixtures.resnetOnnx(), ModelSpec.DEFAULT)) {
+      Dataset data = Fixtures.cifar().limit(40);
+      EvaluationResult r = Evaluation.run(Classifiers.withClassNames(model, data.classNames()), data, GuidedPixelAttack.builder().budget(1_500).seed(1).build(), null,
+          400, 16, null);
+      results = ResultsJson.toJson(r);
+    }
+    assertTrue(results.get("summary").get("successes").asInt() >= 5, "some of the first 40 images flip");
+  }
+
+  static ChromeDriver browser() {
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary(CHROMIUM.toFile());
+    o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + userData, "--window-size=1280,2000", "--hide-scrollbars");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    logs.enable(LogType.PERFORMANCE, Level.ALL);
+    o.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    return new ChromeDriver(service, o);
+  }
+
+  @Test
+  void reportOpensFromDiskCleanlyAndEveryImageDecodes(@TempDir Path dir) throws Exception {
+    Path index = HtmlReport.write(results, dir.resolve("report"));
+    assertTrue(Files.isRegularFile(dir.resolve("report/results.json")));
+    ChromeDriver driver = browser();
+    try {
+      driver.manage().logs().get(LogType.PERFORMANCE); // drain the browser's own start-up requests
+      String url = index.toUri().toString();
+      driver.get(url);
+      JavascriptExecutor js = driver;
+      // One cell per class pair.
+      assertEquals(100, driver.findElements(By.cssSelector("#heatmap td.cell")).size());
+      assertEquals(1, driver.findElements(By.cssSelector("#budget svg")).size());
+      // Every gallery image decodes, on every page, flipped and resisted alike.
+      WebElement only = driver.findElement(By.id("onlyflipped"));
+      only.click();
+      int checked = 0;
+      int expected = 0;
+      for (JsonNode im : results.get("images")) {
+        expected += im.get("attacked").asBoolean() ? 1 : 0;
+      }
+      while (true) {
+        List<WebElement> imgs = driver.findElements(By.cssSelector("#items img"));
+        assertTrue(!imgs.isEmpty());
+        for (WebElement img : imgs) {
+          Object ok = js.executeScript("return arguments[0].complete && arguments[0].naturalWidth === 32;", img);
+          assertEquals(Boolean.TRUE, ok, "image " + img.getAttribute("alt") + " decodes");
+        }
+        checked += imgs.size() / 2;
+        WebElement next = driver.findElement(By.id("next"));
+        if (!next.isEnabled()) {
+          break;
+        }
+        next.click();
+      }
+      assertEquals(expected, checked, "every attacked image appears once, as original and adversarial");
+      // No console errors.
+      List<String> severe = new ArrayList<>();
+      for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+        if (e.getLevel().intValue() >= Level.WARNING.intValue()) {
+          severe.add(e.getMessage());
+        }
+      }
+      assertTrue(severe.isEmpty(), "console: " + severe);
+      // No network: every request the page made is the file itself or a data: URI.
+      ObjectMapper json = new ObjectMapper();
+      List<String> urls = new ArrayList<>();
+      for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
+        JsonNode m = json.readTree(e.getMessage()).path("message");
+        if (m.path("method").asText().equals("Network.requestWillBeSent")
+            && m.path("params").path("documentURL").asText().startsWith("file:")) {
+          urls.add(m.path("params").path("request").path("url").asText());
+        }
+      }
+      assertTrue(!urls.isEmpty(), "the performance log records requests");
+      for (String u : urls) {
+        assertTrue(u.startsWith("file:") || u.startsWith("data:"), "network request to " + u);
+      }
+      // A screenshot of the first page.
+      only.click();
+      byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+      Path shot = Path.of("target/report-screenshot.png");
+      Files.write(shot, png);
+      assertTrue(ImageIO.read(shot.toFile()).getWidth() >= 1000);
+    } finally {
+      driver.quit();
+    }
+  }
+
+  @Test
+  void rebuildingFromSavedResultsGivesTheSamePage(@TempDir Path dir) throws Exception {
+    Path saved = dir.resolve("r.json");
+    Files.writeString(saved, results.toString());
+    String again = HtmlReport.render(HtmlReport.readResults(saved));
+    assertEquals(HtmlReport.render(results), again);
+    assertTrue(again.contains("Robustness report"));
+    // No external resources (namespaces such as the SVG xmlns are names, not fetches).
+    assertTrue(!java.util.regex.Pattern.compile("(src|href)\\s*=\\s*[\"']?(https?:|//)|@import|url\\(\\s*[\"']?https?:")
+        .matcher(again).find(), "no external references");
+  }
+}
