@@ -15,4 +15,13 @@ public class InputException extends RuntimeException {
   public InputException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The first line of a (possibly multi-line, possibly null) engine message, for one-line errors. */
+  public static String firstLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
 }

@@ -14,26 +14,36 @@ public final class Classifiers {
   public static Classifier withClassNames(Classifier inner, List<String> names) {
     ModelInfo i = inner.info();
     ModelInfo renamed = new ModelInfo(i.channels(), i.height(), i.width(), i.numClasses(), names, i.name());
-    return new Classifier() {
+    return new Delegating(inner) {
       @Override
       public ModelInfo info() {
         return renamed;
       }
-
-      @Override
-      public Scores classify(ImageBatch batch) {
-        return inner.classify(batch);
-      }
-
-      @Override
-      public void close() {
-        try {
-          inner.close();
-        } catch (Exception e) {
-          throw new IllegalStateException("closing classifier failed", e);
-        }
-      }
     };
+  }
+
+  /** Forwards everything to {@code inner}; closing it closes {@code inner}. */
+  private static class Delegating implements Classifier {
+    final Classifier inner;
+
+    Delegating(Classifier inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public ModelInfo info() {
+      return inner.info();
+    }
+
+    @Override
+    public Scores classify(ImageBatch batch) {
+      return inner.classify(batch);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
   }
 
   /**
@@ -42,12 +52,7 @@ public final class Classifiers {
    * Closing the result closes {@code inner}.
    */
   public static Classifier labelOnly(Classifier inner) {
-    return new Classifier() {
-      @Override
-      public ModelInfo info() {
-        return inner.info();
-      }
-
+    return new Delegating(inner) {
       @Override
       public Scores classify(ImageBatch batch) {
         Scores s = inner.classify(batch);
@@ -56,15 +61,6 @@ public final class Classifiers {
           p[i][s.top(i)] = 1f;
         }
         return Scores.fromProbabilities(p);
-      }
-
-      @Override
-      public void close() {
-        try {
-          inner.close();
-        } catch (Exception e) {
-          throw new IllegalStateException("closing classifier failed", e);
-        }
       }
     };
   }

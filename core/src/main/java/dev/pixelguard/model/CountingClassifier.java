@@ -49,10 +49,6 @@ public final class CountingClassifier implements Classifier {
 
   @Override
   public void close() {
-    try {
-      inner.close();
-    } catch (Exception e) {
-      throw new IllegalStateException("closing classifier failed", e);
-    }
+    inner.close();
   }
 }

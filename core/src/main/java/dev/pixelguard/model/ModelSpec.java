@@ -132,7 +132,7 @@ public record ModelSpec(
     try {
       n = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new InputException("cannot read model descriptor " + file + ": " + firstLine(e.getMessage()));
+      throw new InputException("cannot read model descriptor " + file + ": " + InputException.firstLine(e.getMessage()));
     }
     if (n == null || !n.isObject()) {
       throw new InputException("model descriptor " + file + " must be a JSON object");
@@ -196,13 +196,6 @@ public record ModelSpec(
     return out;
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
 
   @Override
   public boolean equals(Object o) {

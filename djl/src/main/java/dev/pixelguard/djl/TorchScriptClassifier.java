@@ -62,7 +62,7 @@ public final class TorchScriptClassifier implements Classifier {
           .build();
       model = criteria.loadModel();
     } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-      throw new InputException("cannot load TorchScript model " + file + ": " + firstLine(e.getMessage()));
+      throw new InputException("cannot load TorchScript model " + file + ": " + InputException.firstLine(e.getMessage()));
     }
     try {
       int k;
@@ -82,7 +82,7 @@ public final class TorchScriptClassifier implements Classifier {
         throw e;
       } catch (RuntimeException e) {
         throw new InputException("TorchScript model " + file + " does not take input " + java.util.Arrays.toString(shape)
-            + ": " + firstLine(e.getMessage()));
+            + ": " + InputException.firstLine(e.getMessage()));
       }
       if (!spec.classNames().isEmpty() && spec.classNames().size() != k) {
         throw new InputException("TorchScript model " + file + " has " + k + " classes but " + spec.classNames().size()
@@ -97,13 +97,6 @@ public final class TorchScriptClassifier implements Classifier {
     }
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
 
   @Override
   public ModelInfo info() {
@@ -121,7 +114,7 @@ public final class TorchScriptClassifier implements Classifier {
     } catch (InputException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new InputException("PyTorch failed on a batch of " + batch.size() + ": " + firstLine(e.getMessage()));
+      throw new InputException("PyTorch failed on a batch of " + batch.size() + ": " + InputException.firstLine(e.getMessage()));
     }
   }
 

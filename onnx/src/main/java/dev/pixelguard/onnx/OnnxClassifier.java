@@ -72,7 +72,7 @@ public final class OnnxClassifier implements Classifier {
       }
       session = env.createSession(file.toString(), opts);
     } catch (OrtException e) {
-      throw new InputException("cannot load ONNX model " + file + ": " + firstLine(e.getMessage()));
+      throw new InputException("cannot load ONNX model " + file + ": " + InputException.firstLine(e.getMessage()));
     }
     try {
       return create(file, spec, env, session);
@@ -85,7 +85,7 @@ public final class OnnxClassifier implements Classifier {
       if (e instanceof InputException ie) {
         throw ie;
       }
-      throw new InputException("cannot use ONNX model " + file + ": " + firstLine(e.getMessage()));
+      throw new InputException("cannot use ONNX model " + file + ": " + InputException.firstLine(e.getMessage()));
     }
   }
 
@@ -160,13 +160,6 @@ public final class OnnxClassifier implements Classifier {
     return new OnnxClassifier(env, session, in.getName(), new TensorCodec(s, info, out.getName()));
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
 
   @Override
   public ModelInfo info() {
@@ -188,7 +181,7 @@ public final class OnnxClassifier implements Classifier {
       fb.get(values);
       return codec.decode(shape, values, batch.size());
     } catch (OrtException e) {
-      throw new InputException("ONNX Runtime failed on a batch of " + batch.size() + ": " + firstLine(e.getMessage()));
+      throw new InputException("ONNX Runtime failed on a batch of " + batch.size() + ": " + InputException.firstLine(e.getMessage()));
     }
   }
 

@@ -49,12 +49,7 @@ final class GuidedSearch implements SparseAttack.Search {
   private List<int[]> asked;
   private long queries;
   private long startNanos;
-  private long firstSuccess = -1;
-  private int[] bestGenes;
-  private double bestScore = Double.POSITIVE_INFINITY;
-  private boolean bestSucceeds;
-  private float[] bestProbabilities;
-  private int bestClass = -1;
+  private final Incumbent best = new Incumbent();
   private PixelAttackResult result;
 
   GuidedSearch(GuidedPixelAttack attack, SparseAttack.Task task, long seed) {
@@ -260,18 +255,7 @@ final class GuidedSearch implements SparseAttack.Search {
     for (int j = 0; j < asked.size(); j++) {
       int[] g = asked.get(j);
       double f = Genes.finite(objective.fitness(scores, j, goal));
-      int top = scores.top(j);
-      boolean succeeds = goal.reachedBy(top);
-      if (succeeds && firstSuccess < 0) {
-        firstSuccess = queries + asked.size();
-      }
-      if ((succeeds && !bestSucceeds) || (succeeds == bestSucceeds && f < bestScore)) {
-        bestSucceeds = succeeds;
-        bestScore = f;
-        bestGenes = g;
-        bestProbabilities = scores.probabilities(j);
-        bestClass = top;
-      }
+      best.offer(g, f, scores, j, goal, queries + asked.size());
       if (g.length == per) {
         int pos = g[1] * width + g[0];
         if (f < positionScore[pos]) {
@@ -298,9 +282,8 @@ final class GuidedSearch implements SparseAttack.Search {
     }
     queries += asked.size();
     asked = null;
-    if (bestSucceeds || queries >= budget) {
-      result = Genes.result(task, bestSucceeds, bestGenes, bestClass, bestProbabilities, queries, firstSuccess,
-          bestScore, System.nanoTime() - startNanos, seed);
+    if (best.succeeds() || queries >= budget) {
+      result = best.result(task, queries, System.nanoTime() - startNanos, seed);
     }
   }
 

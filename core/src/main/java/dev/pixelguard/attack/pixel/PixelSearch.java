@@ -29,12 +29,7 @@ final class PixelSearch implements SparseAttack.Search {
   private int askedCount;
   private long queries;
   private long startNanos;
-  private long firstSuccess = -1;
-  private int[] bestGenes;
-  private double bestFitness = Double.POSITIVE_INFINITY;
-  private float[] bestProbabilities;
-  private int bestClass = -1;
-  private boolean bestSucceeds;
+  private final Incumbent best = new Incumbent();
   private PixelAttackResult result;
 
   PixelSearch(PixelAttack attack, String id, Image image, Goal goal, Scores clean, long seed) {
@@ -138,33 +133,19 @@ final class PixelSearch implements SparseAttack.Search {
     for (int j = 0; j < askedCount; j++) {
       double f = Genes.finite(objective.fitness(scores, j, goal));
       fitness[j] = f;
-      int top = scores.top(j);
-      boolean succeeds = goal.reachedBy(top);
-      if (succeeds && firstSuccess < 0) {
-        firstSuccess = queries + askedCount;
-      }
-      // Prefer a success over any failure; among equals, the lower fitness.
-      if ((succeeds && !bestSucceeds) || (succeeds == bestSucceeds && f < bestFitness)) {
-        bestSucceeds = succeeds;
-        bestFitness = f;
-        bestGenes = decode(asked[j]);
-        bestProbabilities = scores.probabilities(j);
-        bestClass = top;
-      }
+      best.offer(decode(asked[j]), f, scores, j, goal, queries + askedCount);
     }
     queries += askedCount;
     de.tell(fitness);
     asked = null;
-    boolean stop = (bestSucceeds && attack.earlyStop()) || de.isDone() || queries >= budget;
+    boolean stop = (best.succeeds() && attack.earlyStop()) || de.isDone() || queries >= budget;
     if (stop) {
       finish();
     }
   }
 
   private void finish() {
-    SparseAttack.Task task = new SparseAttack.Task(id, image, goal, clean);
-    result = Genes.result(task, bestSucceeds, bestGenes, bestClass, bestProbabilities, queries, firstSuccess,
-        bestFitness, System.nanoTime() - startNanos, seed);
+    result = best.result(new SparseAttack.Task(id, image, goal, clean), queries, System.nanoTime() - startNanos, seed);
   }
 
   @Override
