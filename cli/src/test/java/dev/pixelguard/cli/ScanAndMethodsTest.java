@@ -62,6 +62,7 @@ class ScanAndMethodsTest {
     assertTrue(r.out().contains("attack:   guided"), r.out());
     JsonNode j = new ObjectMapper().readTree(results.toFile());
     assertTrue(j.get("attack").get("objective").asText().startsWith("MARGIN (from logits"), j.get("attack").toString());
+    assertEquals(true, j.get("model").get("logits").asBoolean(), "the embedded network gives logits");
   }
 
   @Test
@@ -97,6 +98,7 @@ class ScanAndMethodsTest {
     Cli r = Cli.run("evaluate", "--limit", "8", "--label-only", "--budget", "1568", "--results", results.toString());
     assertEquals(0, r.code(), r.toString());
     JsonNode j = new ObjectMapper().readTree(results.toFile());
+    assertEquals(false, j.get("model").get("logits").asBoolean(), "results say the attack saw no logits");
     boolean saw6 = false;
     for (JsonNode im : j.get("images")) {
       if (im.get("index").asInt() == 6) {

@@ -83,7 +83,8 @@ public final class Evaluation {
     }
     settings.put("batchSize", batchSize);
     settings.put("concurrency", concurrency);
-    return new EvaluationResult(classifier.info(), data.name(), settings, outcomes,
+    boolean logits = !clean.isEmpty() && clean.get(0).hasLogits();
+    return new EvaluationResult(classifier.info(), logits, data.name(), settings, outcomes,
         counted.queries(), cleanQueries, counted.modelNanos(), System.nanoTime() - t0);
   }
 }

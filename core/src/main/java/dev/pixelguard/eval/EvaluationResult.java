@@ -13,6 +13,8 @@ import java.util.Map;
  * attack's result, with the summary figures derived from them.
  *
  * @param model the model's info
+ * @param modelGivesLogits whether the model's scores include logits (if not, logit-based objectives work on
+ *     log-probabilities, and on a label-only model they see only success or failure)
  * @param dataset the dataset's name
  * @param attack the attack's settings, goal, batch size and concurrency
  * @param images one outcome per evaluated image, in dataset order
@@ -23,6 +25,7 @@ import java.util.Map;
  */
 public record EvaluationResult(
     ModelInfo model,
+    boolean modelGivesLogits,
     String dataset,
     Map<String, Object> attack,
     List<ImageOutcome> images,

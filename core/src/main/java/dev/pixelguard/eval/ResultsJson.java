@@ -33,6 +33,7 @@ public final class ResultsJson {
     ObjectNode model = root.putObject("model");
     model.put("name", r.model().name());
     model.put("input", r.model().inputShape());
+    model.put("logits", r.modelGivesLogits());
     ArrayNode classes = model.putArray("classes");
     r.model().classNames().forEach(classes::add);
     root.putObject("dataset").put("name", r.dataset()).put("images", r.evaluated());

@@ -92,6 +92,9 @@ public final class HtmlReport {
     });
     ctx.put("model", r.path("model").path("name").asText());
     ctx.put("dataset", r.path("dataset").path("name").asText());
+    if (r.path("model").has("logits")) {
+      ctx.put("scores", r.path("model").path("logits").asBoolean() ? "logits" : "probabilities only");
+    }
     List<Map<String, String>> settings = new ArrayList<>();
     r.path(kind.equals("scan") ? "scan" : "attack").fields()
         .forEachRemaining(e -> settings.add(Map.of("key", e.getKey(), "value", e.getValue().isNull() ? "none"
