@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -B -q -DskipTests package -pl bench -am
+mvn -B -q -Dstyle.color=never -DskipTests package -pl bench -am
 mkdir -p bench/results
 exec java -Xmx4g -cp "bench/target/pixelguard-bench.jar:bench/target/lib/*" dev.pixelguard.bench.OnePixelBenchmark \
   "$root/../shared" "${1:-100}" "${2:-1}" "bench/results/one-pixel-cifar10-seed${2:-1}.json"

@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -B -q -DskipTests package -pl bench -am
+mvn -B -q -Dstyle.color=never -DskipTests package -pl bench -am
 mkdir -p bench/results
 exec java -Xmx4g -cp "bench/target/pixelguard-bench.jar:bench/target/lib/*" dev.pixelguard.bench.ScanBenchmark \
   "$root/../shared" "${1:-100}" "${2:-2}" "bench/results/scan-cifar10-levels${2:-2}.json" "${3:-}"
