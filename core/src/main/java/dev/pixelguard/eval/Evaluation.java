@@ -1,7 +1,6 @@
 package dev.pixelguard.eval;
 
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.pixel.PixelAttack;
 import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.Dataset;
@@ -12,7 +11,6 @@ import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Robustness evaluation of a classifier over a dataset: a clean pass, then the attack on every image the

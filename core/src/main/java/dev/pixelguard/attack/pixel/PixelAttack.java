@@ -84,7 +84,7 @@ public final class PixelAttack implements SparseAttack {
 
   @Override
   public Search search(Task task, long imageSeed) {
-    return new PixelSearch(this, task.id(), task.image(), task.goal(), task.clean(), imageSeed);
+    return new PixelSearch(this, task, imageSeed);
   }
 
   /** One generation: the whole population is one request. */

@@ -7,16 +7,15 @@ import dev.pixelguard.model.Scores;
 import dev.pixelguard.optim.DifferentialEvolution;
 
 /**
- * Su et al.'s differential-evolution search for one image, as a {@link QuerySearch}: each generation is
+ * Su et al.'s differential-evolution search for one image, as a {@link SparseAttack.Search}: each generation is
  * one request of {@code population} candidate images. A candidate is k genes of (x, y, colour...) decoded
  * to whole pixel positions and whole 8-bit colours, so the adversarial image survives a PNG round trip.
  */
 final class PixelSearch implements SparseAttack.Search {
   private final PixelAttack attack;
-  private final String id;
+  private final SparseAttack.Task task;
   private final Image image;
   private final Goal goal;
-  private final Scores clean;
   private final long seed;
   private final float[] base;
   private final int channels;
@@ -32,12 +31,11 @@ final class PixelSearch implements SparseAttack.Search {
   private final Incumbent best = new Incumbent();
   private PixelAttackResult result;
 
-  PixelSearch(PixelAttack attack, String id, Image image, Goal goal, Scores clean, long seed) {
+  PixelSearch(PixelAttack attack, SparseAttack.Task task, long seed) {
     this.attack = attack;
-    this.id = id;
-    this.image = image;
-    this.goal = goal;
-    this.clean = clean;
+    this.task = task;
+    this.image = task.image();
+    this.goal = task.goal();
     this.seed = seed;
     this.channels = image.channels();
     this.height = image.height();
@@ -145,7 +143,7 @@ final class PixelSearch implements SparseAttack.Search {
   }
 
   private void finish() {
-    result = best.result(new SparseAttack.Task(id, image, goal, clean), queries, System.nanoTime() - startNanos, seed);
+    result = best.result(task, queries, System.nanoTime() - startNanos, seed);
   }
 
   @Override
