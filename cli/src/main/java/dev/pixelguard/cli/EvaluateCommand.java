@@ -111,7 +111,10 @@ final class EvaluateCommand implements Callable<Integer> {
       EvaluationResult r;
       try (Progress bar = Progress.start("attacking", data.size(), !quiet)) {
         r = Evaluation.run(c, data, attack, target, batch, concurrency,
-            (res, done, total, successes) -> bar.step("flipped " + successes + "/" + done));
+            (res, done, total, successes) -> {
+              bar.total(total);
+              bar.step("flipped " + successes + "/" + done);
+            });
       }
       if (!quiet) {
         for (EvaluationResult.ImageOutcome io : r.images()) {
@@ -125,7 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
       printSummary(o, r, info, attack, target, data);
       var tree = ResultsJson.toJson(r);
       if (results != null) {
-        ResultsJson.write(r, results);
+        ResultsJson.write(tree, results);
         o.printf("results: %s%n", results);
       }
       if (report != null) {
@@ -150,12 +153,18 @@ final class EvaluateCommand implements Callable<Integer> {
 
   /** {@code --target all}: every correctly classified image toward every other class, and the matrix. */
   private int allTargets(PrintWriter o, Classifier c, Dataset data, SparseAttack attack) {
+    if (failUnder != null || junit != null) {
+      throw new InputException("--fail-under and --junit judge a single goal; they do not apply to --target all");
+    }
     ModelInfo info = c.info();
     TargetedEvaluation.Result r;
     int k = info.numClasses();
     try (Progress bar = Progress.start("targeting", (long) data.size() * (k - 1), !quiet)) {
       r = TargetedEvaluation.run(c, data, attack, batch, concurrency,
-          (res, done, total, successes) -> bar.step("reached " + successes + "/" + done));
+          (res, done, total, successes) -> {
+            bar.total(total);
+            bar.step("reached " + successes + "/" + done);
+          });
     }
     o.printf(Locale.ROOT, "targeted:  %d pixel%s toward every other class, at most %s queries per pair, seed %d%n",
         attack.pixels(), attack.pixels() == 1 ? "" : "s", Text.count(attack.budget()), attack.seed());
@@ -182,6 +191,16 @@ final class EvaluateCommand implements Callable<Integer> {
     if (results != null) {
       TargetedEvaluation.write(r, results);
       o.printf("results: %s%n", results);
+    }
+    if (report != null) {
+      Path tmp = report.toAbsolutePath().resolve("results.json");
+      try {
+        java.nio.file.Files.createDirectories(report);
+      } catch (java.io.IOException e) {
+        throw new InputException("cannot create report folder " + report + ": " + e.getMessage());
+      }
+      TargetedEvaluation.write(r, tmp);
+      o.printf("report:   %s%n", HtmlReport.write(HtmlReport.readResults(tmp), report));
     }
     return ExitCode.OK;
   }

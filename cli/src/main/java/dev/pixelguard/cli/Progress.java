@@ -29,6 +29,13 @@ final class Progress implements AutoCloseable {
     return new Progress(bar);
   }
 
+  /** Sets the number of steps once it is known (for example after a clean pass). */
+  void total(long n) {
+    if (bar != null && bar.getMax() != n) {
+      bar.maxHint(n);
+    }
+  }
+
   void step(String extra) {
     if (bar != null) {
       bar.setExtraMessage(" " + extra);

@@ -67,8 +67,13 @@ class ScanAndMethodsTest {
   @Test
   void targetedTowardEveryClassGivesTheMatrix() throws Exception {
     Path results = dir.resolve("t.json");
-    Cli r = Cli.run("evaluate", "--limit", "3", "--target", "all", "--budget", "600", "--results", results.toString());
+    Cli r = Cli.run("evaluate", "--limit", "3", "--target", "all", "--budget", "600", "--results", results.toString(),
+        "--report", dir.resolve("targeted").toString());
     assertEquals(0, r.code(), r.toString());
+    String html = java.nio.file.Files.readString(dir.resolve("targeted/index.html"));
+    assertTrue(html.contains("Targeted one-pixel attack") && html.contains("class=\"cell\""), "report with the matrix");
+    Cli gate = Cli.run("evaluate", "--limit", "3", "--target", "all", "--fail-under", "0.5");
+    assertEquals(ExitCode.BAD_INPUT, gate.code(), gate.toString());
     assertTrue(r.out().contains("original \\ target (successes/tried):"), r.out());
     JsonNode j = new ObjectMapper().readTree(results.toFile());
     assertEquals("targeted", j.get("kind").asText());

@@ -121,7 +121,11 @@ public final class ResultsJson {
 
   /** Writes the result to {@code file} atomically. */
   public static void write(EvaluationResult r, Path file) {
-    ObjectNode tree = toJson(r);
+    write(toJson(r), file);
+  }
+
+  /** Writes a tree made by {@link #toJson} to {@code file} atomically. */
+  public static void write(ObjectNode tree, Path file) {
     ImageFiles.writeAtomically(file, out -> JSON.writeValue(out, tree));
   }
 }
