@@ -1,0 +1,102 @@
+package dev.pixelguard.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.gradient.GradientAttackResult;
+import dev.pixelguard.attack.gradient.Pgd;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.djl.net.NetworkClassifier;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.GradientClassifier;
+import dev.pixelguard.model.Scores;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class NetworkGradientTest {
+  static double loss(NetworkClassifier m, float[] x, int label) {
+    Scores s = m.classify(ImageBatch.wrap(1, 1, 28, 28, x.clone()));
+    return -s.logProbability(0, label);
+  }
+
+  @Test
+  void inputGradientsMatchCentralFiniteDifferencesAndChangeNothing() {
+    Dataset samples = DefaultBundle.samples();
+    try (NetworkClassifier model = DefaultBundle.model()) {
+      SplittableRandom random = new SplittableRandom(5);
+      for (int idx : new int[] {3, 17, 42}) {
+        LabeledImage li = samples.get(idx);
+        float[] x = new float[784];
+        li.image().writeUnit(x, 0);
+        // Fashion-MNIST backgrounds are exactly 0, so max-pooling windows there hold exact ties and the network
+        // is not differentiable (one-sided derivatives differ). A small seeded jitter moves the check to a point
+        // where it is; on the image itself the gradients agree wherever pixels are not tied.
+        for (int j = 0; j < x.length; j++) {
+          x[j] = (float) Math.min(1, x[j] + 0.05 * random.nextDouble());
+        }
+        // Use a less confident target so the loss is not flat: the runner-up class.
+        Scores clean = model.classify(ImageBatch.wrap(1, 1, 28, 28, x.clone()));
+        int cls = clean.topExcept(0, li.label());
+        GradientClassifier.LossGradient lg = model.lossGradient(ImageBatch.wrap(1, 1, 28, 28, x.clone()), new int[] {cls});
+        double num = 0;
+        double den = 0;
+        double h = 1e-3;
+        int smooth = 0;
+        double base = loss(model, x, cls);
+        for (int t = 0; t < 40; t++) {
+          int j = random.nextInt(784);
+          float[] plus = x.clone();
+          float[] minus = x.clone();
+          plus[j] += (float) h;
+          minus[j] -= (float) h;
+          double forward = (loss(model, plus, cls) - base) / h;
+          double backward = (base - loss(model, minus, cls)) / h;
+          // A ReLU or max-pool kink within h makes the one-sided slopes differ; skip such coordinates.
+          if (Math.abs(forward - backward) > 5e-2 * Math.max(2e-2, Math.abs(forward) + Math.abs(backward))) {
+            continue;
+          }
+          smooth++;
+          double fd = (forward + backward) / 2;
+          double g = lg.gradient()[0][j];
+          num += (g - fd) * (g - fd);
+          den += fd * fd;
+        }
+        assertTrue(smooth >= 20, "at least half the coordinates are smooth: " + smooth + " of 40");
+        double rel = Math.sqrt(num / den);
+        // The forward pass is float32: logits carry about 1e-6 of rounding, i.e. about 1e-3 of noise in a
+        // difference quotient with h = 1e-3, a few percent of the smaller slopes. A wrong gradient is off by
+        // O(1) (for instance 0.41 when checked at the tied zeros of the raw image).
+        assertTrue(rel < 3e-2, "image " + idx + ": relative error " + rel);
+        // Computing gradients changes nothing about the model.
+        Scores after = model.classify(ImageBatch.wrap(1, 1, 28, 28, x.clone()));
+        assertArrayEquals(clean.probabilities(0), after.probabilities(0));
+      }
+    }
+  }
+
+  @Test
+  void pgdBreaksTheStandardNetworkAtEpsilonPointOne() {
+    Dataset samples = DefaultBundle.samples().limit(60);
+    try (NetworkClassifier model = DefaultBundle.model()) {
+      List<Image> ims = new ArrayList<>();
+      List<Goal> goals = new ArrayList<>();
+      for (LabeledImage li : samples.images()) {
+        ims.add(li.image());
+        goals.add(new Goal.Untargeted(li.label()));
+      }
+      GradientAttackResult r = Pgd.builder(0.1).iterations(20).step(0.01).seed(1).build()
+          .run(model, ImageBatch.of(ims), goals);
+      Scores adv = model.classify(r.adversarial());
+      int robust = 0;
+      for (int i = 0; i < ims.size(); i++) {
+        robust += adv.top(i) == samples.get(i).label() ? 1 : 0;
+      }
+      assertTrue(robust < 6, "robust accuracy below 10% on 60 images, was " + robust + "/60");
+    }
+  }
+}
