@@ -23,10 +23,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code pixelguard attack}: the pixel attack on one image, writing the adversarial PNG. */
 @Command(name = "attack", mixinStandardHelpOptions = true,
-    description = {"Attack one image by changing at most k pixels, using only the model's output scores",
-        "(pixelguard's guided search by default; Su et al.'s differential evolution with --method su). Untargeted, it moves the model away from its own prediction; with --target, towards",
-        "a class. On success it writes the adversarial image as a lossless PNG (exactly k pixels changed) and",
-        "prints a one-line summary; when no change flips the model, nothing is written."})
+    description = {"Attack one image by changing at most k pixels, and write the adversarial PNG.",
+        "It uses only the model's output scores (pixelguard's guided search by default; Su et al.'s differential "
+        + "evolution with --method su). Untargeted, it moves the model away from its own prediction; with --target, "
+        + "towards a class. On success it writes the adversarial image as a lossless PNG (at most k pixels changed) "
+        + "and prints a one-line summary; when no change flips the model, nothing is written."})
 final class AttackCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ModelOptions model;

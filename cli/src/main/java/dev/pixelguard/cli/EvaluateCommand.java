@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code pixelguard evaluate}: robustness over a dataset. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Attack every image of a dataset that the model classifies correctly and report how many",
-        "one changed pixel (or k) can flip (guided search by default, --method su for Su et al.'s): success rate, confidence of the wrong class, queries, and which",
-        "classes turn into which. Writes every image's outcome to a JSON file with --results.",
+    description = {"Attack every correctly classified image of a dataset and report how robust the model is.",
+        "It reports how many images one changed pixel (or k) can flip (guided search by default, --method su for "
+        + "Su et al.'s): success rate, confidence of the wrong class, queries, success by query budget, and which "
+        + "classes turn into which. --results writes every image's outcome as JSON, --report an HTML report; "
+        + "--fail-under makes it a CI gate.",
         "Datasets: a folder of class folders, a CIFAR-10 .bin batch, an IDX images file, or an image file."})
 final class EvaluateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

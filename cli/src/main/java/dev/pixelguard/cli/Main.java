@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code pixelguard} command. {@code main} only exits with what {@link #execute} returns. */
 @Command(name = "pixelguard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = {"Show how brittle an image classifier is: black-box one-pixel attacks (Su et al. 2019) on",
-        "ONNX and TorchScript models, robustness evaluation over datasets, and training of hardened models.",
+    description = {"Show how brittle an image classifier is: black-box one-pixel attacks (Su et al. 2019) on "
+        + "ONNX and TorchScript models, an exhaustive one-pixel oracle, robustness evaluation over datasets with "
+        + "reports and a CI gate, and training of pixelguard's own networks.",
         "With no --model and no data, commands use the embedded Fashion-MNIST CNN and sample images."},
     subcommands = {PredictCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
         ReportCommand.class, TrainCommand.class,

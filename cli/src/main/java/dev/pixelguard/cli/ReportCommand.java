@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code pixelguard report}: rebuilds the HTML report from saved results, without the model. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Build the self-contained HTML report from a results file of evaluate, scan or",
-        "evaluate --target all, without loading the model: DIR/index.html opens from disk with no network."})
+    description = {"Rebuild the HTML report from saved results, without the model.",
+        "Takes a results file of evaluate, scan or evaluate --target all; DIR/index.html opens from disk with no network."})
 final class ReportCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

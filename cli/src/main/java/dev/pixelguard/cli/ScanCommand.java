@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code pixelguard scan}: the exhaustive one-pixel oracle over a dataset. */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-    description = {"Try every pixel position with every colour of a grid (default: the colour cube's corners).",
-        "The ground truth for one-pixel attacks: which correctly classified images one pixel can flip, every",
-        "position and colour that does it, and how far each position moves the true class's probability."})
+    description = {"Find every one-pixel weakness: try every position with every colour of a grid.",
+        "The grid defaults to the colour cube's corners (--levels 3 for 27 colours). This is the ground truth for "
+        + "one-pixel attacks: which correctly classified images one pixel can flip, every position and colour that "
+        + "does it, and how far each position moves the true class's probability (the vulnerability map)."})
 final class ScanCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ModelOptions model;

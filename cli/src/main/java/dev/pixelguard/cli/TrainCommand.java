@@ -16,10 +16,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code pixelguard train}: trains one of pixelguard's networks with DJL. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {
-        "Train pixelguard's small CNN (DJL, PyTorch engine) and save it as a .pgm model that predict, attack",
-        "and evaluate load. Defaults train on Fashion-MNIST from Debian's dataset-fashion-mnist package.",
-        "A checkpoint is written after every epoch; --resume continues an interrupted run."})
+    description = {"Train pixelguard's small CNN and save it as a .pgm model.",
+        "Uses DJL's PyTorch engine; predict, attack and evaluate load the result. Defaults train on Fashion-MNIST "
+        + "from Debian's dataset-fashion-mnist package. A checkpoint is written after every epoch; --resume "
+        + "continues an interrupted run."})
 final class TrainCommand implements Callable<Integer> {
   static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
 
