@@ -18,7 +18,8 @@ import java.util.Map;
  *       ({@link dev.pixelguard.attack.scan.PixelScan}) finds vulnerable is found.
  *   <li><b>Colour refinement</b>: at the most damaging positions, a seeded local search over all 8-bit colours
  *       (Gaussian steps that shrink, with occasional random jumps) for the flips only non-corner colours
- *       reach.
+ *       reach. A small share of it ({@link #interleave()} queries) runs between sweep requests at the
+ *       probe's best positions, so such a flip need not wait for the whole sweep.
  * </ol>
  * For k &gt; 1 pixels, after the probe it starts from the k most damaging single pixels and runs a random
  * search in the spirit of Sparse-RS (Croce et al. 2022): each candidate replaces one pixel (by a highly
@@ -37,6 +38,7 @@ public final class GuidedPixelAttack implements SparseAttack {
   private final long budget;
   private final int requestSize;
   private final int refinePositions;
+  private final long interleave;
   private final Objective objective;
   private final long seed;
 
@@ -45,6 +47,7 @@ public final class GuidedPixelAttack implements SparseAttack {
     this.budget = b.budget;
     this.requestSize = b.requestSize;
     this.refinePositions = b.refinePositions;
+    this.interleave = b.interleave;
     this.objective = b.objective;
     this.seed = b.seed;
   }
@@ -83,6 +86,14 @@ public final class GuidedPixelAttack implements SparseAttack {
     return refinePositions;
   }
 
+  /**
+   * Refinement queries interleaved with the corner sweep, one refinement request after each sweep request,
+   * at the probe's most damaging positions; the sweep still ends within 8,192 plus this many queries.
+   */
+  public long interleave() {
+    return interleave;
+  }
+
   public Objective objective() {
     return objective;
   }
@@ -96,6 +107,7 @@ public final class GuidedPixelAttack implements SparseAttack {
     m.put("budget", budget);
     m.put("requestSize", requestSize);
     m.put("refinePositions", refinePositions);
+    m.put("interleave", interleave);
     m.put("objective", objective.name() + (objective == Objective.PROBABILITY ? ""
         : " (from logits in double precision where the model gives logits)"));
     m.put("seed", seed);
@@ -113,6 +125,7 @@ public final class GuidedPixelAttack implements SparseAttack {
     private long budget = 9_600;
     private int requestSize = 50;
     private int refinePositions = 16;
+    private long interleave = 384;
     private Objective objective = Objective.MARGIN;
     private long seed = DEFAULT_SEED;
 
@@ -154,6 +167,15 @@ public final class GuidedPixelAttack implements SparseAttack {
         throw new IllegalArgumentException("refine positions must be at least 1, was " + n);
       }
       this.refinePositions = n;
+      return this;
+    }
+
+    /** Refinement queries interleaved with the corner sweep (default 384; 0 refines only after it). */
+    public Builder interleave(long q) {
+      if (q < 0) {
+        throw new IllegalArgumentException("interleave must be non-negative, was " + q);
+      }
+      this.interleave = q;
       return this;
     }
 

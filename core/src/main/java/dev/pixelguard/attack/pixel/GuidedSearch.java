@@ -41,6 +41,10 @@ final class GuidedSearch implements SparseAttack.Search {
   private int[][] refineColour;
   private double[] refineScore;
   private int refineStep;
+  /** Refinement candidates interleaved with the corner sweep (see {@link GuidedPixelAttack#interleave()}). */
+  private final Deque<int[]> early = new ArrayDeque<>();
+  private long interleaveLeft;
+  private boolean refineTurn;
 
   // k-pixel random search state.
   private int[] current;
@@ -157,6 +161,10 @@ final class GuidedSearch implements SparseAttack.Search {
   }
 
   private void refineRequest() {
+    refineRequest(queue);
+  }
+
+  private void refineRequest(Deque<int[]> into) {
     double sigma = Math.max(12, 96 * Math.pow(0.85, refineStep));
     refineStep++;
     for (int i = 0; i < refinePositions.length; i++) {
@@ -166,7 +174,7 @@ final class GuidedSearch implements SparseAttack.Search {
         double v = jump ? random.nextInt(256) : c[ch] + sigma * random.nextGaussian();
         c[ch] = (int) Math.max(0, Math.min(255, Math.rint(v)));
       }
-      queue.add(genes(refinePositions[i], c));
+      into.add(genes(refinePositions[i], c));
     }
   }
 
@@ -208,6 +216,10 @@ final class GuidedSearch implements SparseAttack.Search {
       } else if (phase == Phase.PROBE) {
         phase = Phase.SWEEP;
         sweep();
+        // Start refining the probe's most damaging positions now, a little at a time between sweep
+        // requests, so that a flip only a non-corner colour reaches does not wait for the whole sweep.
+        startRefine();
+        interleaveLeft = attack.interleave();
       } else if (phase == Phase.SWEEP) {
         phase = Phase.REFINE;
         startRefine();
@@ -228,10 +240,22 @@ final class GuidedSearch implements SparseAttack.Search {
     if (queue.isEmpty()) {
       refill();
     }
-    int n = (int) Math.min(Math.min(attack.requestSize(), queue.size()), budget - queries);
+    Deque<int[]> from = queue;
+    if (phase == Phase.SWEEP && interleaveLeft > 0 && refineTurn) {
+      if (early.isEmpty()) {
+        refineRequest(early);
+      }
+      from = early;
+    }
+    refineTurn = !refineTurn;
+    int n = (int) Math.min(Math.min(attack.requestSize(), from.size()), budget - queries);
+    if (from == early) {
+      n = (int) Math.min(n, interleaveLeft);
+      interleaveLeft -= n;
+    }
     asked = new ArrayList<>(n);
     for (int j = 0; j < n; j++) {
-      asked.add(queue.poll());
+      asked.add(from.poll());
     }
     return new Candidates() {
       @Override
@@ -262,7 +286,7 @@ final class GuidedSearch implements SparseAttack.Search {
           positionScore[pos] = f;
           positionColour[pos] = Arrays.copyOfRange(g, 2, per);
         }
-        if (phase == Phase.REFINE) {
+        if (refinePositions != null) {
           for (int i = 0; i < refinePositions.length; i++) {
             if (refinePositions[i] == pos && f < refineScore[i]) {
               refineScore[i] = f;
