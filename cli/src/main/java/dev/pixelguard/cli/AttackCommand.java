@@ -11,7 +11,6 @@ import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -40,10 +39,7 @@ final class AttackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
-    Path dir = out.toAbsolutePath().getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new dev.pixelguard.InputException("cannot write " + out + ": folder " + dir + " does not exist");
-    }
+    CliFiles.requireFolders(out);
     SparseAttack attack = attackOptions.attack();
     LabeledImage li = input.load();
     Image raw = li.image();

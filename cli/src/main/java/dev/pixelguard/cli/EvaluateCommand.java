@@ -5,7 +5,6 @@ import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
-import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ResultsJson;
@@ -81,18 +80,12 @@ final class EvaluateCommand implements Callable<Integer> {
     if (batch < 1 || concurrency < 1) {
       throw new InputException("--batch and --concurrency must be at least 1");
     }
-    // Every output's folder must exist before the (long) run starts; the report folder itself is created.
-    for (Path out : new Path[] {results, junit, report}) {
-      Path dir = out == null ? null : out.toAbsolutePath().getParent();
-      if (out != null && (dir == null || !Files.isDirectory(dir))) {
-        throw new InputException("cannot write " + out + ": folder " + dir + " does not exist");
-      }
-    }
+    CliFiles.requireFolders(results, junit, report);
     if (failUnder != null && !(failUnder >= 0 && failUnder <= 1)) {
       throw new InputException("--fail-under must be in [0, 1], was " + failUnder);
     }
     SparseAttack attack = attackOptions.attack();
-    Dataset data = dataset == null ? DefaultBundle.samples() : Datasets.open(dataset);
+    Dataset data = CliFiles.datasetOrSamples(dataset);
     if (limit != null) {
       data = data.limit(limit);
     }

@@ -2,10 +2,8 @@ package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.data.LabeledImage;
-import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.ModelInfo;
 import java.nio.file.Path;
@@ -37,7 +35,7 @@ public final class ImageOptions {
       }
       return new LabeledImage(image.getFileName().toString(), ImageFiles.read(image), LabeledImage.UNLABELED);
     }
-    source = dataset == null ? DefaultBundle.samples() : Datasets.open(dataset);
+    source = CliFiles.datasetOrSamples(dataset);
     return source.get(index);
   }
 

@@ -6,15 +6,12 @@ import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.attack.scan.ScanJson;
 import dev.pixelguard.attack.scan.ScanResult;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.data.Datasets;
-import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,17 +63,14 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
-    if (results != null && !Files.isDirectory(results.toAbsolutePath().getParent())) {
-      throw new InputException("cannot write " + results + ": folder " + results.toAbsolutePath().getParent()
-          + " does not exist");
-    }
+    CliFiles.requireFolders(results, report);
     PixelScan scan;
     try {
       scan = new PixelScan(levels, earlyExit, batch);
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage());
     }
-    Dataset data = dataset == null ? DefaultBundle.samples() : Datasets.open(dataset);
+    Dataset data = CliFiles.datasetOrSamples(dataset);
     if (limit != null) {
       data = data.limit(Math.max(1, limit));
     }
