@@ -113,6 +113,41 @@ public final class TensorCodec {
   }
 
   /**
+   * Maps the gradient of a loss with respect to the model's input tensor (as {@link #encode} builds it) back to
+   * the gradient with respect to the batch: planar [C*H*W] per image, per unit of [0, 1] pixel value. By the
+   * chain rule each value is multiplied by the range's scale and divided by the channel's std.
+   *
+   * @param tensorGradient d loss / d input tensor, in the model's layout, {@code n} images
+   * @return [n][C*H*W]
+   */
+  public float[][] batchGradient(float[] tensorGradient, int n) {
+    int c = info.channels();
+    int h = info.height();
+    int w = info.width();
+    int per = c * h * w;
+    if (tensorGradient.length != n * per) {
+      throw new IllegalArgumentException("gradient has " + tensorGradient.length + " values, expected " + n * per);
+    }
+    float scale = spec.range().scale();
+    float[] std = spec.std();
+    boolean nhwc = spec.layout() == InputLayout.NHWC;
+    float[][] out = new float[n][per];
+    for (int b = 0; b < n; b++) {
+      int i = 0;
+      for (int ch = 0; ch < c; ch++) {
+        float f = scale / (std == null ? 1f : std[ch]);
+        for (int y = 0; y < h; y++) {
+          for (int x = 0; x < w; x++) {
+            int src = nhwc ? ((b * h + y) * w + x) * c + ch : ((b * c + ch) * h + y) * w + x;
+            out[b][i++] = tensorGradient[src] * f;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Reads a model's raw output.
    *
    * @param shape the output tensor's shape

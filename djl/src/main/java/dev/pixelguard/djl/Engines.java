@@ -7,6 +7,12 @@ import ai.djl.engine.Engine;
  * {@code pytorch-native-cpu} on the class path.
  */
 public final class Engines {
+  /**
+   * DJL's PyTorch gradient collector is process-wide: a second one opened while another is open fails. Every
+   * input-gradient computation holds this lock.
+   */
+  public static final Object GRADIENTS = new Object();
+
   private Engines() {}
 
   /** The PyTorch engine, in offline mode. */

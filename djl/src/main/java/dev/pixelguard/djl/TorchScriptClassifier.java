@@ -12,7 +12,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.GradientClassifier;
+import dev.pixelguard.model.OutputKind;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
@@ -23,18 +29,28 @@ import java.nio.file.Path;
 
 /**
  * A {@link Classifier} over a TorchScript file ({@code torch.jit.trace} or {@code script}), run by DJL's
- * PyTorch engine in inference mode.
+ * PyTorch engine in inference mode, with exact evaluation-mode input gradients ({@link GradientClassifier}).
+ *
+ * <p>How the gradients stay those of evaluation mode: DJL's {@code forward(..., training)} ties two switches
+ * together, the module's train/eval mode and whether autograd records. {@code training=false} records
+ * nothing; {@code training=true} also puts batch normalisation on batch statistics and updates its running
+ * averages. So the module is loaded with its tensors as ordinary (not inference) tensors
+ * ({@code trainParam}), put in eval mode once, and gradient passes call the module's forward method directly
+ * with recording on, never touching its mode. Parameters do not require gradients, so only the input's is
+ * computed, and nothing about the model changes.
  *
  * <p>TorchScript files do not record their input shape, so the spec must give it ({@code "input": [C, H, W]})
  * or the caller passes it, e.g. from the images to classify; the class count is read from one probe
  * forward pass. Thread-safe for inference.
  */
-public final class TorchScriptClassifier implements Classifier {
+public final class TorchScriptClassifier implements GradientClassifier {
   private final ZooModel<NDList, NDList> model;
+  private final PtSymbolBlock block;
   private final TensorCodec codec;
 
   private TorchScriptClassifier(ZooModel<NDList, NDList> model, TensorCodec codec) {
     this.model = model;
+    this.block = (PtSymbolBlock) model.getBlock();
     this.codec = codec;
   }
 
@@ -59,8 +75,15 @@ public final class TorchScriptClassifier implements Classifier {
           .optModelPath(file.toAbsolutePath())
           .optEngine("PyTorch")
           .optTranslator(new NoopTranslator())
+          .optOption("trainParam", "true")
           .build();
       model = criteria.loadModel();
+      JniUtils.enableInferenceMode((PtSymbolBlock) model.getBlock());
+      for (var p : model.getBlock().getParameters()) {
+        if (p.getValue().isInitialized()) {
+          p.getValue().getArray().setRequiresGradient(false);
+        }
+      }
     } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
       throw new InputException("cannot load TorchScript model " + file + ": " + InputException.firstLine(e.getMessage()));
     }
@@ -115,6 +138,41 @@ public final class TorchScriptClassifier implements Classifier {
       throw e;
     } catch (RuntimeException e) {
       throw new InputException("PyTorch failed on a batch of " + batch.size() + ": " + InputException.firstLine(e.getMessage()));
+    }
+  }
+
+  @Override
+  public LossGradient lossGradient(ImageBatch batch, int[] classes) {
+    int n = batch.size();
+    int k = info().numClasses();
+    if (classes.length != n) {
+      throw new IllegalArgumentException("need one class per image: " + n + " images, " + classes.length);
+    }
+    float[] oneHot = new float[n * k];
+    for (int i = 0; i < n; i++) {
+      if (classes[i] < 0 || classes[i] >= k) {
+        throw new IllegalArgumentException("class " + classes[i] + " is outside 0.." + (k - 1));
+      }
+      oneHot[i * k + classes[i]] = 1f;
+    }
+    synchronized (Engines.GRADIENTS) {
+      try (NDManager m = model.getNDManager().newSubManager();
+          GradientCollector gc = model.getNDManager().getEngine().newGradientCollector()) {
+        NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(n)));
+        x.setRequiresGradient(true);
+        // Recording on, module mode untouched (eval since loading): see the class comment.
+        NDArray y = IValueUtils.forward(block, new NDList(x), true).get(0);
+        Scores s = codec.decode(y.getShape().getShape(), y.toFloatArray(), n);
+        NDArray logp = codec.outputKind() == OutputKind.LOGITS ? y.logSoftmax(1) : y.clip(1e-30f, 1f).log();
+        NDArray loss = logp.mul(m.create(oneHot, new Shape(n, k))).sum(new int[] {1}).neg();
+        gc.backward(loss.sum());
+        return new LossGradient(s, loss.toFloatArray(), codec.batchGradient(x.getGradient().toFloatArray(), n));
+      } catch (InputException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new InputException("PyTorch failed to differentiate a batch of " + n + ": "
+            + InputException.firstLine(e.getMessage()));
+      }
     }
   }
 

@@ -19,7 +19,7 @@ import dev.pixelguard.model.TensorCodec;
  * A {@link Classifier} over one of pixelguard's own networks, in inference mode (dropout off), with exact
  * input gradients ({@link GradientClassifier}): the network has no batch normalisation, so inference mode
  * only turns dropout off, and the gradient is that of the very function {@link #classify} computes. Closing
- * it closes the model. DJL's gradient collector is global: do not compute gradients on two threads at once.
+ * it closes the model. Gradients on several threads take turns (DJL's gradient collector is process-wide).
  */
 public final class NetworkClassifier implements GradientClassifier {
   private final NetworkModel network;
@@ -52,6 +52,12 @@ public final class NetworkClassifier implements GradientClassifier {
       throw new IllegalArgumentException("need one class per image: " + batch.size() + " images, " + classes.length);
     }
     int k = info().numClasses();
+    synchronized (dev.pixelguard.djl.Engines.GRADIENTS) {
+      return lossGradient(batch, classes, k);
+    }
+  }
+
+  private LossGradient lossGradient(ImageBatch batch, int[] classes, int k) {
     try (NDManager m = network.model().getNDManager().newSubManager();
         GradientCollector gc = network.model().getNDManager().getEngine().newGradientCollector()) {
       NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(batch.size())));
