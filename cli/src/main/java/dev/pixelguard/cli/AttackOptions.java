@@ -2,21 +2,49 @@ package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Objective;
+import dev.pixelguard.attack.gradient.Norm;
+import dev.pixelguard.attack.gradient.Pgd;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.attack.pixel.PixelAttack;
 import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.optim.DifferentialEvolution;
 import picocli.CommandLine.Option;
 
-/** The pixel attack's settings: pixelguard's guided search by default, Su et al.'s with --method su. */
+/**
+ * An attack's settings: the black-box pixel attacks (pixelguard's guided search by default, Su et al.'s with
+ * --method su) and the white-box gradient attacks (--method pgd or fgsm).
+ */
 public final class AttackOptions {
   /** The search behind an attack. */
-  public enum Method { guided, su }
+  public enum Method { guided, su, pgd, fgsm }
 
-  @Option(names = "--method", description = "Search: guided (pixelguard's: corner probe ranked by logit margin, "
-      + "ranked corner sweep, colour refinement; far fewer queries) or su (Su et al.'s differential evolution, "
-      + "the paper's reference). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--method", description = "Attack: guided (pixelguard's one-pixel search: corner probe ranked by "
+      + "logit margin, ranked corner sweep, colour refinement; far fewer queries), su (Su et al.'s differential "
+      + "evolution, the paper's reference), pgd (projected gradient descent, Madry et al.) or fgsm (Goodfellow et "
+      + "al.). pgd and fgsm need gradients: TorchScript or .pgm models. Default: ${DEFAULT-VALUE}.")
   Method method = Method.guided;
+
+  @Option(names = "--eps", paramLabel = "E", description = "pgd/fgsm: perturbation budget in [0,1] pixel units "
+      + "(default: ${DEFAULT-VALUE} = 8/255 for L-inf; 0.1 is usual on Fashion-MNIST, 0.5 for L2 on CIFAR-10).")
+  double eps = 8 / 255.0;
+
+  @Option(names = "--norm", paramLabel = "linf|l2", description = "pgd: the norm of the budget (default: ${DEFAULT-VALUE}).")
+  String norm = "linf";
+
+  @Option(names = "--steps", paramLabel = "N", description = "pgd: gradient steps (default: ${DEFAULT-VALUE}).")
+  int steps = 10;
+
+  @Option(names = "--step", paramLabel = "S", description = "pgd: step size (default: 2.5 * eps / steps).")
+  Double step;
+
+  @Option(names = "--restarts", paramLabel = "R", description = "pgd: random restarts for images not yet fooled "
+      + "(default: ${DEFAULT-VALUE}).")
+  int restarts = 1;
+
+  @Option(names = "--no-random-start", description = "pgd: start from the image itself, not a random point of the ball.")
+  boolean noRandomStart;
 
   @Option(names = {"-k", "--pixels"}, paramLabel = "K", description = "Pixels to change (default: ${DEFAULT-VALUE}).")
   int pixels = 1;
@@ -60,8 +88,54 @@ public final class AttackOptions {
   @Option(names = "--refine-positions", description = "guided: positions refined with non-corner colours (default: ${DEFAULT-VALUE}).")
   int refinePositions = 16;
 
+  /** Whether the method is a gradient attack. */
+  boolean gradient() {
+    return method == Method.pgd || method == Method.fgsm;
+  }
+
+  /** The gradient attack these options describe. */
+  Pgd gradientAttack() {
+    try {
+      if (method == Method.fgsm) {
+        if (!"linf".equalsIgnoreCase(norm)) {
+          throw new InputException("fgsm is an L-inf attack; use --method pgd for --norm l2");
+        }
+        return Pgd.builder(eps).iterations(1).step(eps).randomStart(false).seed(seed).build();
+      }
+      Norm n = switch (norm.toLowerCase(java.util.Locale.ROOT)) {
+        case "linf" -> Norm.LINF;
+        case "l2" -> Norm.L2;
+        default -> throw new InputException("--norm must be linf or l2, was " + norm);
+      };
+      Pgd.Builder b = Pgd.builder(eps).norm(n).iterations(steps).restarts(restarts).randomStart(!noRandomStart)
+          .seed(seed);
+      if (step != null) {
+        b.step(step);
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage().replace("epsilon", "--eps").replace("iterations", "--steps"));
+    }
+  }
+
+  /** The gradient model behind {@code c}, or one clear error for models without gradients. */
+  GradientClassifier requireGradients(Classifier c, boolean labelOnly) {
+    if (labelOnly) {
+      throw new InputException("--method " + method + " needs the model's gradients; it does not apply with --label-only");
+    }
+    if (c instanceof GradientClassifier g) {
+      return g;
+    }
+    throw new InputException("--method " + method + " needs input gradients, which " + c.info().name() + " does not "
+        + "give (ONNX Runtime has no gradients); use the model's TorchScript or .pgm version, or a black-box "
+        + "method (guided, su)");
+  }
+
   /** The attack these options describe. */
   SparseAttack attack() {
+    if (gradient()) {
+      throw new IllegalStateException("not a pixel attack: " + method);
+    }
     try {
       if (method == Method.su) {
         PixelAttack.Builder b = PixelAttack.builder().pixels(pixels).seed(seed).population(population)

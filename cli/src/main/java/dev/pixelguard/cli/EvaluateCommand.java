@@ -6,7 +6,11 @@ import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.GradientEvaluation;
+import dev.pixelguard.eval.GradientEvaluationResult;
+import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.eval.TargetedEvaluation;
 import dev.pixelguard.report.HtmlReport;
@@ -29,8 +33,9 @@ import picocli.CommandLine.Spec;
     description = {"Attack every correctly classified image of a dataset and report how robust the model is.",
         "It reports how many images one changed pixel (or k) can flip (guided search by default, --method su for "
         + "Su et al.'s): success rate, confidence of the wrong class, queries, success by query budget, and which "
-        + "classes turn into which. --results writes every image's outcome as JSON, --report an HTML report; "
-        + "--fail-under makes it a CI gate.",
+        + "classes turn into which. --method pgd or fgsm runs a white-box gradient attack within --eps instead and "
+        + "reports accuracy under attack and perturbation sizes. --results writes every image's outcome as JSON, "
+        + "--report an HTML report; --fail-under makes it a CI gate.",
         "Datasets: a folder of class folders, a CIFAR-10 .bin batch, an IDX images file, or an image file."})
 final class EvaluateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -84,7 +89,12 @@ final class EvaluateCommand implements Callable<Integer> {
     if (failUnder != null && !(failUnder >= 0 && failUnder <= 1)) {
       throw new InputException("--fail-under must be in [0, 1], was " + failUnder);
     }
-    SparseAttack attack = attackOptions.attack();
+    SparseAttack attack = attackOptions.gradient() ? null : attackOptions.attack();
+    Pgd pgd = attackOptions.gradient() ? attackOptions.gradientAttack() : null;
+    if (pgd != null && "all".equalsIgnoreCase(attackOptions.target)) {
+      throw new InputException("--target all applies to the pixel attacks (guided, su), not to --method "
+          + attackOptions.method);
+    }
     Dataset data = CliFiles.datasetOrSamples(dataset);
     if (limit != null) {
       data = data.limit(limit);
@@ -103,6 +113,9 @@ final class EvaluateCommand implements Callable<Integer> {
         return allTargets(o, c, data, attack);
       }
       Integer target = attackOptions.target == null ? null : info.classIndex(attackOptions.target);
+      if (pgd != null) {
+        return gradient(o, attackOptions.requireGradients(c, model.labelOnly), data, pgd, target);
+      }
       EvaluationResult r;
       try (Progress bar = Progress.start("attacking", data.size(), !quiet)) {
         r = Evaluation.run(c, data, attack, target, batch, concurrency,
@@ -121,29 +134,69 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }
       printSummary(o, r, info, attack, target, data);
-      var tree = ResultsJson.toJson(r);
-      if (results != null) {
-        ResultsJson.write(tree, results);
-        o.printf("results: %s%n", results);
+      return outputs(o, ResultsJson.toJson(r), r.attacked().isEmpty() ? 1.0 : r.robustAccuracy());
+    }
+  }
+
+  /** Writes --results, --report and --junit from the results tree, then applies the gate. */
+  private int outputs(PrintWriter o, com.fasterxml.jackson.databind.node.ObjectNode tree, double robust) {
+    if (results != null) {
+      ResultsJson.write(tree, results);
+      o.printf("results: %s%n", results);
+    }
+    if (report != null) {
+      o.printf("report:   %s%n", HtmlReport.write(tree, report));
+    }
+    if (junit != null) {
+      JUnitXml.write(tree, failUnder, junit);
+      o.printf("junit:    %s%n", junit);
+    }
+    if (failUnder != null) {
+      if (robust < failUnder) {
+        spec.commandLine().getErr().printf(Locale.ROOT,
+            "pixelguard: gate failed: robust accuracy %.3f is below --fail-under %.3f%n", robust, failUnder);
+        return ExitCode.GATE_FAILED;
       }
-      if (report != null) {
-        o.printf("report:   %s%n", HtmlReport.write(tree, report));
-      }
-      if (junit != null) {
-        JUnitXml.write(tree, failUnder, junit);
-        o.printf("junit:    %s%n", junit);
-      }
-      if (failUnder != null) {
-        double robust = r.attacked().isEmpty() ? 1.0 : r.robustAccuracy();
-        if (robust < failUnder) {
-          spec.commandLine().getErr().printf(Locale.ROOT,
-              "pixelguard: gate failed: robust accuracy %.3f is below --fail-under %.3f%n", robust, failUnder);
-          return ExitCode.GATE_FAILED;
-        }
-        o.printf(Locale.ROOT, "gate:     passed, robust accuracy %.3f >= %.3f%n", robust, failUnder);
-      }
+      o.printf(Locale.ROOT, "gate:     passed, robust accuracy %.3f >= %.3f%n", robust, failUnder);
     }
     return ExitCode.OK;
+  }
+
+  /** {@code --method pgd|fgsm}: the gradient attack on every correctly classified image. */
+  private int gradient(PrintWriter o, GradientClassifier c, Dataset data, Pgd pgd, Integer target) {
+    ModelInfo info = c.info();
+    GradientEvaluationResult r;
+    try (Progress bar = Progress.start("attacking", data.size(), !quiet)) {
+      r = GradientEvaluation.run(c, data, pgd, target, batch, (done, total, successes) -> {
+        bar.total(total);
+        bar.stepTo(done, "fooled " + successes + "/" + done);
+      });
+    }
+    if (!quiet) {
+      for (GradientEvaluationResult.Outcome io : r.images()) {
+        if (io.attacked() && io.success()) {
+          o.printf(Locale.ROOT, "fooled #%d %s: '%s' (%.3f) -> '%s' (%.3f), L-inf %.4f, L2 %.4f%n", io.index(), io.id(),
+              info.className(io.cleanClass()), io.cleanConfidence(), info.className(io.adversarialClass()),
+              io.adversarialConfidence(), io.linf(), io.l2());
+        }
+      }
+    }
+    o.printf(Locale.ROOT, "model:    %s (%s, %d classes)%n", info.name(), info.inputShape(), info.numClasses());
+    o.printf(Locale.ROOT, "data:     %s, %d images%n", data.name(), r.evaluated());
+    o.printf(Locale.ROOT, "clean:    %.1f%% correct (%d/%d); only correct images are attacked%n",
+        100 * r.cleanAccuracy(), r.cleanCorrect(), r.evaluated());
+    o.printf(Locale.ROOT, "attack:   %s%n", Text.describe(pgd, target == null ? "untargeted"
+        : "targeted at '" + info.className(target) + "'"));
+    int n = r.attackedCount();
+    o.printf(Locale.ROOT, "fooled:   %d of %d attacked images (%.1f%%); robust accuracy %.1f%% of attacked, "
+            + "accuracy under attack %.1f%% of all images%n", r.successes(), n, n == 0 ? 0 : 100 * r.successRate(),
+        n == 0 ? 100 : 100 * r.robustAccuracy(), 100 * r.accuracyUnderAttack());
+    if (r.successes() > 0) {
+      o.printf(Locale.ROOT, "          mean confidence of the adversarial class %.3f; mean perturbation L-inf %.4f, "
+          + "L2 %.4f%n", r.meanAdversarialConfidence(), r.meanLinfOnSuccess(), r.meanL2OnSuccess());
+    }
+    o.printf(Locale.ROOT, "cost:     %s gradient batches in %.1f s%n", Text.count(r.gradients()), r.wallNanos() / 1e9);
+    return outputs(o, ResultsJson.toJson(r), n == 0 ? 1.0 : r.robustAccuracy());
   }
 
   /** {@code --target all}: every correctly classified image toward every other class, and the matrix. */

@@ -43,6 +43,14 @@ final class Progress implements AutoCloseable {
     }
   }
 
+  /** Moves to {@code done} steps. */
+  void stepTo(long done, String extra) {
+    if (bar != null) {
+      bar.setExtraMessage(" " + extra);
+      bar.stepTo(done);
+    }
+  }
+
   @Override
   public void close() {
     if (bar != null) {

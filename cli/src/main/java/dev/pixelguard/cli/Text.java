@@ -1,5 +1,7 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.attack.gradient.Norm;
+import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.image.PixelChange;
 import dev.pixelguard.model.ModelInfo;
@@ -28,6 +30,18 @@ final class Text {
   static String flip(PixelAttackResult r, ModelInfo info) {
     return String.format(Locale.ROOT, "'%s' (%.3f) -> '%s' (%.3f) by %s", info.className(r.cleanClass()),
         r.cleanConfidence(), info.className(r.adversarialClass()), r.adversarialConfidence(), pixels(r));
+  }
+
+  /** "pgd, L-inf eps 0.0314, 10 steps of 0.00784, random start, untargeted, seed 1". */
+  static String describe(Pgd a, String goal) {
+    boolean fgsm = a.iterations() == 1 && !a.randomStart() && a.step() == a.epsilon() && a.norm() == Norm.LINF;
+    String norm = a.norm() == Norm.LINF ? "L-inf" : "L2";
+    if (fgsm) {
+      return String.format(Locale.ROOT, "fgsm, %s eps %.4g, %s, seed %d", norm, a.epsilon(), goal, a.seed());
+    }
+    return String.format(Locale.ROOT, "pgd, %s eps %.4g, %d steps of %.4g, %s, %d restart%s, %s, seed %d", norm,
+        a.epsilon(), a.iterations(), a.step(), a.randomStart() ? "random start" : "no random start", a.restarts(),
+        a.restarts() == 1 ? "" : "s", goal, a.seed());
   }
 
   static String count(long n) {

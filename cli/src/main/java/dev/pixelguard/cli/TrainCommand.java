@@ -5,6 +5,7 @@ import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.djl.net.Networks;
+import dev.pixelguard.djl.train.AdversarialTraining;
 import dev.pixelguard.djl.train.NetworkTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,10 +17,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code pixelguard train}: trains one of pixelguard's networks with DJL. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train pixelguard's small CNN and save it as a .pgm model.",
+    description = {"Train pixelguard's small CNN, standard or adversarially, and save it as a .pgm model.",
         "Uses DJL's PyTorch engine; predict, attack and evaluate load the result. Defaults train on Fashion-MNIST "
         + "from Debian's dataset-fashion-mnist package. A checkpoint is written after every epoch; --resume "
-        + "continues an interrupted run."})
+        + "continues an interrupted run.",
+        "--adversarial pgd trains on PGD examples made against the current weights at every step (Madry et al. "
+        + "2018); --adversarial fgsm on a mix of the clean and the FGSM loss (Goodfellow et al. 2015). Each "
+        + "epoch then also reports accuracy under that attack on the first 1,000 test images."})
 final class TrainCommand implements Callable<Integer> {
   static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
 
@@ -54,6 +58,25 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training images.")
   Integer limit;
 
+  @Option(names = "--adversarial", paramLabel = "METHOD", description = "Adversarial training: pgd (Madry) or "
+      + "fgsm (Goodfellow's clean/FGSM mix). Default: standard training.")
+  String adversarial;
+
+  @Option(names = "--eps", paramLabel = "E", description = "L-infinity budget of the training attack, in [0,1] pixel "
+      + "units (default: ${DEFAULT-VALUE}, the usual figure for Fashion-MNIST; 8/255 = 0.031 for CIFAR-10).")
+  double eps = 0.1;
+
+  @Option(names = "--pgd-steps", paramLabel = "N", description = "PGD iterations per training batch "
+      + "(default: ${DEFAULT-VALUE}).")
+  int pgdSteps = 7;
+
+  @Option(names = "--pgd-step", paramLabel = "S", description = "PGD step size (default: 2.5 * eps / steps).")
+  Double pgdStep;
+
+  @Option(names = "--clean-weight", paramLabel = "A", description = "FGSM mix: weight of the clean loss "
+      + "(default: ${DEFAULT-VALUE}, as Goodfellow et al.).")
+  double cleanWeight = 0.5;
+
   @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
   boolean resume;
 
@@ -69,6 +92,7 @@ final class TrainCommand implements Callable<Integer> {
     if (epochs < 1 || batch < 1 || !(lr > 0)) {
       throw new InputException("--epochs and --batch must be at least 1 and --lr positive");
     }
+    AdversarialTraining how = adversarialTraining();
     Dataset train = Datasets.open(data);
     if (limit != null) {
       train = train.limit(limit);
@@ -88,15 +112,20 @@ final class TrainCommand implements Callable<Integer> {
         : NetworkModel.create(architecture, shape, train.classNames(), seed);
     try (net) {
       int done = net.provenance().path("epochsDone").asInt(0);
+      String before = net.provenance().path("training").path("method").asText("standard");
+      String now = how.toJson().path("method").asText();
+      if (resume && done > 0 && !before.equals(now)) {
+        throw new InputException("--resume: the checkpoint was trained " + before + ", this run asks for " + now);
+      }
       if (done >= epochs) {
         o.printf("%s already has %d epochs; nothing to do%n", out, done);
         return ExitCode.OK;
       }
-      o.printf("training %s on %s (%d images, %s) for epochs %d-%d, seed %d%n", net.architecture(), train.name(),
-          train.size(), first.shape(), done + 1, epochs, seed);
+      o.printf("training %s on %s (%d images, %s) for epochs %d-%d, seed %d, %s%n", net.architecture(),
+          train.name(), train.size(), first.shape(), done + 1, epochs, seed, how.describe());
       o.flush();
       int batches = (train.size() + batch - 1) / batch;
-      NetworkTrainer.Settings settings = new NetworkTrainer.Settings(epochs, batch, lr, seed);
+      NetworkTrainer.Settings settings = new NetworkTrainer.Settings(epochs, batch, lr, seed, how);
       final Progress[] bar = new Progress[1];
       NetworkTrainer.train(net, train, held, settings, out, new NetworkTrainer.Listener() {
         @Override
@@ -113,9 +142,12 @@ final class TrainCommand implements Callable<Integer> {
             bar[0].close();
             bar[0] = null;
           }
-          o.printf("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %s, %.0f s; saved %s%n", r.epoch(),
+          o.printf("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %s%s, %.0f s; saved %s%n", r.epoch(),
               epochs, r.trainLoss(), 100 * r.trainAccuracy(),
-              Double.isNaN(r.testAccuracy()) ? "-" : String.format("%.2f%%", 100 * r.testAccuracy()), r.seconds(), out);
+              Double.isNaN(r.testAccuracy()) ? "-" : String.format("%.2f%%", 100 * r.testAccuracy()),
+              Double.isNaN(r.robustTestAccuracy()) ? ""
+                  : String.format(", under the training attack %.2f%%", 100 * r.robustTestAccuracy()),
+              r.seconds(), out);
           o.flush();
         }
       });
@@ -124,5 +156,29 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return ExitCode.OK;
+  }
+
+  private AdversarialTraining adversarialTraining() {
+    if (adversarial == null) {
+      return AdversarialTraining.STANDARD_TRAINING;
+    }
+    if (!(eps > 0 && eps <= 1)) {
+      throw new InputException("--eps must be in (0, 1], was " + eps);
+    }
+    return switch (adversarial.toLowerCase(java.util.Locale.ROOT)) {
+      case "pgd" -> {
+        if (pgdSteps < 1 || (pgdStep != null && !(pgdStep > 0))) {
+          throw new InputException("--pgd-steps must be at least 1 and --pgd-step positive");
+        }
+        yield AdversarialTraining.pgd(eps, pgdSteps, pgdStep == null ? Double.NaN : pgdStep);
+      }
+      case "fgsm" -> {
+        if (!(cleanWeight >= 0 && cleanWeight < 1)) {
+          throw new InputException("--clean-weight must be in [0, 1), was " + cleanWeight);
+        }
+        yield AdversarialTraining.fgsm(eps, cleanWeight);
+      }
+      default -> throw new InputException("--adversarial must be pgd or fgsm, was " + adversarial);
+    };
   }
 }

@@ -103,6 +103,15 @@ public record EvaluationResult(
     return 1 - successRate();
   }
 
+  /**
+   * Accuracy under attack over all labelled images, in [0, 1]: images classified correctly and not flipped.
+   * For an untargeted attack this is the "robust accuracy" of the adversarial-training literature.
+   */
+  public double accuracyUnderAttack() {
+    long labelled = images.stream().filter(o -> o.label() >= 0).count();
+    return labelled == 0 ? Double.NaN : (double) (cleanCorrect() - successes()) / labelled;
+  }
+
   /** Mean probability of the adversarial class over successes (NaN when none). */
   public double meanAdversarialConfidence() {
     return attacked().stream().filter(PixelAttackResult::success)

@@ -49,6 +49,7 @@ public final class ResultsJson {
     s.put("successes", r.successes());
     number(s, "successRate", r.successRate());
     number(s, "robustAccuracy", r.robustAccuracy());
+    number(s, "accuracyUnderAttack", r.accuracyUnderAttack());
     number(s, "meanAdversarialConfidence", r.meanAdversarialConfidence());
     number(s, "meanQueriesOnSuccess", r.meanQueriesOnSuccess());
     number(s, "medianQueriesOnSuccess", r.medianQueriesOnSuccess());
@@ -107,6 +108,76 @@ public final class ResultsJson {
           }
         }
       }
+    }
+    return root;
+  }
+
+  /**
+   * A gradient attack's result as a JSON tree: the same layout as a pixel attack's, with {@code "kind":
+   * "gradient"}, perturbation sizes instead of pixels and queries, and each attacked image's adversarial
+   * version (8-bit PNG) beside its original.
+   */
+  public static ObjectNode toJson(GradientEvaluationResult r) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("schema", SCHEMA);
+    root.put("tool", "pixelguard");
+    root.put("kind", "gradient");
+    ObjectNode model = root.putObject("model");
+    model.put("name", r.model().name());
+    model.put("input", r.model().inputShape());
+    model.put("logits", r.modelGivesLogits());
+    ArrayNode classes = model.putArray("classes");
+    r.model().classNames().forEach(classes::add);
+    root.putObject("dataset").put("name", r.dataset()).put("images", r.evaluated());
+    ObjectNode attack = root.putObject("attack");
+    for (Map.Entry<String, Object> e : r.attack().entrySet()) {
+      attack.putPOJO(e.getKey(), e.getValue());
+    }
+    ObjectNode s = root.putObject("summary");
+    s.put("evaluated", r.evaluated());
+    s.put("cleanCorrect", r.cleanCorrect());
+    number(s, "cleanAccuracy", r.cleanAccuracy());
+    s.put("attacked", r.attackedCount());
+    s.put("successes", r.successes());
+    number(s, "successRate", r.successRate());
+    number(s, "robustAccuracy", r.robustAccuracy());
+    number(s, "accuracyUnderAttack", r.accuracyUnderAttack());
+    number(s, "meanAdversarialConfidence", r.meanAdversarialConfidence());
+    number(s, "meanLinfOnSuccess", r.meanLinfOnSuccess());
+    number(s, "meanL2OnSuccess", r.meanL2OnSuccess());
+    s.put("gradients", r.gradients());
+    number(s, "seconds", r.wallNanos() / 1e9);
+    ArrayNode matrix = root.putArray("transitions");
+    for (int[] row : r.transitions()) {
+      ArrayNode a = matrix.addArray();
+      for (int v : row) {
+        a.add(v);
+      }
+    }
+    ArrayNode images = root.putArray("images");
+    for (GradientEvaluationResult.Outcome o : r.images()) {
+      ObjectNode im = images.addObject();
+      im.put("index", o.index());
+      im.put("id", o.id());
+      im.put("label", o.label());
+      im.put("cleanClass", o.cleanClass());
+      number(im, "cleanConfidence", o.cleanConfidence());
+      im.put("attacked", o.attacked());
+      if (!o.attacked()) {
+        im.put("skipped", o.skipped());
+        continue;
+      }
+      im.put("goal", r.attack().containsKey("target") ? "target " + r.attack().get("target") : "untargeted");
+      im.put("success", o.success());
+      im.put("adversarialClass", o.adversarialClass());
+      number(im, "adversarialConfidence", o.adversarialConfidence());
+      if (o.label() >= 0) {
+        number(im, "trueClassProbabilityAfter", o.adversarialProbabilities()[o.label()]);
+      }
+      number(im, "linf", o.linf());
+      number(im, "l2", o.l2());
+      im.put("image", ImageFiles.pngBase64(o.original()));
+      im.put("adversarialImage", ImageFiles.pngBase64(o.adversarial()));
     }
     return root;
   }

@@ -73,6 +73,20 @@ public final class Image {
   }
 
   /**
+   * The nearest 8-bit image to planar floats in [0, 1] (values outside are clamped): round(255 v).
+   *
+   * @param unit planar values, from {@code offset}, {@code channels * height * width} of them
+   */
+  public static Image fromUnit(int channels, int height, int width, float[] unit, int offset) {
+    byte[] b = new byte[channels * height * width];
+    for (int i = 0; i < b.length; i++) {
+      float v = Math.max(0f, Math.min(1f, unit[offset + i]));
+      b[i] = (byte) Math.round(v * 255f);
+    }
+    return new Image(channels, height, width, b);
+  }
+
+  /**
    * Writes this image as floats in [0, 1] (value / 255), planar, into {@code dst} from {@code offset}.
    * This is the layout of one row of an {@link ImageBatch}.
    */

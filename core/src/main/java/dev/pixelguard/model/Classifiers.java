@@ -9,11 +9,19 @@ public final class Classifiers {
 
   /**
    * The same classifier with other class names (for example those of the dataset, when the model file has
-   * none). Closing the result closes {@code inner}.
+   * none). A {@link GradientClassifier} stays one. Closing the result closes {@code inner}.
    */
   public static Classifier withClassNames(Classifier inner, List<String> names) {
     ModelInfo i = inner.info();
     ModelInfo renamed = new ModelInfo(i.channels(), i.height(), i.width(), i.numClasses(), names, i.name());
+    if (inner instanceof GradientClassifier g) {
+      return new DelegatingGradient(g) {
+        @Override
+        public ModelInfo info() {
+          return renamed;
+        }
+      };
+    }
     return new Delegating(inner) {
       @Override
       public ModelInfo info() {
@@ -43,6 +51,18 @@ public final class Classifiers {
     @Override
     public void close() {
       inner.close();
+    }
+  }
+
+  /** Forwards everything, gradients included, to {@code inner}. */
+  private static class DelegatingGradient extends Delegating implements GradientClassifier {
+    DelegatingGradient(GradientClassifier inner) {
+      super(inner);
+    }
+
+    @Override
+    public LossGradient lossGradient(ImageBatch batch, int[] classes) {
+      return ((GradientClassifier) inner).lossGradient(batch, classes);
     }
   }
 

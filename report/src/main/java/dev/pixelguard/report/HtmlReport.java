@@ -88,6 +88,7 @@ public final class HtmlReport {
     ctx.put("title", switch (kind) {
       case "scan" -> "One-pixel scan";
       case "targeted" -> "Targeted one-pixel attack";
+      case "gradient" -> "Robustness report: gradient attack";
       default -> "Robustness report";
     });
     ctx.put("model", r.path("model").path("name").asText());
@@ -124,6 +125,27 @@ public final class HtmlReport {
         card(cards, "queries", String.format(Locale.ROOT, "%,d", s.path("totalQueries").asLong()), "");
         ctx.put("heatmap", heatmap(classes, r.path("successes"), r.path("tried"), "successes / tried: original class (rows) to target (columns)"));
         ctx.put("galleryNote", "Targeted results carry no images; see the pairs in results.json.");
+      }
+      case "gradient" -> {
+        card(cards, "clean accuracy", pct(s.path("cleanAccuracy").asDouble()),
+            s.path("cleanCorrect").asLong() + " of " + s.path("evaluated").asLong() + " images");
+        card(cards, "attack success", pct(s.path("successRate").asDouble()),
+            s.path("successes").asLong() + " of " + s.path("attacked").asLong() + " attacked images fooled");
+        card(cards, "accuracy under attack", pct(s.path("accuracyUnderAttack").asDouble()),
+            "of all images: correct and not fooled");
+        card(cards, "wrong-class confidence", num(s.path("meanAdversarialConfidence")), "mean, over fooled images");
+        card(cards, "perturbation", num(s.path("meanLinfOnSuccess")),
+            "mean L-inf over fooled images; L2 " + num(s.path("meanL2OnSuccess")));
+        card(cards, "gradient batches", String.format(Locale.ROOT, "%,d", s.path("gradients").asLong()),
+            String.format(Locale.ROOT, "%.1f s", s.path("seconds").asDouble()));
+        ctx.put("heatmap", heatmap(classes, r.path("transitions"), null, "fooled images: original class (rows) to adversarial class (columns)"));
+        for (JsonNode im : r.path("images")) {
+          if (im.path("attacked").asBoolean() && im.has("adversarialImage")) {
+            gallery.add(gradientItem(im, classes));
+          }
+        }
+        ctx.put("galleryNote", "Original, adversarial (rounded to 8 bits) and the perturbation amplified to full "
+            + "contrast (grey = unchanged), enlarged without smoothing. Fooled images first.");
       }
       default -> {
         card(cards, "clean accuracy", pct(s.path("cleanAccuracy").asDouble()),
@@ -241,6 +263,37 @@ public final class HtmlReport {
     m.put("orig", im.get("image").asText());
     m.put("adv", ImageFiles.pngBase64(original.withPixels(changes)));
     m.put("marks", marks);
+    return m;
+  }
+
+  private static Map<String, Object> gradientItem(JsonNode im, List<String> classes) {
+    Image original = ImageFiles.fromPngBase64(im.get("image").asText());
+    Image adv = ImageFiles.fromPngBase64(im.get("adversarialImage").asText());
+    byte[] o = original.toBytes();
+    byte[] a = adv.toBytes();
+    int maxAbs = 1;
+    for (int i = 0; i < o.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs((a[i] & 0xFF) - (o[i] & 0xFF)));
+    }
+    byte[] d = new byte[o.length];
+    for (int i = 0; i < o.length; i++) {
+      d[i] = (byte) Math.round(127.5 + 127.5 * ((a[i] & 0xFF) - (o[i] & 0xFF)) / (double) maxAbs);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", im.path("id").asText());
+    m.put("ok", im.path("success").asBoolean());
+    m.put("before", name(classes, im.path("cleanClass").asInt()));
+    m.put("beforeConf", round(im.path("cleanConfidence").asDouble()));
+    m.put("after", name(classes, im.path("adversarialClass").asInt()));
+    m.put("afterConf", round(im.path("adversarialConfidence").asDouble()));
+    m.put("note", String.format(Locale.ROOT, "L-inf %.4f, L2 %.3f", im.path("linf").asDouble(), im.path("l2").asDouble()));
+    m.put("w", original.width());
+    m.put("h", original.height());
+    m.put("orig", im.get("image").asText());
+    m.put("adv", im.get("adversarialImage").asText());
+    m.put("map", ImageFiles.pngBase64(new Image(original.channels(), original.height(), original.width(), d)));
+    m.put("mapLabel", "perturbation");
+    m.put("marks", List.of());
     return m;
   }
 

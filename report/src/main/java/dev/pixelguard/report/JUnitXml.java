@@ -78,9 +78,13 @@ public final class JUnitXml {
                   .append(p.get("after"));
             }
             x.writeStartElement("failure");
-            x.writeAttribute("message", String.format(Locale.ROOT, "flipped from class %d to %d (confidence %.3f) by%s in %d queries",
+            String how = im.has("linf")
+                ? String.format(Locale.ROOT, "by a perturbation of L-inf %.4f, L2 %.4f", im.path("linf").asDouble(),
+                    im.path("l2").asDouble())
+                : String.format(Locale.ROOT, "by%s in %d queries", px, im.path("queries").asLong());
+            x.writeAttribute("message", String.format(Locale.ROOT, "flipped from class %d to %d (confidence %.3f) %s",
                 im.path("cleanClass").asInt(), im.path("adversarialClass").asInt(),
-                im.path("adversarialConfidence").asDouble(), px, im.path("queries").asLong()));
+                im.path("adversarialConfidence").asDouble(), how));
             x.writeEndElement();
           }
           x.writeEndElement();

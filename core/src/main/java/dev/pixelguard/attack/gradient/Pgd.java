@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * Projected gradient descent (Madry et al., "Towards Deep Learning Models Resistant to Adversarial
  * Attacks", ICLR 2018), in the L-infinity or L2 norm, untargeted (ascend the true class's loss) or targeted
  * (descend the target's). Optional random start inside the epsilon ball and restarts for images not yet
- * fooled; an image keeps the first adversarial example found for it. FGSM (Goodfellow et al. 2015) is the
+ * fooled; an image keeps the first adversarial example found for it (or, for adversarial training, the last
+ * iterate: {@link Builder#stopAtSuccess}). FGSM (Goodfellow et al. 2015) is the
  * special case of one L-infinity step of size epsilon with no random start ({@link #fgsm(double)}).
  *
  * <p>Inputs are NCHW in [0, 1]; epsilon and step are in the same units (8/255, about 0.031, is the usual
@@ -24,6 +25,7 @@ public final class Pgd {
   private final int iterations;
   private final int restarts;
   private final boolean randomStart;
+  private final boolean stopAtSuccess;
   private final long seed;
 
   private Pgd(Builder b) {
@@ -33,6 +35,7 @@ public final class Pgd {
     this.iterations = b.iterations;
     this.restarts = b.restarts;
     this.randomStart = b.randomStart;
+    this.stopAtSuccess = b.stopAtSuccess;
     this.seed = b.seed;
   }
 
@@ -62,6 +65,28 @@ public final class Pgd {
 
   public int iterations() {
     return iterations;
+  }
+
+  public int restarts() {
+    return restarts;
+  }
+
+  public boolean randomStart() {
+    return randomStart;
+  }
+
+  public boolean stopAtSuccess() {
+    return stopAtSuccess;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  /** The same attack with another seed. */
+  public Pgd withSeed(long s) {
+    return new Builder(epsilon).norm(norm).step(step).iterations(iterations).restarts(restarts)
+        .randomStart(randomStart).stopAtSuccess(stopAtSuccess).seed(s).build();
   }
 
   /**
@@ -113,17 +138,26 @@ public final class Pgd {
         if (lg != null) {
           gradients++;
         }
-        for (int i = 0; i < n; i++) {
-          if (!done[i] && goals.get(i).reachedBy(s.top(i))) {
-            done[i] = true;
-            System.arraycopy(adv, i * per, best, i * per, per);
+        if (!stopAtSuccess) {
+          if (lg == null) {
+            for (int i = 0; i < n; i++) {
+              done[i] = goals.get(i).reachedBy(s.top(i));
+            }
+            break;
+          }
+        } else {
+          for (int i = 0; i < n; i++) {
+            if (!done[i] && goals.get(i).reachedBy(s.top(i))) {
+              done[i] = true;
+              System.arraycopy(adv, i * per, best, i * per, per);
+            }
+          }
+          if (lg == null || all(done)) {
+            break;
           }
         }
-        if (lg == null || all(done)) {
-          break;
-        }
         for (int i = 0; i < n; i++) {
-          if (done[i]) {
+          if (done[i] && stopAtSuccess) {
             continue;
           }
           float[] g = lg.gradient()[i].clone();
@@ -139,9 +173,12 @@ public final class Pgd {
         }
       }
       for (int i = 0; i < n; i++) {
-        if (!done[i] && r == restarts - 1) {
+        if (!stopAtSuccess || (!done[i] && r == restarts - 1)) {
           System.arraycopy(adv, i * per, best, i * per, per);
         }
+      }
+      if (!stopAtSuccess) {
+        break;
       }
     }
     double[] sizes = new double[n];
@@ -181,6 +218,7 @@ public final class Pgd {
     private int iterations = 10;
     private int restarts = 1;
     private boolean randomStart = true;
+    private boolean stopAtSuccess = true;
     private long seed = 1;
 
     private Builder(double epsilon) {
@@ -225,6 +263,17 @@ public final class Pgd {
     /** Start from a random point in the epsilon ball (default true). */
     public Builder randomStart(boolean on) {
       this.randomStart = on;
+      return this;
+    }
+
+    /**
+     * Whether an image stops at its first adversarial point (default true: the attack's answer is the first
+     * success, and the batch ends early once all images are fooled). With false every image takes all
+     * iterations and the result is the last iterate, the strongest point found, as adversarial training
+     * (Madry et al.) uses; restarts are then not run.
+     */
+    public Builder stopAtSuccess(boolean on) {
+      this.stopAtSuccess = on;
       return this;
     }
 

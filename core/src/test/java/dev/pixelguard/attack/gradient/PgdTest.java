@@ -135,6 +135,22 @@ class PgdTest {
   }
 
   @Test
+  void withoutStoppingAtSuccessTheLastIterateIsReturned() {
+    // For adversarial training: every image takes all steps. From (0.6, 0.4, 0.5, 0.5) the gradient sign stays
+    // (-, +, -, 0) for class a, so 10 steps of 0.05 without random start end at the L-inf corner
+    // (0.4, 0.6, 0.3, 0.5), well past the first adversarial point.
+    Linear m = new Linear();
+    Pgd pgd = Pgd.builder(0.2).iterations(10).step(0.05).randomStart(false).stopAtSuccess(false).build();
+    GradientAttackResult r = pgd.run(m, batch(0.6f, 0.4f, 0.5f, 0.5f), List.of(new Goal.Untargeted(0)));
+    float[] adv = new float[4];
+    r.adversarial().copyTo(adv, 0);
+    assertArrayEquals(new float[] {0.4f, 0.6f, 0.3f, 0.5f}, adv, 1e-6f);
+    assertEquals(10, r.gradients());
+    assertTrue(r.success()[0]);
+    assertEquals(0.2, r.norm()[0], 1e-6);
+  }
+
+  @Test
   void normsOfKnownVectors() {
     assertEquals(0.5, Norm.LINF.of(new float[] {0.1f, -0.5f, 0.2f}), 1e-7);
     assertEquals(5.0, Norm.L2.of(new float[] {3f, 4f}), 1e-7);

@@ -10,7 +10,13 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.gradient.GradientAttackResult;
+import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.Engines;
 import dev.pixelguard.djl.net.NetworkClassifier;
@@ -23,7 +29,8 @@ import java.util.Random;
 
 /**
  * Trains one of pixelguard's networks with DJL (PyTorch engine): Adam, softmax cross-entropy, shuffled
- * mini-batches. After every epoch the model, with the number of epochs done in its provenance, is written
+ * mini-batches, standard or adversarial ({@link AdversarialTraining}: FGSM mix or PGD, the examples made
+ * each step against the current weights by pixelguard's own {@link Pgd}). After every epoch the model, with the number of epochs done in its provenance, is written
  * to the checkpoint file, so an interrupted run resumes from the last finished epoch.
  *
  * <p>Reproducible: the shuffle of epoch e and PyTorch's generator (dropout) are seeded from
@@ -36,10 +43,17 @@ public final class NetworkTrainer {
    * @param epochs total epochs, at least 1
    * @param batchSize images per step, at least 1
    * @param learningRate Adam's step size, positive
-   * @param seed seed of shuffling, initialisation and dropout
+   * @param seed seed of shuffling, initialisation, dropout and the adversarial examples' random starts
+   * @param adversarial what each step trains on
    */
-  public record Settings(int epochs, int batchSize, float learningRate, long seed) {
+  public record Settings(int epochs, int batchSize, float learningRate, long seed, AdversarialTraining adversarial) {
+    /** Standard training. */
+    public Settings(int epochs, int batchSize, float learningRate, long seed) {
+      this(epochs, batchSize, learningRate, seed, AdversarialTraining.STANDARD_TRAINING);
+    }
+
     public Settings {
+      java.util.Objects.requireNonNull(adversarial);
       if (epochs < 1) {
         throw new IllegalArgumentException("epochs must be at least 1, was " + epochs);
       }
@@ -52,8 +66,22 @@ public final class NetworkTrainer {
     }
   }
 
-  /** One finished epoch. Accuracies in [0, 1]; test accuracy is NaN without test data. */
-  public record EpochReport(int epoch, double trainLoss, double trainAccuracy, double testAccuracy, double seconds) {}
+  /**
+   * One finished epoch. Accuracies in [0, 1].
+   *
+   * @param trainLoss mean training loss (for FGSM mix, the weighted mix)
+   * @param trainAccuracy accuracy on what was trained on: the clean images, or for PGD the adversarial ones
+   * @param testAccuracy clean accuracy on the test data, NaN without test data
+   * @param robustTestAccuracy adversarial training only: accuracy on the first {@link #ROBUST_CHECK_IMAGES}
+   *     test images under the training attack (PGD with the same epsilon and steps; for FGSM mix, FGSM); NaN
+   *     otherwise
+   * @param seconds wall time of the epoch, including the test passes
+   */
+  public record EpochReport(int epoch, double trainLoss, double trainAccuracy, double testAccuracy,
+      double robustTestAccuracy, double seconds) {}
+
+  /** Test images on which adversarial training measures robust accuracy after each epoch. */
+  public static final int ROBUST_CHECK_IMAGES = 1000;
 
   /** Progress callbacks, on the training thread. */
   public interface Listener {
@@ -79,6 +107,11 @@ public final class NetworkTrainer {
     int w = net.inputShape()[2];
     int per = c * h * w;
     int start = net.provenance().path("epochsDone").asInt(0);
+    AdversarialTraining adv = settings.adversarial();
+    // Inference-mode view of the network being trained, for making adversarial examples. Not closed: closing it
+    // would close the model.
+    NetworkClassifier view = new NetworkClassifier(net, net.architecture());
+    double secondsBefore = net.provenance().path("trainingSeconds").asDouble(0);
     List<EpochReport> reports = new ArrayList<>();
     DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
         .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(settings.learningRate())).build());
@@ -104,13 +137,24 @@ public final class NetworkTrainer {
             li.image().writeUnit(x, i * per);
             y[i] = li.label();
           }
+          float[] xAdv = null;
+          if (adv.adversarial()) {
+            xAdv = adversarial(view, adv.attack(settings.seed() * 1_000_003L + (long) epoch * batches + b), x, y, m,
+                c, h, w);
+            zeroGradients(net);
+          }
           float loss;
           try (NDManager sub = trainer.getManager().newSubManager();
               GradientCollector gc = trainer.newGradientCollector()) {
-            NDArray xs = sub.create(x, new Shape(m, c, h, w));
             NDArray ys = sub.create(y, new Shape(m));
-            NDList pred = trainer.forward(new NDList(xs));
+            float[] trained = adv.method() == AdversarialTraining.Method.PGD ? xAdv : x;
+            NDList pred = trainer.forward(new NDList(sub.create(trained, new Shape(m, c, h, w))));
             NDArray l = trainer.getLoss().evaluate(new NDList(ys), pred);
+            if (adv.method() == AdversarialTraining.Method.FGSM) {
+              NDList predAdv = trainer.forward(new NDList(sub.create(xAdv, new Shape(m, c, h, w))));
+              NDArray la = trainer.getLoss().evaluate(new NDList(ys), predAdv);
+              l = l.mul((float) adv.cleanWeight()).add(la.mul((float) (1 - adv.cleanWeight())));
+            }
             gc.backward(l);
             loss = l.getFloat();
             long[] top = pred.singletonOrThrow().argMax(1).toLongArray();
@@ -125,13 +169,24 @@ public final class NetworkTrainer {
           listener.batch(epoch + 1, b + 1, batches, loss);
         }
         double testAcc = Double.NaN;
+        double robustAcc = Double.NaN;
         if (test != null) {
-          testAcc = CleanPass.accuracy(new NetworkClassifier(net, net.architecture()), test, 500);
+          testAcc = CleanPass.accuracy(view, test, 500);
+          if (adv.adversarial()) {
+            robustAcc = robustAccuracy(view, test.limit(ROBUST_CHECK_IMAGES), adv);
+          }
         }
-        EpochReport r = new EpochReport(epoch + 1, lossSum / n, (double) correct / n, testAcc,
-            (System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        EpochReport r = new EpochReport(epoch + 1, lossSum / n, (double) correct / n, testAcc, robustAcc, seconds);
         reports.add(r);
         var prov = net.provenance();
+        secondsBefore += seconds;
+        prov.put("trainingSeconds", Math.round(secondsBefore * 10) / 10.0);
+        prov.set("training", adv.toJson());
+        if (!Double.isNaN(robustAcc)) {
+          prov.put("robustTestAccuracy", robustAcc);
+          prov.put("robustTestImages", Math.min(ROBUST_CHECK_IMAGES, test.size()));
+        }
         prov.put("epochsDone", epoch + 1);
         prov.put("epochs", settings.epochs());
         prov.put("batchSize", settings.batchSize());
@@ -152,6 +207,48 @@ public final class NetworkTrainer {
       }
     }
     return reports;
+  }
+
+  /** Adversarial versions of a batch (float NCHW in [0, 1]) against the network's current weights. */
+  private static float[] adversarial(NetworkClassifier view, Pgd attack, float[] x, float[] y, int m, int c, int h,
+      int w) {
+    List<Goal> goals = new ArrayList<>(m);
+    for (int i = 0; i < m; i++) {
+      goals.add(new Goal.Untargeted((int) y[i]));
+    }
+    GradientAttackResult r = attack.run(view, ImageBatch.wrap(m, c, h, w, x.clone()), goals);
+    float[] out = new float[x.length];
+    r.adversarial().copyTo(out, 0);
+    return out;
+  }
+
+  /** Making adversarial examples back-propagates into the weights' gradients too; the step must not see that. */
+  private static void zeroGradients(NetworkModel net) {
+    for (var p : net.block().getParameters()) {
+      NDArray a = p.getValue().getArray();
+      if (a.hasGradient()) {
+        JniUtils.zeroGrad((PtNDArray) a);
+      }
+    }
+  }
+
+  /** Accuracy under the training attack (the first iterate that fools counts), batches of 500. */
+  static double robustAccuracy(NetworkClassifier view, Dataset test, AdversarialTraining adv) {
+    Pgd attack = adv.method() == AdversarialTraining.Method.FGSM ? Pgd.fgsm(adv.epsilon())
+        : Pgd.builder(adv.epsilon()).iterations(adv.steps()).step(adv.step()).seed(1).build();
+    int robust = 0;
+    for (int from = 0; from < test.size(); from += 500) {
+      List<LabeledImage> part = test.images().subList(from, Math.min(test.size(), from + 500));
+      List<Goal> goals = new ArrayList<>();
+      List<dev.pixelguard.image.Image> ims = new ArrayList<>();
+      for (LabeledImage li : part) {
+        ims.add(li.image());
+        goals.add(new Goal.Untargeted(li.label()));
+      }
+      GradientAttackResult r = attack.run(view, ImageBatch.of(ims), goals);
+      robust += part.size() - r.successes();
+    }
+    return (double) robust / test.size();
   }
 
   private static int[] shuffled(int n, Random r) {
