@@ -26,7 +26,8 @@ public final class ModelOptions {
 
   @Option(names = {"-m", "--model"}, paramLabel = "FILE",
       description = "Model file: .onnx (ONNX Runtime), .pt/.pth/.torchscript (TorchScript via DJL PyTorch), "
-          + ".pgm (pixelguard's own networks). Default: the embedded Fashion-MNIST CNN.")
+          + ".pgm (pixelguard's own networks), or a bundled model: builtin:fashion-cnn (the default, trained "
+          + "normally) or builtin:fashion-cnn-pgd (adversarially trained). Default: builtin:fashion-cnn.")
   Path model;
 
   @Option(names = "--backend", paramLabel = "NAME",
@@ -100,6 +101,13 @@ public final class ModelOptions {
   private Classifier openRaw(int[] dataShape) {
     if (model == null) {
       return DefaultBundle.model();
+    }
+    if (model.toString().startsWith(DefaultBundle.PREFIX) && !Files.exists(model)) {
+      Classifier bundled = DefaultBundle.byName(model.toString());
+      if (bundled == null) {
+        throw new InputException("no bundled model " + model + "; there are " + String.join(", ", DefaultBundle.names()));
+      }
+      return bundled;
     }
     if (!Files.isRegularFile(model)) {
       throw new InputException("model file not found: " + model);

@@ -116,4 +116,30 @@ class WhiteBoxTest {
     assertEquals(0, fgsm.code(), fgsm.toString());
     assertTrue(fgsm.out().contains("FGSM mix (clean weight 0.50)"), fgsm.out());
   }
+
+  @Test
+  void compareShowsBothThreatModelsForBothBundledNetworks() throws Exception {
+    Path json = dir.resolve("compare.json");
+    Cli r = Cli.run("compare", "-n", "40", "--budget", "1000", "--quiet", "--results", json.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("builtin:fashion-cnn-pgd"), r.out());
+    JsonNode models = new ObjectMapper().readTree(json.toFile()).get("models");
+    assertEquals(2, models.size());
+    JsonNode standard = models.get(0);
+    JsonNode robust = models.get(1);
+    // Adversarial training buys accuracy under PGD...
+    assertTrue(robust.get("pgd").get("accuracyUnderAttack").asDouble()
+        > standard.get("pgd").get("accuracyUnderAttack").asDouble() + 0.3, models.toString());
+    // ...and both tables are over the same images.
+    assertEquals(40, new ObjectMapper().readTree(json.toFile()).get("dataset").get("images").asInt());
+    for (JsonNode m : models) {
+      assertTrue(m.get("onePixel").get("attacked").asInt() > 0);
+    }
+    // ONNX models have no gradients: their PGD cell says so instead of failing the comparison.
+    Cli onnx = Cli.run("compare", "-m", Fixtures.resnetOnnx().toString(), "-d", Fixtures.cifarBatch().toString(), "-n",
+        "5", "--budget", "200", "--quiet");
+    assertEquals(0, onnx.code(), onnx.toString());
+    assertTrue(onnx.out().contains("no gradients"), onnx.out());
+    assertEquals(ExitCode.BAD_INPUT, Cli.run("compare", "-m", "builtin:nope").code());
+  }
 }

@@ -14,14 +14,20 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The embedded default: pixelguard's small CNN trained on Fashion-MNIST, and the first 500 Fashion-MNIST
- * test images, both inside the jar. Used when no model or dataset is given, so the tool works on a fresh
- * machine with nothing downloaded. Rebuild the model with {@code pixelguard train} (see README).
+ * The embedded default: pixelguard's small CNN trained on Fashion-MNIST, the same network adversarially
+ * trained (PGD, L-infinity epsilon 0.1), and the first 500 Fashion-MNIST test images, all inside the jar.
+ * The standard model is used when no model or dataset is given, so the tool works on a fresh machine with
+ * nothing downloaded; both are named on the command line as {@code builtin:NAME}. Rebuild them with
+ * {@code pixelguard train} (see README).
  */
 public final class DefaultBundle {
   /** Class-path folder of the bundle. */
   public static final String ROOT = "/dev/pixelguard/djl/defaults/";
   public static final String MODEL = "fashion-cnn.pgm";
+  /** The PGD-trained model. */
+  public static final String ADVERSARIAL_MODEL = "fashion-cnn-pgd.pgm";
+  /** How the command line names a bundled model: {@code builtin:fashion-cnn}. */
+  public static final String PREFIX = "builtin:";
   public static final String IMAGES = "fashion-mnist-test-500-images-idx3-ubyte.gz";
   public static final String LABELS = "fashion-mnist-test-500-labels-idx1-ubyte.gz";
 
@@ -29,8 +35,35 @@ public final class DefaultBundle {
 
   /** The default model as a classifier; close it when done. */
   public static NetworkClassifier model() {
-    try (InputStream in = resource(MODEL)) {
-      return new NetworkClassifier(NetworkModel.load(in, "default model " + MODEL), "default: " + MODEL);
+    return load(MODEL, "default: " + MODEL);
+  }
+
+  /** The PGD-trained model as a classifier; close it when done. */
+  public static NetworkClassifier adversarialModel() {
+    return load(ADVERSARIAL_MODEL, PREFIX + ADVERSARIAL_MODEL.replace(".pgm", ""));
+  }
+
+  /** The command-line names of the bundled models. */
+  public static List<String> names() {
+    return List.of(PREFIX + MODEL.replace(".pgm", ""), PREFIX + ADVERSARIAL_MODEL.replace(".pgm", ""));
+  }
+
+  /**
+   * A bundled model by its command-line name ({@link #names()}), or null when the name is not one.
+   */
+  public static NetworkClassifier byName(String name) {
+    if (name.equals(names().get(0))) {
+      return load(MODEL, name);
+    }
+    if (name.equals(names().get(1))) {
+      return adversarialModel();
+    }
+    return null;
+  }
+
+  private static NetworkClassifier load(String file, String name) {
+    try (InputStream in = resource(file)) {
+      return new NetworkClassifier(NetworkModel.load(in, "bundled model " + file), name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
