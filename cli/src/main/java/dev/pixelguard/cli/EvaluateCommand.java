@@ -1,22 +1,22 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
+import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.eval.Evaluation;
-import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.GradientEvaluation;
 import dev.pixelguard.eval.GradientEvaluationResult;
-import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.eval.TargetedEvaluation;
 import dev.pixelguard.report.HtmlReport;
 import dev.pixelguard.report.JUnitXml;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.ModelInfo;
 import java.io.PrintWriter;
 import java.nio.file.Files;

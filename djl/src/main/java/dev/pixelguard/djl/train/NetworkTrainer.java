@@ -16,12 +16,12 @@ import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.gradient.GradientAttackResult;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.Engines;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.eval.CleanPass;
+import dev.pixelguard.image.ImageBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +30,9 @@ import java.util.Random;
 /**
  * Trains one of pixelguard's networks with DJL (PyTorch engine): Adam, softmax cross-entropy, shuffled
  * mini-batches, standard or adversarial ({@link AdversarialTraining}: FGSM mix or PGD, the examples made
- * each step against the current weights by pixelguard's own {@link Pgd}). After every epoch the model, with the number of epochs done in its provenance, is written
- * to the checkpoint file, so an interrupted run resumes from the last finished epoch.
+ * each step against the current weights by pixelguard's own {@link Pgd}). After every epoch the model, with
+ * the number of epochs done and the training time in its provenance, is written to the checkpoint file, so
+ * an interrupted run resumes from the last finished epoch.
  *
  * <p>Reproducible: the shuffle of epoch e and PyTorch's generator (dropout) are seeded from
  * {@code seed} and e, so a resumed run sees the same batches as an uninterrupted one. Adam's moment
