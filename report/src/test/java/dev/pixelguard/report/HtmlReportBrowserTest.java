@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.djl.TorchScriptClassifier;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.GradientEvaluation;
+import dev.pixelguard.eval.GradientEvaluationResult;
+import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.ModelSpec;
@@ -73,6 +78,47 @@ class HtmlReportBrowserTest {
     o.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     return new ChromeDriver(service, o);
+  }
+
+  @Test
+  void gradientReportShowsOriginalAdversarialAndPerturbationForEveryAttackedImage(@TempDir Path dir) {
+    JsonNode gradient;
+    try (TorchScriptClassifier model = TorchScriptClassifier.load(Fixtures.resnetTorchScript(),
+        ModelSpec.DEFAULT.withInputShape(new int[] {3, 32, 32}))) {
+      Dataset data = Fixtures.cifar().limit(12);
+      GradientEvaluationResult r = GradientEvaluation.run(
+          (GradientClassifier) Classifiers.withClassNames(model, data.classNames()), data,
+          Pgd.builder(2 / 255.0).iterations(5).seed(1).build(), null, 12, null);
+      gradient = ResultsJson.toJson(r);
+    }
+    Path index = HtmlReport.write(gradient, dir.resolve("report"));
+    ChromeDriver driver = browser();
+    try {
+      driver.get(index.toUri().toString());
+      JavascriptExecutor js = driver;
+      assertTrue(driver.getTitle().contains("gradient attack") || driver.getPageSource().contains("gradient attack"));
+      driver.findElement(By.id("onlyflipped")).click();
+      int attacked = gradient.get("summary").get("attacked").asInt();
+      List<WebElement> items = driver.findElements(By.cssSelector("#items .item"));
+      assertEquals(attacked, items.size(), "one gallery item per attacked image, fooled or not");
+      for (WebElement item : items) {
+        List<WebElement> imgs = item.findElements(By.tagName("img"));
+        assertEquals(3, imgs.size(), "original, adversarial, perturbation");
+        for (WebElement img : imgs) {
+          assertEquals(Boolean.TRUE, js.executeScript("return arguments[0].complete && arguments[0].naturalWidth === 32;", img));
+        }
+        assertTrue(item.getText().contains("L-inf"), item.getText());
+      }
+      List<String> severe = new ArrayList<>();
+      for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+        if (e.getLevel().intValue() >= Level.WARNING.intValue()) {
+          severe.add(e.getMessage());
+        }
+      }
+      assertTrue(severe.isEmpty(), "console: " + severe);
+    } finally {
+      driver.quit();
+    }
   }
 
   @Test
