@@ -100,7 +100,7 @@ public final class AttackOptions {
         if (!"linf".equalsIgnoreCase(norm)) {
           throw new InputException("fgsm is an L-inf attack; use --method pgd for --norm l2");
         }
-        return Pgd.builder(eps).iterations(1).step(eps).randomStart(false).seed(seed).build();
+        return Pgd.fgsm(eps).withSeed(seed);
       }
       Norm n = switch (norm.toLowerCase(java.util.Locale.ROOT)) {
         case "linf" -> Norm.LINF;

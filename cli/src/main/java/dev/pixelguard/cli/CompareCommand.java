@@ -1,14 +1,11 @@
 package dev.pixelguard.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
@@ -149,11 +146,7 @@ final class CompareCommand implements Callable<Integer> {
     o.println("acc under X: share of all images classified correctly and not fooled by X; one pixel flips: share of "
         + "correctly classified images one changed pixel flips.");
     if (results != null) {
-      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      ObjectNode root = json.createObjectNode();
-      root.put("schema", ResultsJson.SCHEMA);
-      root.put("tool", "pixelguard");
-      root.put("kind", "comparison");
+      ObjectNode root = ResultsJson.newTree("comparison");
       root.putObject("dataset").put("name", data.name()).put("images", data.size());
       ObjectNode pg = root.putObject("pgd");
       pg.put("norm", "linf").put("epsilon", eps).put("steps", steps).put("step", step).put("seed", seed);
@@ -165,35 +158,27 @@ final class CompareCommand implements Callable<Integer> {
       for (Row r : rows) {
         ObjectNode m = arr.addObject();
         m.put("name", r.name());
-        num(m, "cleanAccuracy", r.clean());
+        ResultsJson.number(m, "cleanAccuracy", r.clean());
         if (r.pgd() != null) {
           ObjectNode g = m.putObject("pgd");
-          num(g, "accuracyUnderAttack", r.pgd().accuracyUnderAttack());
+          ResultsJson.number(g, "accuracyUnderAttack", r.pgd().accuracyUnderAttack());
           g.put("attacked", r.pgd().attackedCount()).put("successes", r.pgd().successes());
-          num(g, "successRate", r.pgd().successRate());
-          num(g, "seconds", r.pgd().wallNanos() / 1e9);
+          ResultsJson.number(g, "successRate", r.pgd().successRate());
+          ResultsJson.number(g, "seconds", r.pgd().wallNanos() / 1e9);
         } else {
           m.putNull("pgd");
         }
         EvaluationResult p = r.pixel();
         ObjectNode q = m.putObject("onePixel");
-        num(q, "accuracyUnderAttack", p.accuracyUnderAttack());
+        ResultsJson.number(q, "accuracyUnderAttack", p.accuracyUnderAttack());
         q.put("attacked", p.attacked().size()).put("successes", p.successes());
-        num(q, "successRate", p.successRate());
-        num(q, "seconds", p.wallNanos() / 1e9);
+        ResultsJson.number(q, "successRate", p.successRate());
+        ResultsJson.number(q, "seconds", p.wallNanos() / 1e9);
       }
-      ImageFiles.writeAtomically(results, out -> json.writeValue(out, root));
+      ResultsJson.write(root, results);
       o.printf("results:   %s%n", results);
     }
     return ExitCode.OK;
-  }
-
-  private static void num(ObjectNode n, String key, double v) {
-    if (Double.isFinite(v)) {
-      n.put(key, v);
-    } else {
-      n.putNull(key);
-    }
   }
 
   private static String pct(double v) {

@@ -181,10 +181,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }
     }
-    o.printf(Locale.ROOT, "model:    %s (%s, %d classes)%n", info.name(), info.inputShape(), info.numClasses());
-    o.printf(Locale.ROOT, "data:     %s, %d images%n", data.name(), r.evaluated());
-    o.printf(Locale.ROOT, "clean:    %.1f%% correct (%d/%d); only correct images are attacked%n",
-        100 * r.cleanAccuracy(), r.cleanCorrect(), r.evaluated());
+    printHeader(o, info, data, r.evaluated(), r.cleanAccuracy(), r.cleanCorrect());
     o.printf(Locale.ROOT, "attack:   %s%n", Text.describe(pgd, target == null ? "untargeted"
         : "targeted at '" + info.className(target) + "'"));
     int n = r.attackedCount();
@@ -253,12 +250,18 @@ final class EvaluateCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /** The summary's first lines, the same for every method. */
+  private static void printHeader(PrintWriter o, ModelInfo info, Dataset data, int evaluated, double cleanAccuracy,
+      int cleanCorrect) {
+    o.printf(Locale.ROOT, "model:    %s (%s, %d classes)%n", info.name(), info.inputShape(), info.numClasses());
+    o.printf(Locale.ROOT, "data:     %s, %d images%n", data.name(), evaluated);
+    o.printf(Locale.ROOT, "clean:    %.1f%% correct (%d/%d); only correct images are attacked%n",
+        100 * cleanAccuracy, cleanCorrect, evaluated);
+  }
+
   private static void printSummary(PrintWriter o, EvaluationResult r, ModelInfo info, SparseAttack attack,
       Integer target, Dataset data) {
-    o.printf(Locale.ROOT, "model:    %s (%s, %d classes)%n", info.name(), info.inputShape(), info.numClasses());
-    o.printf(Locale.ROOT, "data:     %s, %d images%n", data.name(), r.evaluated());
-    o.printf(Locale.ROOT, "clean:    %.1f%% correct (%d/%d); only correct images are attacked%n",
-        100 * r.cleanAccuracy(), r.cleanCorrect(), r.evaluated());
+    printHeader(o, info, data, r.evaluated(), r.cleanAccuracy(), r.cleanCorrect());
     o.printf(Locale.ROOT, "attack:   %s, %d pixel%s, %s, at most %s queries per image, objective %s, seed %d%n",
         attack instanceof dev.pixelguard.attack.pixel.PixelAttack ? "su (differential evolution)" : "guided",
         attack.pixels(), attack.pixels() == 1 ? "" : "s",

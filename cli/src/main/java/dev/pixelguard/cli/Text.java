@@ -34,9 +34,8 @@ final class Text {
 
   /** "pgd, L-inf eps 0.0314, 10 steps of 0.00784, random start, untargeted, seed 1". */
   static String describe(Pgd a, String goal) {
-    boolean fgsm = a.iterations() == 1 && !a.randomStart() && a.step() == a.epsilon() && a.norm() == Norm.LINF;
     String norm = a.norm() == Norm.LINF ? "L-inf" : "L2";
-    if (fgsm) {
+    if (a.isFgsm()) {
       return String.format(Locale.ROOT, "fgsm, %s eps %.4g, %s, seed %d", norm, a.epsilon(), goal, a.seed());
     }
     return String.format(Locale.ROOT, "pgd, %s eps %.4g, %d steps of %.4g, %s, %d restart%s, %s, seed %d", norm,

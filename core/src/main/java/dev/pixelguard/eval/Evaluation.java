@@ -20,6 +20,20 @@ import java.util.Map;
 public final class Evaluation {
   private Evaluation() {}
 
+  /**
+   * Why an image is not attacked, or null when it is: unlabelled, misclassified (its clean top class is not
+   * its label), or, for a targeted attack, already of the target class.
+   */
+  static String skipReason(LabeledImage image, int cleanTop, Integer target) {
+    if (!image.hasLabel()) {
+      return "unlabelled";
+    }
+    if (cleanTop != image.label()) {
+      return "misclassified";
+    }
+    return target != null && image.label() == target ? "already the target class" : null;
+  }
+
   /** Progress: called on the evaluating thread after each attacked image. */
   public interface Listener {
     void attacked(PixelAttackResult result, int done, int total, int successes);
@@ -42,14 +56,7 @@ public final class Evaluation {
     for (int i = 0; i < data.size(); i++) {
       LabeledImage li = data.images().get(i);
       Scores s = clean.get(i);
-      String skip = null;
-      if (!li.hasLabel()) {
-        skip = "unlabelled";
-      } else if (s.top(0) != li.label()) {
-        skip = "misclassified";
-      } else if (target != null && li.label() == target) {
-        skip = "already the target class";
-      }
+      String skip = skipReason(li, s.top(0), target);
       outcomes.add(new EvaluationResult.ImageOutcome(i, li.id(), li.label(), s.top(0), s.confidence(0), skip, null));
       if (skip == null) {
         Goal g = target == null ? new Goal.Untargeted(li.label()) : new Goal.Targeted(target);

@@ -49,8 +49,7 @@ public final class GradientEvaluation {
     for (int i = 0; i < data.size(); i++) {
       LabeledImage li = data.images().get(i);
       Scores s = clean.get(i);
-      String skip = !li.hasLabel() ? "unlabelled" : s.top(0) != li.label() ? "misclassified"
-          : target != null && li.label() == target ? "already the target class" : null;
+      String skip = Evaluation.skipReason(li, s.top(0), target);
       outcomes.add(new GradientEvaluationResult.Outcome(i, li.id(), li.label(), s.top(0), s.confidence(0), skip,
           false, -1, null, Double.NaN, Double.NaN, li.image(), null));
       if (skip == null) {
@@ -98,9 +97,7 @@ public final class GradientEvaluation {
       }
     }
     Map<String, Object> settings = new LinkedHashMap<>();
-    boolean fgsm = attack.iterations() == 1 && !attack.randomStart() && attack.step() == attack.epsilon()
-        && attack.norm() == Norm.LINF;
-    settings.put("method", fgsm ? "fgsm" : "pgd");
+    settings.put("method", attack.isFgsm() ? "fgsm" : "pgd");
     settings.put("norm", attack.norm() == Norm.LINF ? "linf" : "l2");
     settings.put("epsilon", attack.epsilon());
     settings.put("steps", attack.iterations());

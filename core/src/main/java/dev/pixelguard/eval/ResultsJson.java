@@ -8,6 +8,7 @@ import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.image.PixelChange;
+import dev.pixelguard.model.ModelInfo;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,20 +28,7 @@ public final class ResultsJson {
 
   /** The result as a JSON tree. */
   public static ObjectNode toJson(EvaluationResult r) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("schema", SCHEMA);
-    root.put("tool", "pixelguard");
-    ObjectNode model = root.putObject("model");
-    model.put("name", r.model().name());
-    model.put("input", r.model().inputShape());
-    model.put("logits", r.modelGivesLogits());
-    ArrayNode classes = model.putArray("classes");
-    r.model().classNames().forEach(classes::add);
-    root.putObject("dataset").put("name", r.dataset()).put("images", r.evaluated());
-    ObjectNode attack = root.putObject("attack");
-    for (Map.Entry<String, Object> e : r.attack().entrySet()) {
-      attack.putPOJO(e.getKey(), e.getValue());
-    }
+    ObjectNode root = head(null, r.model(), r.modelGivesLogits(), r.dataset(), r.evaluated(), r.attack());
     ObjectNode s = root.putObject("summary");
     s.put("evaluated", r.evaluated());
     s.put("cleanCorrect", r.cleanCorrect());
@@ -61,13 +49,7 @@ public final class ResultsJson {
     for (long b : BUDGETS) {
       number(curve, Long.toString(b), r.successRateAt(b));
     }
-    ArrayNode matrix = root.putArray("transitions");
-    for (int[] row : r.transitions()) {
-      ArrayNode a = matrix.addArray();
-      for (int v : row) {
-        a.add(v);
-      }
-    }
+    transitions(root, r.transitions());
     ArrayNode images = root.putArray("images");
     for (EvaluationResult.ImageOutcome o : r.images()) {
       ObjectNode im = images.addObject();
@@ -118,21 +100,7 @@ public final class ResultsJson {
    * version (8-bit PNG) beside its original.
    */
   public static ObjectNode toJson(GradientEvaluationResult r) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("schema", SCHEMA);
-    root.put("tool", "pixelguard");
-    root.put("kind", "gradient");
-    ObjectNode model = root.putObject("model");
-    model.put("name", r.model().name());
-    model.put("input", r.model().inputShape());
-    model.put("logits", r.modelGivesLogits());
-    ArrayNode classes = model.putArray("classes");
-    r.model().classNames().forEach(classes::add);
-    root.putObject("dataset").put("name", r.dataset()).put("images", r.evaluated());
-    ObjectNode attack = root.putObject("attack");
-    for (Map.Entry<String, Object> e : r.attack().entrySet()) {
-      attack.putPOJO(e.getKey(), e.getValue());
-    }
+    ObjectNode root = head("gradient", r.model(), r.modelGivesLogits(), r.dataset(), r.evaluated(), r.attack());
     ObjectNode s = root.putObject("summary");
     s.put("evaluated", r.evaluated());
     s.put("cleanCorrect", r.cleanCorrect());
@@ -147,13 +115,7 @@ public final class ResultsJson {
     number(s, "meanL2OnSuccess", r.meanL2OnSuccess());
     s.put("gradients", r.gradients());
     number(s, "seconds", r.wallNanos() / 1e9);
-    ArrayNode matrix = root.putArray("transitions");
-    for (int[] row : r.transitions()) {
-      ArrayNode a = matrix.addArray();
-      for (int v : row) {
-        a.add(v);
-      }
-    }
+    transitions(root, r.transitions());
     ArrayNode images = root.putArray("images");
     for (GradientEvaluationResult.Outcome o : r.images()) {
       ObjectNode im = images.addObject();
@@ -182,7 +144,50 @@ public final class ResultsJson {
     return root;
   }
 
-  private static void number(ObjectNode n, String key, double v) {
+  /**
+   * A new results tree: schema version, tool and, unless null, its kind ("gradient", "comparison", ...; a
+   * pixel attack's evaluation has none).
+   */
+  public static ObjectNode newTree(String kind) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("schema", SCHEMA);
+    root.put("tool", "pixelguard");
+    if (kind != null) {
+      root.put("kind", kind);
+    }
+    return root;
+  }
+
+  /** The parts every evaluation's tree starts with: header, model, dataset and attack settings. */
+  private static ObjectNode head(String kind, ModelInfo info, boolean logits, String dataset, int images,
+      Map<String, Object> settings) {
+    ObjectNode root = newTree(kind);
+    ObjectNode model = root.putObject("model");
+    model.put("name", info.name());
+    model.put("input", info.inputShape());
+    model.put("logits", logits);
+    ArrayNode classes = model.putArray("classes");
+    info.classNames().forEach(classes::add);
+    root.putObject("dataset").put("name", dataset).put("images", images);
+    ObjectNode attack = root.putObject("attack");
+    for (Map.Entry<String, Object> e : settings.entrySet()) {
+      attack.putPOJO(e.getKey(), e.getValue());
+    }
+    return root;
+  }
+
+  private static void transitions(ObjectNode root, int[][] counts) {
+    ArrayNode matrix = root.putArray("transitions");
+    for (int[] row : counts) {
+      ArrayNode a = matrix.addArray();
+      for (int v : row) {
+        a.add(v);
+      }
+    }
+  }
+
+  /** Puts {@code v}, or null when it is not finite (a mean over nothing). */
+  public static void number(ObjectNode n, String key, double v) {
     if (Double.isFinite(v)) {
       n.put(key, v);
     } else {

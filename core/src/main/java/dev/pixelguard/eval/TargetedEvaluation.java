@@ -115,10 +115,7 @@ public final class TargetedEvaluation {
   /** The result as JSON (docs/results-schema.md, "targeted"), written atomically. */
   public static void write(Result r, Path file) {
     ObjectMapper json = new ObjectMapper();
-    ObjectNode root = json.createObjectNode();
-    root.put("schema", 1);
-    root.put("tool", "pixelguard");
-    root.put("kind", "targeted");
+    ObjectNode root = ResultsJson.newTree("targeted");
     ObjectNode m = root.putObject("model");
     m.put("name", r.model().name());
     ArrayNode classes = m.putArray("classes");

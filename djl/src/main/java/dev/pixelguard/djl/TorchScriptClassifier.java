@@ -145,16 +145,7 @@ public final class TorchScriptClassifier implements GradientClassifier {
   public LossGradient lossGradient(ImageBatch batch, int[] classes) {
     int n = batch.size();
     int k = info().numClasses();
-    if (classes.length != n) {
-      throw new IllegalArgumentException("need one class per image: " + n + " images, " + classes.length);
-    }
-    float[] oneHot = new float[n * k];
-    for (int i = 0; i < n; i++) {
-      if (classes[i] < 0 || classes[i] >= k) {
-        throw new IllegalArgumentException("class " + classes[i] + " is outside 0.." + (k - 1));
-      }
-      oneHot[i * k + classes[i]] = 1f;
-    }
+    CrossEntropy.check(classes, n, k);
     synchronized (Engines.GRADIENTS) {
       try (NDManager m = model.getNDManager().newSubManager();
           GradientCollector gc = model.getNDManager().getEngine().newGradientCollector()) {
@@ -164,7 +155,7 @@ public final class TorchScriptClassifier implements GradientClassifier {
         NDArray y = IValueUtils.forward(block, new NDList(x), true).get(0);
         Scores s = codec.decode(y.getShape().getShape(), y.toFloatArray(), n);
         NDArray logp = codec.outputKind() == OutputKind.LOGITS ? y.logSoftmax(1) : y.clip(1e-30f, 1f).log();
-        NDArray loss = logp.mul(m.create(oneHot, new Shape(n, k))).sum(new int[] {1}).neg();
+        NDArray loss = CrossEntropy.of(m, logp, classes);
         gc.backward(loss.sum());
         return new LossGradient(s, loss.toFloatArray(), codec.batchGradient(x.getGradient().toFloatArray(), n));
       } catch (InputException e) {

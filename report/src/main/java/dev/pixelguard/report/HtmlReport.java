@@ -250,6 +250,15 @@ public final class HtmlReport {
       changes.add(new PixelChange(p.get("x").asInt(), p.get("y").asInt(), before, after));
       marks.add(new int[] {p.get("x").asInt(), p.get("y").asInt()});
     }
+    Map<String, Object> m = galleryItem(im, classes, original);
+    m.put("queries", im.path("queries").asLong());
+    m.put("adv", ImageFiles.pngBase64(original.withPixels(changes)));
+    m.put("marks", marks);
+    return m;
+  }
+
+  /** What every attacked image's gallery entry shows: id, outcome, classes before and after, the original. */
+  private static Map<String, Object> galleryItem(JsonNode im, List<String> classes, Image original) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", im.path("id").asText());
     m.put("ok", im.path("success").asBoolean());
@@ -257,12 +266,9 @@ public final class HtmlReport {
     m.put("beforeConf", round(im.path("cleanConfidence").asDouble()));
     m.put("after", name(classes, im.path("adversarialClass").asInt()));
     m.put("afterConf", round(im.path("adversarialConfidence").asDouble()));
-    m.put("queries", im.path("queries").asLong());
     m.put("w", original.width());
     m.put("h", original.height());
     m.put("orig", im.get("image").asText());
-    m.put("adv", ImageFiles.pngBase64(original.withPixels(changes)));
-    m.put("marks", marks);
     return m;
   }
 
@@ -279,17 +285,8 @@ public final class HtmlReport {
     for (int i = 0; i < o.length; i++) {
       d[i] = (byte) Math.round(127.5 + 127.5 * ((a[i] & 0xFF) - (o[i] & 0xFF)) / (double) maxAbs);
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", im.path("id").asText());
-    m.put("ok", im.path("success").asBoolean());
-    m.put("before", name(classes, im.path("cleanClass").asInt()));
-    m.put("beforeConf", round(im.path("cleanConfidence").asDouble()));
-    m.put("after", name(classes, im.path("adversarialClass").asInt()));
-    m.put("afterConf", round(im.path("adversarialConfidence").asDouble()));
+    Map<String, Object> m = galleryItem(im, classes, original);
     m.put("note", String.format(Locale.ROOT, "L-inf %.4f, L2 %.3f", im.path("linf").asDouble(), im.path("l2").asDouble()));
-    m.put("w", original.width());
-    m.put("h", original.height());
-    m.put("orig", im.get("image").asText());
     m.put("adv", im.get("adversarialImage").asText());
     m.put("map", ImageFiles.pngBase64(new Image(original.channels(), original.height(), original.width(), d)));
     m.put("mapLabel", "perturbation");

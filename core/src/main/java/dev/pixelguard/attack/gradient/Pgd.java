@@ -67,6 +67,11 @@ public final class Pgd {
     return iterations;
   }
 
+  /** Whether this is FGSM: one L-infinity step of size epsilon from the image itself. */
+  public boolean isFgsm() {
+    return norm == Norm.LINF && iterations == 1 && step == epsilon && !randomStart;
+  }
+
   public int restarts() {
     return restarts;
   }

@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.pixelguard.image.ImageBatch;
 import ai.djl.training.GradientCollector;
+import dev.pixelguard.djl.CrossEntropy;
+import dev.pixelguard.djl.Engines;
+import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.ModelInfo;
@@ -48,38 +50,19 @@ public final class NetworkClassifier implements GradientClassifier {
 
   @Override
   public LossGradient lossGradient(ImageBatch batch, int[] classes) {
-    if (classes.length != batch.size()) {
-      throw new IllegalArgumentException("need one class per image: " + batch.size() + " images, " + classes.length);
-    }
-    int k = info().numClasses();
-    synchronized (dev.pixelguard.djl.Engines.GRADIENTS) {
-      return lossGradient(batch, classes, k);
-    }
-  }
-
-  private LossGradient lossGradient(ImageBatch batch, int[] classes, int k) {
-    try (NDManager m = network.model().getNDManager().newSubManager();
-        GradientCollector gc = network.model().getNDManager().getEngine().newGradientCollector()) {
-      NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(batch.size())));
-      x.setRequiresGradient(true);
-      NDArray logits = network.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
-      float[] oneHot = new float[classes.length * k];
-      for (int i = 0; i < classes.length; i++) {
-        if (classes[i] < 0 || classes[i] >= k) {
-          throw new IllegalArgumentException("class " + classes[i] + " is outside 0.." + (k - 1));
-        }
-        oneHot[i * k + classes[i]] = 1f;
+    int n = batch.size();
+    CrossEntropy.check(classes, n, info().numClasses());
+    synchronized (Engines.GRADIENTS) {
+      try (NDManager m = network.model().getNDManager().newSubManager();
+          GradientCollector gc = network.model().getNDManager().getEngine().newGradientCollector()) {
+        NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(n)));
+        x.setRequiresGradient(true);
+        NDArray logits = network.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+        NDArray loss = CrossEntropy.of(m, logits.logSoftmax(1), classes);
+        gc.backward(loss.sum());
+        Scores s = codec.decode(logits.getShape().getShape(), logits.toFloatArray(), n);
+        return new LossGradient(s, loss.toFloatArray(), codec.batchGradient(x.getGradient().toFloatArray(), n));
       }
-      NDArray loss = logits.logSoftmax(1).mul(m.create(oneHot, new Shape(classes.length, k))).sum(new int[] {1}).neg();
-      gc.backward(loss.sum());
-      float[] g = x.getGradient().toFloatArray();
-      float[][] grad = new float[batch.size()][];
-      int per = batch.imageLength();
-      for (int i = 0; i < grad.length; i++) {
-        grad[i] = java.util.Arrays.copyOfRange(g, i * per, (i + 1) * per);
-      }
-      Scores s = codec.decode(logits.getShape().getShape(), logits.toFloatArray(), batch.size());
-      return new LossGradient(s, loss.toFloatArray(), grad);
     }
   }
 

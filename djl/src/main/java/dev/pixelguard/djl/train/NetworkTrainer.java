@@ -21,6 +21,7 @@ import dev.pixelguard.djl.Engines;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.eval.CleanPass;
+import dev.pixelguard.eval.GradientEvaluation;
 import dev.pixelguard.image.ImageBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -237,19 +238,7 @@ public final class NetworkTrainer {
   static double robustAccuracy(NetworkClassifier view, Dataset test, AdversarialTraining adv) {
     Pgd attack = adv.method() == AdversarialTraining.Method.FGSM ? Pgd.fgsm(adv.epsilon())
         : Pgd.builder(adv.epsilon()).iterations(adv.steps()).step(adv.step()).seed(1).build();
-    int robust = 0;
-    for (int from = 0; from < test.size(); from += 500) {
-      List<LabeledImage> part = test.images().subList(from, Math.min(test.size(), from + 500));
-      List<Goal> goals = new ArrayList<>();
-      List<dev.pixelguard.image.Image> ims = new ArrayList<>();
-      for (LabeledImage li : part) {
-        ims.add(li.image());
-        goals.add(new Goal.Untargeted(li.label()));
-      }
-      GradientAttackResult r = attack.run(view, ImageBatch.of(ims), goals);
-      robust += part.size() - r.successes();
-    }
-    return (double) robust / test.size();
+    return GradientEvaluation.run(view, test, attack, null, 500, null).accuracyUnderAttack();
   }
 
   private static int[] shuffled(int n, Random r) {
