@@ -3,7 +3,8 @@ package dev.pixelguard.attack;
 import dev.pixelguard.model.Scores;
 
 /**
- * The fitness a black-box search minimises for one candidate, given the model's scores and the goal.
+ * The fitness a black-box search minimises for one candidate. What it means for a goal lives on the goal
+ * ({@link Goal#fitness}); lower is always better for the attacker.
  */
 public enum Objective {
   /**
@@ -25,25 +26,13 @@ public enum Objective {
    */
   MARGIN;
 
-  /** The fitness of row {@code i} of {@code s}; lower is better for the attacker. */
+  /** The fitness of row {@code i} of {@code s} for {@code goal}; lower is better for the attacker. */
   public double fitness(Scores s, int i, Goal goal) {
-    if (goal instanceof Goal.Untargeted u) {
-      int t = u.trueClass();
-      return switch (this) {
-        case PROBABILITY -> s.probability(i, t);
-        case LOG_PROBABILITY -> s.logProbability(i, t);
-        case MARGIN -> score(s, i, t) - score(s, i, s.topExcept(i, t));
-      };
-    }
-    int t = ((Goal.Targeted) goal).target();
-    return switch (this) {
-      case PROBABILITY -> 1.0 - s.probability(i, t);
-      case LOG_PROBABILITY -> -s.logProbability(i, t);
-      case MARGIN -> score(s, i, s.topExcept(i, t)) - score(s, i, t);
-    };
+    return goal.fitness(this, s, i);
   }
 
-  private static double score(Scores s, int i, int k) {
+  /** Class {@code k}'s logit, or its log-probability when the model gives no logits. */
+  static double score(Scores s, int i, int k) {
     return s.hasLogits() ? s.logit(i, k) : s.logProbability(i, k);
   }
 }

@@ -1,8 +1,12 @@
 package dev.pixelguard.eval;
 
+import dev.pixelguard.attack.Attack;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.AttackTask;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.pixel.SparseAttack;
-import dev.pixelguard.attack.pixel.PixelAttackResult;
+import dev.pixelguard.attack.Prediction;
+import dev.pixelguard.attack.Seeds;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.model.Classifier;
@@ -10,86 +14,94 @@ import dev.pixelguard.model.CountingClassifier;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Robustness evaluation of a classifier over a dataset: a clean pass, then the attack on every image the
- * model classifies correctly (and, for a targeted attack, whose label is not the target). Images the
- * model already gets wrong are reported but not attacked: they are not evidence about robustness.
+ * The one evaluation pipeline, for every attack: a clean pass, then the attack on every image the model
+ * classifies correctly, toward the goals {@link Targets} gives it. Images the model already gets wrong are
+ * reported but not attacked: they are not evidence about robustness. Each attempt's seed derives from the
+ * root seed and the image's identity ({@link Seeds}), so an image's outcome does not depend on which other
+ * images are evaluated, the batch size or the concurrency.
+ *
+ * <pre>{@code
+ * EvaluationResult r = Evaluation.run(model, data, GuidedPixelAttack.builder().build(),
+ *     Targets.untargeted(), Execution.DEFAULT, null);
+ * System.out.println(r.summary().robustAccuracy());
+ * }</pre>
  */
 public final class Evaluation {
   private Evaluation() {}
 
-  /**
-   * Why an image is not attacked, or null when it is: unlabelled, misclassified (its clean top class is not
-   * its label), or, for a targeted attack, already of the target class.
-   */
-  static String skipReason(LabeledImage image, int cleanTop, Integer target) {
-    if (!image.hasLabel()) {
-      return "unlabelled";
-    }
-    if (cleanTop != image.label()) {
-      return "misclassified";
-    }
-    return target != null && image.label() == target ? "already the target class" : null;
-  }
-
-  /** Progress: called on the evaluating thread after each attacked image. */
+  /** Progress: called on the evaluating thread after each attempt. */
   public interface Listener {
-    void attacked(PixelAttackResult result, int done, int total, int successes);
+    /**
+     * @param done attempts finished so far
+     * @param total attempts in all
+     * @param successes successful attempts so far
+     */
+    void attempted(AttackResult result, int done, int total, int successes);
   }
 
   /**
-   * @param target the target class for a targeted attack, or null for untargeted
-   * @param batchSize images per model call
-   * @param concurrency images attacked at once (their candidates share batches)
+   * Evaluates {@code model} on {@code data} under {@code attack}.
+   *
+   * @param listener progress, or null
    */
-  public static EvaluationResult run(Classifier classifier, Dataset data, SparseAttack attack, Integer target,
-      int batchSize, int concurrency, Listener listener) {
+  public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
+      Targets targets, Execution execution, Listener listener) {
     long t0 = System.nanoTime();
-    CountingClassifier counted = new CountingClassifier(classifier);
-    List<Scores> clean = CleanPass.score(counted, data, batchSize);
+    CountingClassifier counted = CountingClassifier.of(model);
+    List<Scores> clean = CleanPass.score(counted, data, execution.batchSize());
     long cleanQueries = counted.queries();
-    List<SparseAttack.Task> tasks = new ArrayList<>();
+    int k = model.info().numClasses();
+    List<AttackTask> tasks = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     List<Integer> taskImage = new ArrayList<>();
-    List<EvaluationResult.ImageOutcome> outcomes = new ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
-      LabeledImage li = data.images().get(i);
+      LabeledImage li = data.get(i);
       Scores s = clean.get(i);
-      String skip = skipReason(li, s.top(0), target);
-      outcomes.add(new EvaluationResult.ImageOutcome(i, li.id(), li.label(), s.top(0), s.confidence(0), skip, null));
+      String skip = !li.hasLabel() ? "unlabelled" : s.top(0) != li.label() ? "misclassified"
+          : targets.skipReason(li.label());
+      skipped.add(skip);
       if (skip == null) {
-        Goal g = target == null ? new Goal.Untargeted(li.label()) : new Goal.Targeted(target);
-        tasks.add(new SparseAttack.Task(li.id(), li.image(), g, s));
-        taskImage.add(i);
+        List<Goal> goals = targets.goalsFor(li.label(), k);
+        for (Goal g : goals) {
+          long seed = goals.size() == 1 ? Seeds.forImage(attack.seed(), li.id())
+              : Seeds.forImage(attack.seed(), li.id(), g);
+          tasks.add(new AttackTask(li.id(), li.image(), g, s, seed));
+          taskImage.add(i);
+        }
       }
     }
     int[] done = {0, 0};
-    List<PixelAttackResult> results = tasks.isEmpty() ? List.of()
-        : attack.run(counted, tasks, batchSize, concurrency, r -> {
-          done[0]++;
-          if (r.success()) {
-            done[1]++;
-          }
-          if (listener != null) {
-            listener.attacked(r, done[0], tasks.size(), done[1]);
-          }
-        });
+    List<AttackResult> results = tasks.isEmpty() ? List.of() : runWith(attack, counted, tasks, execution, r -> {
+      done[0]++;
+      done[1] += r.success() ? 1 : 0;
+      if (listener != null) {
+        listener.attempted(r, done[0], tasks.size(), done[1]);
+      }
+    });
+    List<List<AttackResult>> perImage = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      perImage.add(new ArrayList<>());
+    }
     for (int t = 0; t < results.size(); t++) {
-      int i = taskImage.get(t);
-      EvaluationResult.ImageOutcome o = outcomes.get(i);
-      outcomes.set(i, new EvaluationResult.ImageOutcome(o.index(), o.id(), o.label(), o.cleanClass(),
-          o.cleanConfidence(), null, results.get(t)));
+      perImage.get(taskImage.get(t)).add(results.get(t));
     }
-    Map<String, Object> settings = attack.settings();
-    settings.put("goal", target == null ? "untargeted" : "targeted");
-    if (target != null) {
-      settings.put("target", target);
+    List<ImageOutcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      LabeledImage li = data.get(i);
+      outcomes.add(new ImageOutcome(i, li.id(), li.label(), Prediction.of(clean.get(i), 0), skipped.get(i),
+          perImage.get(i)));
     }
-    settings.put("batchSize", batchSize);
-    settings.put("concurrency", concurrency);
     boolean logits = !clean.isEmpty() && clean.get(0).hasLogits();
-    return new EvaluationResult(classifier.info(), logits, data.name(), settings, outcomes,
-        counted.queries(), cleanQueries, counted.modelNanos(), System.nanoTime() - t0);
+    return new EvaluationResult(model.info(), logits, data.name(), attack.name(), attack.settings(), targets,
+        attack.seed(), execution, outcomes, new EvaluationResult.Totals(counted.queries(), cleanQueries,
+            counted.gradients(), counted.modelNanos(), System.nanoTime() - t0));
+  }
+
+  /** Runs {@code attack} on the counting view, which is of the attack's model type whenever the model is. */
+  private static <T extends Classifier> List<AttackResult> runWith(Attack<T> attack, CountingClassifier counted,
+      List<AttackTask> tasks, Execution execution, java.util.function.Consumer<AttackResult> onResult) {
+    return attack.run(attack.modelType().cast(counted), tasks, execution, onResult);
   }
 }

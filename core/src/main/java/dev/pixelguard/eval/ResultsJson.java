@@ -1,187 +1,202 @@
 package dev.pixelguard.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelguard.InputException;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.Cost;
+import dev.pixelguard.attack.Criterion;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.pixel.PixelAttackResult;
+import dev.pixelguard.attack.Perturbation;
+import dev.pixelguard.attack.Prediction;
+import dev.pixelguard.attack.scan.ScanFindings;
 import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.image.Image;
 import dev.pixelguard.image.PixelChange;
 import dev.pixelguard.model.ModelInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Writes an {@link EvaluationResult} as JSON (schema: docs/results-schema.md). Written through a temporary
- * file and moved into place, so a failed run never leaves half a file.
+ * The one writer and reader of results files (schema: docs/results-schema.md). A file holds one
+ * {@link EvaluationResult} ({@code "kind": "evaluation"}) or several ({@code "kind": "comparison"}); reading it
+ * gives back the same typed results, from which every figure and the report are derived. Files are written
+ * through a temporary file and moved into place, so a failed run never leaves half a file.
  */
 public final class ResultsJson {
   /** Schema version written in every file; bumped on incompatible changes. */
-  public static final int SCHEMA = 1;
-  /** The budgets at which success rates are reported. */
-  public static final long[] BUDGETS = {100, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 40_000};
+  public static final int SCHEMA = 2;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** A sparse change is stored as its pixels up to this many; larger ones as a whole PNG. */
+  private static final int MAX_LISTED_PIXELS = 64;
 
   private ResultsJson() {}
 
-  /** The result as a JSON tree. */
+  // ------------------------------------------------------------------------------------------- writing
+
+  /** Writes one evaluation to {@code file}, atomically. */
+  public static void write(EvaluationResult r, Path file) {
+    writeTree(toJson(r), file);
+  }
+
+  /** Writes several evaluations (a comparison of models or attacks on the same images), atomically. */
+  public static void write(List<EvaluationResult> rs, Path file) {
+    ObjectNode root = header("comparison");
+    ArrayNode a = root.putArray("evaluations");
+    rs.forEach(r -> a.add(body(JSON.createObjectNode(), r)));
+    writeTree(root, file);
+  }
+
+  /** One evaluation as a JSON tree. */
   public static ObjectNode toJson(EvaluationResult r) {
-    ObjectNode root = head(null, r.model(), r.modelGivesLogits(), r.dataset(), r.evaluated(), r.attack());
-    ObjectNode s = root.putObject("summary");
-    s.put("evaluated", r.evaluated());
-    s.put("cleanCorrect", r.cleanCorrect());
-    number(s, "cleanAccuracy", r.cleanAccuracy());
-    s.put("attacked", r.attacked().size());
-    s.put("successes", r.successes());
-    number(s, "successRate", r.successRate());
-    number(s, "robustAccuracy", r.robustAccuracy());
-    number(s, "accuracyUnderAttack", r.accuracyUnderAttack());
-    number(s, "meanAdversarialConfidence", r.meanAdversarialConfidence());
-    number(s, "meanQueriesOnSuccess", r.meanQueriesOnSuccess());
-    number(s, "medianQueriesOnSuccess", r.medianQueriesOnSuccess());
-    s.put("attackQueries", r.attackQueries());
-    s.put("totalQueries", r.totalQueries());
-    number(s, "seconds", r.wallNanos() / 1e9);
-    number(s, "modelSeconds", r.modelNanos() / 1e9);
-    ObjectNode curve = s.putObject("successRateByBudget");
-    for (long b : BUDGETS) {
-      number(curve, Long.toString(b), r.successRateAt(b));
-    }
-    transitions(root, r.transitions());
-    ArrayNode images = root.putArray("images");
-    for (EvaluationResult.ImageOutcome o : r.images()) {
-      ObjectNode im = images.addObject();
-      im.put("index", o.index());
-      im.put("id", o.id());
-      im.put("label", o.label());
-      im.put("cleanClass", o.cleanClass());
-      number(im, "cleanConfidence", o.cleanConfidence());
-      im.put("attacked", o.attacked());
-      if (o.skipped() != null) {
-        im.put("skipped", o.skipped());
-      }
-      PixelAttackResult a = o.result();
-      if (a != null) {
-        im.put("goal", a.goal() instanceof Goal.Targeted t ? "target " + t.target() : "untargeted");
-        im.put("success", a.success());
-        im.put("adversarialClass", a.adversarialClass());
-        number(im, "adversarialConfidence", a.adversarialConfidence());
-        number(im, "trueClassProbabilityAfter", a.adversarialProbabilities()[o.label()]);
-        im.put("queries", a.queries());
-        im.put("firstSuccessQuery", a.firstSuccessQuery());
-        number(im, "fitness", a.fitness());
-        number(im, "seconds", a.seconds());
-        im.put("seed", a.seed());
-        im.put("image", ImageFiles.pngBase64(a.original()));
-        ArrayNode px = im.putArray("pixels");
-        for (PixelChange c : a.changes()) {
-          ObjectNode p = px.addObject();
-          p.put("x", c.x());
-          p.put("y", c.y());
-          ArrayNode before = p.putArray("before");
-          for (int v : c.before()) {
-            before.add(v);
-          }
-          ArrayNode after = p.putArray("after");
-          for (int v : c.after()) {
-            after.add(v);
-          }
-        }
-      }
-    }
-    return root;
+    return body(header("evaluation"), r);
   }
 
-  /**
-   * A gradient attack's result as a JSON tree: the same layout as a pixel attack's, with {@code "kind":
-   * "gradient"}, perturbation sizes instead of pixels and queries, and each attacked image's adversarial
-   * version (8-bit PNG) beside its original.
-   */
-  public static ObjectNode toJson(GradientEvaluationResult r) {
-    ObjectNode root = head("gradient", r.model(), r.modelGivesLogits(), r.dataset(), r.evaluated(), r.attack());
-    ObjectNode s = root.putObject("summary");
-    s.put("evaluated", r.evaluated());
-    s.put("cleanCorrect", r.cleanCorrect());
-    number(s, "cleanAccuracy", r.cleanAccuracy());
-    s.put("attacked", r.attackedCount());
-    s.put("successes", r.successes());
-    number(s, "successRate", r.successRate());
-    number(s, "robustAccuracy", r.robustAccuracy());
-    number(s, "accuracyUnderAttack", r.accuracyUnderAttack());
-    number(s, "meanAdversarialConfidence", r.meanAdversarialConfidence());
-    number(s, "meanLinfOnSuccess", r.meanLinfOnSuccess());
-    number(s, "meanL2OnSuccess", r.meanL2OnSuccess());
-    s.put("gradients", r.gradients());
-    number(s, "seconds", r.wallNanos() / 1e9);
-    transitions(root, r.transitions());
-    ArrayNode images = root.putArray("images");
-    for (GradientEvaluationResult.Outcome o : r.images()) {
-      ObjectNode im = images.addObject();
-      im.put("index", o.index());
-      im.put("id", o.id());
-      im.put("label", o.label());
-      im.put("cleanClass", o.cleanClass());
-      number(im, "cleanConfidence", o.cleanConfidence());
-      im.put("attacked", o.attacked());
-      if (!o.attacked()) {
-        im.put("skipped", o.skipped());
-        continue;
-      }
-      im.put("goal", r.attack().containsKey("target") ? "target " + r.attack().get("target") : "untargeted");
-      im.put("success", o.success());
-      im.put("adversarialClass", o.adversarialClass());
-      number(im, "adversarialConfidence", o.adversarialConfidence());
-      if (o.label() >= 0) {
-        number(im, "trueClassProbabilityAfter", o.adversarialProbabilities()[o.label()]);
-      }
-      number(im, "linf", o.linf());
-      number(im, "l2", o.l2());
-      im.put("image", ImageFiles.pngBase64(o.original()));
-      im.put("adversarialImage", ImageFiles.pngBase64(o.adversarial()));
-    }
-    return root;
-  }
-
-  /**
-   * A new results tree: schema version, tool and, unless null, its kind ("gradient", "comparison", ...; a
-   * pixel attack's evaluation has none).
-   */
-  public static ObjectNode newTree(String kind) {
+  private static ObjectNode header(String kind) {
     ObjectNode root = JSON.createObjectNode();
     root.put("schema", SCHEMA);
     root.put("tool", "pixelguard");
-    if (kind != null) {
-      root.put("kind", kind);
-    }
+    root.put("kind", kind);
     return root;
   }
 
-  /** The parts every evaluation's tree starts with: header, model, dataset and attack settings. */
-  private static ObjectNode head(String kind, ModelInfo info, boolean logits, String dataset, int images,
-      Map<String, Object> settings) {
-    ObjectNode root = newTree(kind);
+  private static void writeTree(ObjectNode tree, Path file) {
+    ImageFiles.writeAtomically(file, out -> JSON.writeValue(out, tree));
+  }
+
+  private static ObjectNode body(ObjectNode root, EvaluationResult r) {
+    ModelInfo info = r.model();
     ObjectNode model = root.putObject("model");
     model.put("name", info.name());
-    model.put("input", info.inputShape());
-    model.put("logits", logits);
+    model.put("channels", info.channels()).put("height", info.height()).put("width", info.width());
+    model.put("logits", r.modelGivesLogits());
     ArrayNode classes = model.putArray("classes");
     info.classNames().forEach(classes::add);
-    root.putObject("dataset").put("name", dataset).put("images", images);
+    root.putObject("dataset").put("name", r.dataset()).put("images", r.images().size());
     ObjectNode attack = root.putObject("attack");
-    for (Map.Entry<String, Object> e : settings.entrySet()) {
-      attack.putPOJO(e.getKey(), e.getValue());
+    attack.put("name", r.attack());
+    ObjectNode settings = attack.putObject("settings");
+    r.settings().forEach(settings::putPOJO);
+    root.put("targets", r.targets().describe());
+    if (r.targets().extra() == null) {
+      root.putNull("criterion");
+    } else {
+      root.put("criterion", r.targets().extra().describe());
+    }
+    root.put("seed", r.seed());
+    root.putObject("execution").put("batchSize", r.execution().batchSize())
+        .put("concurrency", r.execution().concurrency());
+    summary(root.putObject("summary"), r.summary());
+    EvaluationResult.Totals t = r.totals();
+    root.putObject("totals").put("queries", t.queries()).put("cleanQueries", t.cleanQueries())
+        .put("gradients", t.gradients()).put("modelNanos", t.modelNanos()).put("wallNanos", t.wallNanos());
+    ArrayNode images = root.putArray("images");
+    for (ImageOutcome o : r.images()) {
+      ObjectNode im = images.addObject();
+      im.put("index", o.index());
+      im.put("id", o.id());
+      im.put("label", o.label());
+      im.put("cleanClass", o.clean().top());
+      floats(im.putArray("cleanProbabilities"), o.clean().probabilities());
+      if (o.skipped() != null) {
+        im.put("skipped", o.skipped());
+        continue;
+      }
+      im.put("image", ImageFiles.pngBase64(o.attempts().get(0).original()));
+      ArrayNode attempts = im.putArray("attempts");
+      o.attempts().forEach(a -> attempt(attempts.addObject(), a));
     }
     return root;
   }
 
-  private static void transitions(ObjectNode root, int[][] counts) {
-    ArrayNode matrix = root.putArray("transitions");
-    for (int[] row : counts) {
-      ArrayNode a = matrix.addArray();
-      for (int v : row) {
-        a.add(v);
+  /** The summary as written for people and CI tools; readers recompute it from the images. */
+  private static void summary(ObjectNode s, Summary m) {
+    s.put("evaluated", m.evaluated());
+    s.put("labelled", m.labelled());
+    s.put("cleanCorrect", m.cleanCorrect());
+    number(s, "cleanAccuracy", m.cleanAccuracy());
+    s.put("attacked", m.attacked());
+    s.put("attempts", m.attempts());
+    s.put("successes", m.successes());
+    s.put("fooled", m.fooled());
+    number(s, "successRate", m.successRate());
+    number(s, "robustAccuracy", m.robustAccuracy());
+    number(s, "accuracyUnderAttack", m.accuracyUnderAttack());
+    number(s, "meanAdversarialConfidence", m.meanAdversarialConfidence());
+    number(s, "meanQueriesOnSuccess", m.meanQueriesOnSuccess());
+    number(s, "medianQueriesOnSuccess", m.medianQueriesOnSuccess());
+    s.put("attackQueries", m.attackQueries());
+    s.put("gradients", m.gradients());
+    number(s, "meanPixelsOnSuccess", m.meanPixelsOnSuccess());
+    number(s, "meanL2OnSuccess", m.meanL2OnSuccess());
+    number(s, "meanLinfOnSuccess", m.meanLinfOnSuccess());
+    ObjectNode curve = s.putObject("successRateByBudget");
+    m.successRateByBudget().forEach((b, v) -> number(curve, Long.toString(b), v));
+    matrix(s.putArray("transitions"), m.transitions());
+    matrix(s.putArray("targetSuccesses"), m.targetSuccesses());
+    matrix(s.putArray("targetTried"), m.targetTried());
+  }
+
+  private static void attempt(ObjectNode a, AttackResult r) {
+    a.put("goal", r.goal().describe());
+    a.put("seed", r.seed());
+    a.put("success", r.success());
+    a.put("adversarialClass", r.adversarialClass());
+    floats(a.putArray("adversarialProbabilities"), r.after().probabilities());
+    Perturbation p = r.perturbation();
+    a.putObject("perturbation").put("pixels", p.pixels()).put("l2", p.l2()).put("linf", p.linf());
+    if (r.exactIn8Bits() && p.pixels() <= MAX_LISTED_PIXELS) {
+      ArrayNode px = a.putArray("pixels");
+      for (PixelChange c : r.changes()) {
+        ObjectNode o = px.addObject().put("x", c.x()).put("y", c.y());
+        ints(o.putArray("before"), c.before());
+        ints(o.putArray("after"), c.after());
+      }
+    } else {
+      a.put("adversarialImage", ImageFiles.pngBase64(r.adversarial()));
+      if (!r.exactIn8Bits()) {
+        ByteBuffer b = ByteBuffer.allocate(4 * r.adversarialValues().length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(r.adversarialValues());
+        a.put("adversarialValues", Base64.getEncoder().encodeToString(b.array()));
+      }
+    }
+    Cost c = r.cost();
+    a.put("queries", c.queries()).put("gradients", c.gradients()).put("firstSuccessQuery", c.firstSuccessQuery())
+        .put("nanos", c.nanos());
+    number(a, "fitness", r.fitness());
+    ScanFindings f = r.findings();
+    if (f != null) {
+      ObjectNode s = a.putObject("scan");
+      s.put("complete", f.complete());
+      s.put("vulnerablePositions", f.vulnerablePositions());
+      ArrayNode colours = s.putArray("colours");
+      f.colours().forEach(col -> ints(colours.addArray(), col));
+      ArrayNode flips = s.putArray("flips");
+      for (ScanFindings.Flip fl : f.flips()) {
+        ObjectNode o = flips.addObject().put("x", fl.x()).put("y", fl.y());
+        ints(o.putArray("colour"), fl.colour());
+        o.put("adversarialClass", fl.adversarialClass()).put("confidence", fl.confidence());
+      }
+      ArrayNode map = s.putArray("map");
+      for (float v : f.map()) {
+        if (Float.isNaN(v)) {
+          map.addNull();
+        } else {
+          map.add(v);
+        }
       }
     }
   }
@@ -195,13 +210,187 @@ public final class ResultsJson {
     }
   }
 
-  /** Writes the result to {@code file} atomically. */
-  public static void write(EvaluationResult r, Path file) {
-    write(toJson(r), file);
+  private static void floats(ArrayNode a, float[] v) {
+    for (float x : v) {
+      a.add(x);
+    }
   }
 
-  /** Writes a tree made by {@link #toJson} to {@code file} atomically. */
-  public static void write(ObjectNode tree, Path file) {
-    ImageFiles.writeAtomically(file, out -> JSON.writeValue(out, tree));
+  private static void ints(ArrayNode a, int[] v) {
+    for (int x : v) {
+      a.add(x);
+    }
+  }
+
+  private static void matrix(ArrayNode a, int[][] m) {
+    for (int[] row : m) {
+      ints(a.addArray(), row);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- reading
+
+  /** Reads a file holding one evaluation; a comparison is refused with one clear message. */
+  public static EvaluationResult read(Path file) {
+    List<EvaluationResult> all = readAll(file);
+    if (all.size() != 1) {
+      throw new InputException(file + " holds a comparison of " + all.size() + " evaluations, not one evaluation");
+    }
+    return all.get(0);
+  }
+
+  /** Reads a results file: one evaluation, or every evaluation of a comparison. */
+  public static List<EvaluationResult> readAll(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new InputException("results file not found: " + file);
+    }
+    JsonNode j;
+    try {
+      j = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new InputException("cannot read results " + file + ": " + InputException.firstLine(e.getMessage()));
+    }
+    if (j == null || !"pixelguard".equals(j.path("tool").asText())) {
+      throw new InputException(file + " is not a pixelguard results file");
+    }
+    int schema = j.path("schema").asInt();
+    if (schema != SCHEMA) {
+      throw new InputException(file + " has results schema " + schema + "; this pixelguard reads schema " + SCHEMA
+          + " (files of schema 1 came from pixelguard 0.1: run the evaluation again to rebuild it)");
+    }
+    try {
+      if ("comparison".equals(j.path("kind").asText())) {
+        List<EvaluationResult> out = new ArrayList<>();
+        for (JsonNode e : j.path("evaluations")) {
+          out.add(evaluation(e));
+        }
+        return out;
+      }
+      return List.of(evaluation(j));
+    } catch (RuntimeException e) {
+      if (e instanceof InputException) {
+        throw new InputException(file + ": " + e.getMessage(), e);
+      }
+      throw new InputException(file + " is not valid pixelguard results: " + InputException.firstLine(e.toString()), e);
+    }
+  }
+
+  private static EvaluationResult evaluation(JsonNode r) {
+    JsonNode m = need(r, "model");
+    List<String> classes = new ArrayList<>();
+    need(m, "classes").forEach(c -> classes.add(c.asText()));
+    ModelInfo info = new ModelInfo(need(m, "channels").asInt(), need(m, "height").asInt(), need(m, "width").asInt(),
+        classes.size(), classes, need(m, "name").asText());
+    JsonNode attack = need(r, "attack");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = JSON.convertValue(need(attack, "settings"), LinkedHashMap.class);
+    String criterion = r.path("criterion").isTextual() ? r.path("criterion").asText() : null;
+    Criterion extra = criterion == null ? null : Criterion.parse(criterion);
+    Targets targets = Targets.parse(need(r, "targets").asText(), extra);
+    JsonNode ex = need(r, "execution");
+    List<ImageOutcome> images = new ArrayList<>();
+    for (JsonNode im : need(r, "images")) {
+      Prediction clean = new Prediction(need(im, "cleanClass").asInt(), floats(need(im, "cleanProbabilities")));
+      List<AttackResult> attempts = new ArrayList<>();
+      String skipped = im.path("skipped").isTextual() ? im.path("skipped").asText() : null;
+      if (skipped == null) {
+        Image original = ImageFiles.fromPngBase64(need(im, "image").asText());
+        for (JsonNode a : need(im, "attempts")) {
+          attempts.add(attempt(a, im.path("id").asText(), original, clean));
+        }
+      }
+      images.add(new ImageOutcome(need(im, "index").asInt(), need(im, "id").asText(), need(im, "label").asInt(),
+          clean, skipped, attempts));
+    }
+    JsonNode t = need(r, "totals");
+    return new EvaluationResult(info, m.path("logits").asBoolean(), need(r, "dataset").path("name").asText(),
+        need(attack, "name").asText(), settings, targets, need(r, "seed").asLong(),
+        new Execution(need(ex, "batchSize").asInt(), need(ex, "concurrency").asInt()), images,
+        new EvaluationResult.Totals(t.path("queries").asLong(), t.path("cleanQueries").asLong(),
+            t.path("gradients").asLong(), t.path("modelNanos").asLong(), t.path("wallNanos").asLong()));
+  }
+
+  private static AttackResult attempt(JsonNode a, String id, Image original, Prediction clean) {
+    Goal goal = Goal.parse(need(a, "goal").asText(), clean.top());
+    Image adversarial;
+    float[] values;
+    if (a.has("pixels")) {
+      List<PixelChange> changes = new ArrayList<>();
+      for (JsonNode p : a.get("pixels")) {
+        int x = need(p, "x").asInt();
+        int y = need(p, "y").asInt();
+        if (x < 0 || y < 0 || x >= original.width() || y >= original.height()) {
+          throw new InputException("pixel (" + x + "," + y + ") of image " + id + " is outside its "
+              + original.width() + "x" + original.height() + " pixels");
+        }
+        changes.add(new PixelChange(x, y, original.colour(x, y), ints(need(p, "after"))));
+      }
+      adversarial = original.withPixels(changes);
+      values = new float[original.channels() * original.height() * original.width()];
+      adversarial.writeUnit(values, 0);
+    } else {
+      adversarial = ImageFiles.fromPngBase64(need(a, "adversarialImage").asText());
+      if (!adversarial.sameShape(original)) {
+        throw new InputException("the adversarial image of " + id + " is " + adversarial.shape() + ", its original "
+            + original.shape());
+      }
+      values = new float[original.channels() * original.height() * original.width()];
+      if (a.has("adversarialValues")) {
+        byte[] bytes = Base64.getDecoder().decode(a.get("adversarialValues").asText());
+        if (bytes.length != 4 * values.length) {
+          throw new InputException("the adversarial values of " + id + " do not fit its image");
+        }
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+      } else {
+        adversarial.writeUnit(values, 0);
+      }
+    }
+    ScanFindings findings = null;
+    JsonNode s = a.path("scan");
+    if (s.isObject()) {
+      List<int[]> colours = new ArrayList<>();
+      need(s, "colours").forEach(c -> colours.add(ints(c)));
+      List<ScanFindings.Flip> flips = new ArrayList<>();
+      for (JsonNode f : need(s, "flips")) {
+        flips.add(new ScanFindings.Flip(need(f, "x").asInt(), need(f, "y").asInt(), ints(need(f, "colour")),
+            need(f, "adversarialClass").asInt(), (float) need(f, "confidence").asDouble()));
+      }
+      JsonNode mapNode = need(s, "map");
+      float[] map = new float[mapNode.size()];
+      for (int i = 0; i < map.length; i++) {
+        map[i] = mapNode.get(i).isNull() ? Float.NaN : mapNode.get(i).floatValue();
+      }
+      findings = new ScanFindings(original.width(), colours, flips, map, need(s, "complete").asBoolean());
+    }
+    Prediction after = new Prediction(need(a, "adversarialClass").asInt(), floats(need(a, "adversarialProbabilities")));
+    JsonNode fit = a.path("fitness");
+    return new AttackResult(id, goal, need(a, "seed").asLong(), original, clean, values, adversarial, after,
+        need(a, "success").asBoolean(), Perturbation.between(original, values),
+        new Cost(a.path("queries").asLong(), a.path("gradients").asLong(), a.path("firstSuccessQuery").asLong(-1),
+            a.path("nanos").asLong()), fit.isNumber() ? fit.asDouble() : Double.NaN, findings);
+  }
+
+  private static JsonNode need(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      throw new InputException("missing field '" + field + "'");
+    }
+    return v;
+  }
+
+  private static float[] floats(JsonNode a) {
+    float[] out = new float[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a.get(i).floatValue();
+    }
+    return out;
+  }
+
+  private static int[] ints(JsonNode a) {
+    int[] out = new int[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a.get(i).asInt();
+    }
+    return out;
   }
 }

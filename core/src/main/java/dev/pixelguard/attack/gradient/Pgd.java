@@ -3,60 +3,55 @@ package dev.pixelguard.attack.gradient;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.GradientClassifier;
+import dev.pixelguard.model.Loss;
 import dev.pixelguard.model.Scores;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Projected gradient descent (Madry et al., "Towards Deep Learning Models Resistant to Adversarial
- * Attacks", ICLR 2018), in the L-infinity or L2 norm, untargeted (ascend the true class's loss) or targeted
- * (descend the target's). Optional random start inside the epsilon ball and restarts for images not yet
- * fooled; an image keeps the first adversarial example found for it (or, for adversarial training, the last
- * iterate: {@link Builder#stopAtSuccess}). FGSM (Goodfellow et al. 2015) is the
- * special case of one L-infinity step of size epsilon with no random start ({@link #fgsm(double)}).
+ * Attacks", ICLR 2018), in the L-infinity or L2 norm, following each image's goal: untargeted ascends the
+ * true class's loss, targeted descends the target's (for the margin loss, the other way round). Optional
+ * random start inside the epsilon ball and restarts for images not yet fooled; an image keeps the first
+ * adversarial point found for it, and stops taking gradients then (or, for adversarial training, every
+ * image takes every step and the result is the last iterate: {@link Builder#stopAtSuccess}).
  *
- * <p>Inputs are NCHW in [0, 1]; epsilon and step are in the same units (8/255, about 0.031, is the usual
- * L-infinity budget on CIFAR-10). Needs a {@link GradientClassifier}. Immutable; seeded.
+ * <p>Inputs are NCHW in [0, 1]; epsilon and step are in the same units. Each image's random starts come from
+ * its own seed, so its outcome does not depend on the images it shares a batch with. Needs a
+ * {@link GradientClassifier}. Immutable.
  */
-public final class Pgd {
-  private final Norm norm;
-  private final double epsilon;
+public final class Pgd extends GradientAttack {
   private final double step;
   private final int iterations;
   private final int restarts;
   private final boolean randomStart;
   private final boolean stopAtSuccess;
-  private final long seed;
 
   private Pgd(Builder b) {
-    this.norm = b.norm;
-    this.epsilon = b.epsilon;
+    super(b.norm, b.epsilon, b.loss, b.seed);
     this.step = Double.isNaN(b.step) ? 2.5 * b.epsilon / b.iterations : b.step;
     this.iterations = b.iterations;
     this.restarts = b.restarts;
     this.randomStart = b.randomStart;
     this.stopAtSuccess = b.stopAtSuccess;
-    this.seed = b.seed;
   }
 
   /**
    * @param epsilon the perturbation budget in the norm's units, positive (for L-infinity, at most 1 is meaningful)
    */
   public static Builder builder(double epsilon) {
+    if (!(epsilon > 0 && Double.isFinite(epsilon))) {
+      throw new IllegalArgumentException("epsilon must be positive and finite, was " + epsilon);
+    }
     return new Builder(epsilon);
   }
 
-  /** FGSM: one L-infinity step of size epsilon from the image itself. */
-  public static Pgd fgsm(double epsilon) {
-    return builder(epsilon).iterations(1).step(epsilon).randomStart(false).build();
-  }
-
-  public Norm norm() {
-    return norm;
-  }
-
-  public double epsilon() {
-    return epsilon;
+  @Override
+  public String name() {
+    return "pgd";
   }
 
   public double step() {
@@ -65,11 +60,6 @@ public final class Pgd {
 
   public int iterations() {
     return iterations;
-  }
-
-  /** Whether this is FGSM: one L-infinity step of size epsilon from the image itself. */
-  public boolean isFgsm() {
-    return norm == Norm.LINF && iterations == 1 && step == epsilon && !randomStart;
   }
 
   public int restarts() {
@@ -84,101 +74,100 @@ public final class Pgd {
     return stopAtSuccess;
   }
 
-  public long seed() {
-    return seed;
+  @Override
+  public Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", "pgd");
+    m.put("norm", norm() == Norm.LINF ? "linf" : "l2");
+    m.put("epsilon", epsilon());
+    m.put("steps", iterations);
+    m.put("step", step);
+    m.put("randomStart", randomStart);
+    m.put("restarts", restarts);
+    m.put("loss", loss().name());
+    m.put("seed", seed());
+    return m;
   }
 
-  /** The same attack with another seed. */
-  public Pgd withSeed(long s) {
-    return new Builder(epsilon).norm(norm).step(step).iterations(iterations).restarts(restarts)
-        .randomStart(randomStart).stopAtSuccess(stopAtSuccess).seed(s).build();
-  }
-
-  /**
-   * Attacks a batch.
-   *
-   * @param goals one goal per image
-   */
-  public GradientAttackResult run(GradientClassifier model, ImageBatch batch, List<Goal> goals) {
+  @Override
+  public Perturbed perturb(GradientClassifier model, ImageBatch batch, List<Goal> goals, long[] seeds) {
+    check(batch, goals, seeds);
     int n = batch.size();
-    if (goals.size() != n) {
-      throw new IllegalArgumentException("need one goal per image: " + n + " images, " + goals.size() + " goals");
-    }
     int per = batch.imageLength();
     float[] x = new float[n * per];
     batch.copyTo(x, 0);
-    int[] classes = new int[n];
-    float[] sign = new float[n];
+    int[] classes = classes(goals);
+    float[] dir = directions(goals);
+    SplittableRandom[] random = new SplittableRandom[n];
     for (int i = 0; i < n; i++) {
-      Goal g = goals.get(i);
-      classes[i] = g instanceof Goal.Targeted t ? t.target() : ((Goal.Untargeted) g).trueClass();
-      sign[i] = g instanceof Goal.Targeted ? -1f : 1f;
+      random[i] = new SplittableRandom(seeds[i]);
     }
-    SplittableRandom random = new SplittableRandom(seed);
     float[] best = x.clone();
+    float[] adv = x.clone();
     boolean[] done = new boolean[n];
-    long gradients = 0;
-    for (int r = 0; r < restarts && !all(done); r++) {
-      float[] adv = x.clone();
-      if (randomStart) {
-        for (int i = 0; i < n; i++) {
-          float[] d = new float[per];
-          for (int j = 0; j < per; j++) {
-            d[j] = (float) (norm == Norm.LINF ? epsilon * (2 * random.nextDouble() - 1) : random.nextGaussian());
+    long[] gradients = new long[n];
+    long[] queries = new long[n];
+    for (int r = 0; r < restarts; r++) {
+      List<Integer> active = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (!done[i]) {
+          active.add(i);
+          System.arraycopy(x, i * per, adv, i * per, per);
+          if (randomStart) {
+            apply(x, adv, i, per, randomPoint(random[i], per));
           }
-          if (norm == Norm.L2) {
-            double len = Norm.L2.of(d);
-            double radius = epsilon * Math.pow(random.nextDouble(), 1.0 / per);
-            for (int j = 0; j < per; j++) {
-              d[j] = (float) (d[j] / len * radius);
-            }
-          }
-          apply(x, adv, i, per, d);
         }
       }
-      for (int t = 0; t <= iterations; t++) {
-        ImageBatch current = ImageBatch.wrap(n, batch.channels(), batch.height(), batch.width(), adv.clone());
-        GradientClassifier.LossGradient lg = t < iterations ? model.lossGradient(current, classes) : null;
-        Scores s = lg != null ? lg.scores() : model.classify(current);
-        if (lg != null) {
-          gradients++;
+      if (active.isEmpty()) {
+        break;
+      }
+      List<Integer> started = List.copyOf(active);
+      // stopAtSuccess: one more forward pass after the last step says whether the last iterate succeeds.
+      int passes = stopAtSuccess ? iterations + 1 : iterations;
+      for (int t = 0; t < passes && !active.isEmpty(); t++) {
+        int m = active.size();
+        float[] current = new float[m * per];
+        int[] cls = new int[m];
+        for (int a = 0; a < m; a++) {
+          int i = active.get(a);
+          System.arraycopy(adv, i * per, current, a * per, per);
+          cls[a] = classes[i];
         }
-        if (!stopAtSuccess) {
-          if (lg == null) {
-            for (int i = 0; i < n; i++) {
-              done[i] = goals.get(i).reachedBy(s.top(i));
-            }
-            break;
+        ImageBatch cb = ImageBatch.wrap(m, batch.channels(), batch.height(), batch.width(), current);
+        boolean gradientStep = t < iterations;
+        GradientClassifier.LossGradient lg = gradientStep ? model.lossGradient(cb, loss(), cls) : null;
+        Scores s = gradientStep ? lg.scores() : model.classify(cb);
+        List<Integer> still = new ArrayList<>();
+        for (int a = 0; a < m; a++) {
+          int i = active.get(a);
+          if (gradientStep) {
+            gradients[i]++;
+          } else {
+            queries[i]++;
           }
-        } else {
-          for (int i = 0; i < n; i++) {
-            if (!done[i] && goals.get(i).reachedBy(s.top(i))) {
-              done[i] = true;
-              System.arraycopy(adv, i * per, best, i * per, per);
-            }
-          }
-          if (lg == null || all(done)) {
-            break;
-          }
-        }
-        for (int i = 0; i < n; i++) {
-          if (done[i] && stopAtSuccess) {
+          if (stopAtSuccess && goals.get(i).isMet(s, a)) {
+            done[i] = true;
+            System.arraycopy(adv, i * per, best, i * per, per);
             continue;
           }
-          float[] g = lg.gradient()[i].clone();
-          for (int j = 0; j < per; j++) {
-            g[j] *= sign[i];
+          if (gradientStep) {
+            float[] g = lg.gradient()[a].clone();
+            for (int j = 0; j < per; j++) {
+              g[j] *= dir[i];
+            }
+            float[] stepped = norm().step(g, step);
+            float[] d = new float[per];
+            for (int j = 0; j < per; j++) {
+              d[j] = adv[i * per + j] + stepped[j] - x[i * per + j];
+            }
+            apply(x, adv, i, per, d);
           }
-          float[] stepped = norm.step(g, step);
-          float[] d = new float[per];
-          for (int j = 0; j < per; j++) {
-            d[j] = adv[i * per + j] + stepped[j] - x[i * per + j];
-          }
-          apply(x, adv, i, per, d);
+          still.add(i);
         }
+        active = still;
       }
-      for (int i = 0; i < n; i++) {
-        if (!stopAtSuccess || (!done[i] && r == restarts - 1)) {
+      for (int i : started) {
+        if (!done[i] && (!stopAtSuccess || r == restarts - 1)) {
           System.arraycopy(adv, i * per, best, i * per, per);
         }
       }
@@ -186,39 +175,30 @@ public final class Pgd {
         break;
       }
     }
-    double[] sizes = new double[n];
-    for (int i = 0; i < n; i++) {
-      float[] d = new float[per];
-      for (int j = 0; j < per; j++) {
-        d[j] = best[i * per + j] - x[i * per + j];
-      }
-      sizes[i] = norm.of(d);
-    }
-    return new GradientAttackResult(ImageBatch.wrap(n, batch.channels(), batch.height(), batch.width(), best), done,
-        sizes, gradients);
+    return new Perturbed(best, gradients, queries);
   }
 
-  /** adv_i = clip(x_i + project(d), 0, 1). */
-  private void apply(float[] x, float[] adv, int i, int per, float[] d) {
-    norm.project(d, epsilon);
+  /** A uniformly random point of the epsilon ball (L-infinity: a cube; L2: a Euclidean ball). */
+  private float[] randomPoint(SplittableRandom random, int per) {
+    float[] d = new float[per];
     for (int j = 0; j < per; j++) {
-      adv[i * per + j] = Math.max(0f, Math.min(1f, x[i * per + j] + d[j]));
+      d[j] = (float) (norm() == Norm.LINF ? epsilon() * (2 * random.nextDouble() - 1) : random.nextGaussian());
     }
-  }
-
-  private static boolean all(boolean[] b) {
-    for (boolean v : b) {
-      if (!v) {
-        return false;
+    if (norm() == Norm.L2) {
+      double len = Norm.L2.of(d);
+      double radius = epsilon() * Math.pow(random.nextDouble(), 1.0 / per);
+      for (int j = 0; j < per; j++) {
+        d[j] = (float) (d[j] / len * radius);
       }
     }
-    return true;
+    return d;
   }
 
   /** Settings; each setter validates at once. */
   public static final class Builder {
     private final double epsilon;
     private Norm norm = Norm.LINF;
+    private Loss loss = Loss.CROSS_ENTROPY;
     private double step = Double.NaN;
     private int iterations = 10;
     private int restarts = 1;
@@ -227,14 +207,17 @@ public final class Pgd {
     private long seed = 1;
 
     private Builder(double epsilon) {
-      if (!(epsilon > 0 && Double.isFinite(epsilon))) {
-        throw new IllegalArgumentException("epsilon must be positive and finite, was " + epsilon);
-      }
       this.epsilon = epsilon;
     }
 
     public Builder norm(Norm n) {
       this.norm = java.util.Objects.requireNonNull(n);
+      return this;
+    }
+
+    /** The loss followed (default cross-entropy; {@link Loss#MARGIN} does not saturate on confident images). */
+    public Builder loss(Loss l) {
+      this.loss = java.util.Objects.requireNonNull(l);
       return this;
     }
 
@@ -273,15 +256,15 @@ public final class Pgd {
 
     /**
      * Whether an image stops at its first adversarial point (default true: the attack's answer is the first
-     * success, and the batch ends early once all images are fooled). With false every image takes all
-     * iterations and the result is the last iterate, the strongest point found, as adversarial training
-     * (Madry et al.) uses; restarts are then not run.
+     * success). With false every image takes all iterations and the result is the last iterate, the
+     * strongest point found, as adversarial training (Madry et al.) uses; restarts are then not run.
      */
     public Builder stopAtSuccess(boolean on) {
       this.stopAtSuccess = on;
       return this;
     }
 
+    /** The root seed; each image's random start derives from it and the image's identity. */
     public Builder seed(long s) {
       this.seed = s;
       return this;

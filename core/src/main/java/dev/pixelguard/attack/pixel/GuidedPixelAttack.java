@@ -1,5 +1,6 @@
 package dev.pixelguard.attack.pixel;
 
+import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Objective;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,8 +58,13 @@ public final class GuidedPixelAttack implements SparseAttack {
   }
 
   @Override
-  public Search search(Task task, long imageSeed) {
-    return new GuidedSearch(this, task, imageSeed);
+  public Search search(AttackTask task) {
+    return new GuidedSearch(this, task);
+  }
+
+  @Override
+  public String name() {
+    return "guided";
   }
 
   @Override

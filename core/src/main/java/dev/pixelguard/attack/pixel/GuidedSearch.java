@@ -1,6 +1,9 @@
 package dev.pixelguard.attack.pixel;
 
+import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.Proposal;
+import dev.pixelguard.attack.QueryAttack;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Scores;
@@ -12,11 +15,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** One image's search for {@link GuidedPixelAttack}; see there for the method. */
-final class GuidedSearch implements SparseAttack.Search {
+final class GuidedSearch implements QueryAttack.Search {
   private enum Phase { PROBE, SWEEP, REFINE, SPARSE }
 
   private final GuidedPixelAttack attack;
-  private final SparseAttack.Task task;
+  private final AttackTask task;
   private final long seed;
   private final SplittableRandom random;
   private final int channels;
@@ -54,12 +57,12 @@ final class GuidedSearch implements SparseAttack.Search {
   private long queries;
   private long startNanos;
   private final Incumbent best = new Incumbent();
-  private PixelAttackResult result;
+  private Proposal result;
 
-  GuidedSearch(GuidedPixelAttack attack, SparseAttack.Task task, long seed) {
+  GuidedSearch(GuidedPixelAttack attack, AttackTask task) {
     this.attack = attack;
     this.task = task;
-    this.seed = seed;
+    this.seed = task.seed();
     this.random = new SplittableRandom(seed);
     Image im = task.image();
     this.channels = im.channels();
@@ -307,7 +310,7 @@ final class GuidedSearch implements SparseAttack.Search {
     queries += asked.size();
     asked = null;
     if (best.succeeds() || queries >= budget) {
-      result = best.result(task, queries, System.nanoTime() - startNanos, seed);
+      result = best.proposal(task.image(), base, queries, System.nanoTime() - startNanos);
     }
   }
 
@@ -317,7 +320,7 @@ final class GuidedSearch implements SparseAttack.Search {
   }
 
   @Override
-  public PixelAttackResult result() {
+  public Proposal proposal() {
     if (result == null) {
       throw new IllegalStateException("search is not done");
     }

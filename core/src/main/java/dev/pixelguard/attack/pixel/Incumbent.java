@@ -1,18 +1,19 @@
 package dev.pixelguard.attack.pixel;
 
+import dev.pixelguard.attack.Cost;
 import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.Proposal;
+import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Scores;
 
 /**
- * The candidate a sparse search will report, and when its first success came: a success beats any failure,
+ * The candidate a sparse search will propose, and when its first success came: a success beats any failure,
  * and among equals the lower fitness wins. Shared by the searches so all are judged alike.
  */
 final class Incumbent {
   private int[] genes;
   private double fitness = Double.POSITIVE_INFINITY;
   private boolean succeeds;
-  private float[] probabilities;
-  private int top = -1;
   private long firstSuccess = -1;
 
   /**
@@ -22,8 +23,7 @@ final class Incumbent {
    * @return whether this candidate reaches the goal
    */
   boolean offer(int[] candidate, double f, Scores scores, int j, Goal goal, long queriesAfter) {
-    int predicted = scores.top(j);
-    boolean ok = goal.reachedBy(predicted);
+    boolean ok = goal.isMet(scores, j);
     if (ok && firstSuccess < 0) {
       firstSuccess = queriesAfter;
     }
@@ -31,8 +31,6 @@ final class Incumbent {
       succeeds = ok;
       fitness = f;
       genes = candidate;
-      probabilities = scores.probabilities(j);
-      top = predicted;
     }
     return ok;
   }
@@ -41,8 +39,10 @@ final class Incumbent {
     return succeeds;
   }
 
-  /** The result for a finished search. */
-  PixelAttackResult result(SparseAttack.Task task, long queries, long nanos, long seed) {
-    return Genes.result(task, succeeds, genes, top, probabilities, queries, firstSuccess, fitness, nanos, seed);
+  /** The proposal of a finished search over {@code image} ({@code base} is its planar [0,1] values). */
+  Proposal proposal(Image image, float[] base, long queries, long nanos) {
+    float[] v = new float[base.length];
+    Genes.write(base, genes, image.channels(), image.height(), image.width(), v, 0);
+    return new Proposal(v, new Cost(queries, 0, firstSuccess, nanos), fitness, null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.pixelguard.attack.pixel;
 
+import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.optim.DifferentialEvolution.BoundHandling;
 import dev.pixelguard.optim.DifferentialEvolution.Strategy;
@@ -13,7 +14,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * PixelAttack attack = PixelAttack.builder().pixels(1).seed(7).build();   // the paper's settings
- * PixelAttackResult r = attack.run(classifier, image, new Goal.Untargeted(label));
+ * AttackResult r = attack.run(classifier, image, new Goal.Untargeted(label));
  * if (r.success()) ImageFiles.writePng(r.adversarial(), Path.of("adv.png"));
  * }</pre>
  *
@@ -83,8 +84,13 @@ public final class PixelAttack implements SparseAttack {
   }
 
   @Override
-  public Search search(Task task, long imageSeed) {
-    return new PixelSearch(this, task, imageSeed);
+  public Search search(AttackTask task) {
+    return new PixelSearch(this, task);
+  }
+
+  @Override
+  public String name() {
+    return "su";
   }
 
   /** One generation: the whole population is one request. */

@@ -1,6 +1,9 @@
 package dev.pixelguard.attack.pixel;
 
+import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.Proposal;
+import dev.pixelguard.attack.QueryAttack;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Scores;
@@ -11,9 +14,9 @@ import dev.pixelguard.optim.DifferentialEvolution;
  * one request of {@code population} candidate images. A candidate is k genes of (x, y, colour...) decoded
  * to whole pixel positions and whole 8-bit colours, so the adversarial image survives a PNG round trip.
  */
-final class PixelSearch implements SparseAttack.Search {
+final class PixelSearch implements QueryAttack.Search {
   private final PixelAttack attack;
-  private final SparseAttack.Task task;
+  private final AttackTask task;
   private final Image image;
   private final Goal goal;
   private final long seed;
@@ -29,14 +32,14 @@ final class PixelSearch implements SparseAttack.Search {
   private long queries;
   private long startNanos;
   private final Incumbent best = new Incumbent();
-  private PixelAttackResult result;
+  private Proposal result;
 
-  PixelSearch(PixelAttack attack, SparseAttack.Task task, long seed) {
+  PixelSearch(PixelAttack attack, AttackTask task) {
     this.attack = attack;
     this.task = task;
     this.image = task.image();
     this.goal = task.goal();
-    this.seed = seed;
+    this.seed = task.seed();
     this.channels = image.channels();
     this.height = image.height();
     this.width = image.width();
@@ -143,7 +146,7 @@ final class PixelSearch implements SparseAttack.Search {
   }
 
   private void finish() {
-    result = best.result(task, queries, System.nanoTime() - startNanos, seed);
+    result = best.proposal(image, base, queries, System.nanoTime() - startNanos);
   }
 
   @Override
@@ -152,7 +155,7 @@ final class PixelSearch implements SparseAttack.Search {
   }
 
   @Override
-  public PixelAttackResult result() {
+  public Proposal proposal() {
     if (result == null) {
       throw new IllegalStateException("search is not done");
     }

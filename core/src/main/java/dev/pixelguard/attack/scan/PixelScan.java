@@ -1,14 +1,18 @@
 package dev.pixelguard.attack.scan;
 
-import dev.pixelguard.attack.BatchScheduler;
+import dev.pixelguard.attack.AttackTask;
+import dev.pixelguard.attack.Cost;
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.QuerySearch;
+import dev.pixelguard.attack.Objective;
+import dev.pixelguard.attack.Proposal;
+import dev.pixelguard.attack.QueryAttack;
 import dev.pixelguard.image.Image;
-import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Map;
 
 /**
  * The exhaustive one-pixel oracle: every pixel position with every colour of a grid over the colour cube.
@@ -17,11 +21,12 @@ import java.util.function.Consumer;
  * the scan is the ground truth against which one-pixel searches are judged: an image it does not flip
  * cannot be flipped by any single pixel set to one of those colours.
  *
- * <p>Early exit stops an image at the first chunk (of {@code chunk} candidates) holding a flip; a full scan
- * tries everything and records every flip and the per-position vulnerability map. Immutable; candidates
- * go through a {@link BatchScheduler}, so batches are filled across images.
+ * <p>As an {@link dev.pixelguard.attack.Attack} it proposes the first flip found (or, when none, the most
+ * damaging change tried), and its results carry {@link ScanFindings}: with early exit the flips of the first
+ * request holding one; in a full scan every flip and the per-position vulnerability map. Deterministic: the
+ * seed is not used. Immutable; candidates of several images share batches.
  */
-public final class PixelScan {
+public final class PixelScan implements QueryAttack {
   private final int levels;
   private final boolean earlyExit;
   private final int chunk;
@@ -43,7 +48,7 @@ public final class PixelScan {
     this.chunk = chunk;
   }
 
-  /** Corner colours, full scan, chunks of 400. */
+  /** Corner colours, full scan, requests of 400. */
   public static PixelScan corners() {
     return new PixelScan(2, false, 400);
   }
@@ -54,6 +59,26 @@ public final class PixelScan {
 
   public boolean earlyExit() {
     return earlyExit;
+  }
+
+  @Override
+  public String name() {
+    return "scan";
+  }
+
+  @Override
+  public long seed() {
+    return 0;
+  }
+
+  @Override
+  public Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("attack", "scan (every position with every colour of a grid)");
+    m.put("levels", levels);
+    m.put("earlyExit", earlyExit);
+    m.put("requestSize", chunk);
+    return m;
   }
 
   /** The colour grid for {@code channels} channels: levels^channels colours. */
@@ -76,50 +101,29 @@ public final class PixelScan {
     return out;
   }
 
-  /** One image to scan, with its goal. */
-  public record Task(String id, Image image, Goal goal) {}
-
-  /**
-   * Scans every task, packing candidates of up to {@code concurrency} images into batches.
-   *
-   * @return results in task order
-   */
-  public List<ScanResult> run(Classifier classifier, List<Task> tasks, int batchSize, int concurrency,
-      Consumer<ScanResult> onResult) {
-    ScanResult[] out = new ScanResult[tasks.size()];
-    List<Search> searches = new ArrayList<>();
-    for (int i = 0; i < tasks.size(); i++) {
-      searches.add(new Search(i, tasks.get(i)));
-    }
-    new BatchScheduler(classifier, batchSize, concurrency).run(searches.iterator(), s -> {
-      out[s.index] = s.result;
-      onResult.accept(s.result);
-    });
-    return List.of(out);
+  @Override
+  public Search search(AttackTask task) {
+    return new ScanSearch(task);
   }
 
-  /** Scans one image. */
-  public ScanResult run(Classifier classifier, Image image, Goal goal) {
-    return run(classifier, List.of(new Task("image", image, goal)), Math.max(chunk, 400), 1, r -> {}).get(0);
-  }
-
-  private final class Search implements QuerySearch {
-    final int index;
-    final Task task;
+  private final class ScanSearch implements Search {
+    final AttackTask task;
     final float[] base;
     final List<int[]> colours;
     final int total;
     final float[] map;
-    final List<ScanResult.Flip> flips = new ArrayList<>();
+    final List<ScanFindings.Flip> flips = new ArrayList<>();
     final int plane;
     int next;
     int askedFrom;
     int askedCount;
     long firstSuccess = -1;
-    ScanResult result;
+    long startNanos;
+    int bestCandidate = -1;
+    double bestFitness = Double.POSITIVE_INFINITY;
+    Proposal proposal;
 
-    Search(int index, Task task) {
-      this.index = index;
+    ScanSearch(AttackTask task) {
       this.task = task;
       Image im = task.image();
       this.base = new float[im.channels() * im.height() * im.width()];
@@ -128,11 +132,24 @@ public final class PixelScan {
       this.plane = im.height() * im.width();
       this.total = plane * colours.size();
       this.map = new float[plane];
-      java.util.Arrays.fill(map, Float.NaN);
+      Arrays.fill(map, Float.NaN);
+    }
+
+    /** Writes candidate {@code n} (position n / colours, colour n % colours). */
+    void write(int n, float[] dst, int offset) {
+      int pos = n / colours.size();
+      int[] c = colours.get(n % colours.size());
+      System.arraycopy(base, 0, dst, offset, base.length);
+      for (int ch = 0; ch < c.length; ch++) {
+        dst[offset + ch * plane + pos] = c[ch] / 255f;
+      }
     }
 
     @Override
     public Candidates ask() {
+      if (startNanos == 0) {
+        startNanos = System.nanoTime();
+      }
       askedFrom = next;
       askedCount = Math.min(chunk, total - next);
       return new Candidates() {
@@ -143,13 +160,7 @@ public final class PixelScan {
 
         @Override
         public void write(int j, float[] dst, int offset) {
-          int n = askedFrom + j;
-          int pos = n / colours.size();
-          int[] c = colours.get(n % colours.size());
-          System.arraycopy(base, 0, dst, offset, base.length);
-          for (int ch = 0; ch < c.length; ch++) {
-            dst[offset + ch * plane + pos] = c[ch] / 255f;
-          }
+          ScanSearch.this.write(askedFrom + j, dst, offset);
         }
       };
     }
@@ -161,16 +172,20 @@ public final class PixelScan {
       for (int j = 0; j < askedCount; j++) {
         int n = askedFrom + j;
         int pos = n / colours.size();
-        float p = goal instanceof Goal.Untargeted u ? scores.probability(j, u.trueClass())
-            : scores.probability(j, ((Goal.Targeted) goal).target());
-        boolean untargeted = goal instanceof Goal.Untargeted;
-        if (Float.isNaN(map[pos]) || (untargeted ? p < map[pos] : p > map[pos])) {
-          map[pos] = p;
+        double f = goal.fitness(Objective.PROBABILITY, scores, j);
+        if (Float.isNaN(map[pos]) || f < map[pos]) {
+          map[pos] = (float) f;
         }
-        int top = scores.top(j);
-        if (goal.reachedBy(top)) {
-          flips.add(new ScanResult.Flip(pos % width, pos / width, colours.get(n % colours.size()), top,
+        boolean ok = goal.isMet(scores, j);
+        if (ok) {
+          int top = scores.top(j);
+          flips.add(new ScanFindings.Flip(pos % width, pos / width, colours.get(n % colours.size()), top,
               scores.probability(j, top)));
+        }
+        // Propose the first flip; until there is one, the most damaging change tried.
+        if ((ok && flips.size() == 1) || (flips.isEmpty() && (bestCandidate < 0 || f < bestFitness))) {
+          bestCandidate = n;
+          bestFitness = f;
         }
       }
       next += askedCount;
@@ -178,15 +193,21 @@ public final class PixelScan {
         firstSuccess = next;
       }
       if (next >= total || (earlyExit && !flips.isEmpty())) {
-        Image im = task.image();
-        result = new ScanResult(task.id(), goal, im.width(), im.height(), colours, flips, map, next, firstSuccess,
-            next >= total);
+        float[] v = new float[base.length];
+        write(bestCandidate, v, 0);
+        proposal = new Proposal(v, new Cost(next, 0, firstSuccess, System.nanoTime() - startNanos), bestFitness,
+            new ScanFindings(task.image().width(), colours, flips, map, next >= total));
       }
     }
 
     @Override
     public boolean isDone() {
-      return result != null;
+      return proposal != null;
+    }
+
+    @Override
+    public Proposal proposal() {
+      return proposal;
     }
   }
 }

@@ -1,37 +1,21 @@
 package dev.pixelguard.attack.scan;
 
-import dev.pixelguard.attack.Goal;
 import java.util.List;
 
 /**
- * The outcome of an exhaustive one-pixel scan of one image.
+ * Everything an exhaustive one-pixel scan found on one image.
  *
- * @param imageId where the image came from
- * @param goal what counts as a flip
- * @param width image width
- * @param height image height
+ * @param width image width (positions are row-major, {@code y * width + x})
  * @param colours the colours tried at every position, each one value per channel in [0, 255]
  * @param flips every (position, colour) that reaches the goal, in scan order; with early exit, those of the
- *     chunk where the first one was found
- * @param map per position (row-major, {@code y * width + x}), the lowest true-class probability over the
- *     colours tried (untargeted), or the highest target probability (targeted); NaN where not scanned
- * @param queries images sent to the model
- * @param firstSuccessQuery queries spent when the first flip was seen (chunk granularity), or -1
+ *     request where the first one was found
+ * @param map per position, the lowest Su et al. fitness over the colours tried: the true class's probability
+ *     (untargeted) or one minus the target's (targeted); NaN where not scanned. Low is vulnerable.
  * @param complete whether every position and colour was tried
  */
-public record ScanResult(
-    String imageId,
-    Goal goal,
-    int width,
-    int height,
-    List<int[]> colours,
-    List<Flip> flips,
-    float[] map,
-    long queries,
-    long firstSuccessQuery,
-    boolean complete) {
+public record ScanFindings(int width, List<int[]> colours, List<Flip> flips, float[] map, boolean complete) {
 
-  public ScanResult {
+  public ScanFindings {
     colours = colours.stream().map(int[]::clone).toList();
     flips = List.copyOf(flips);
     map = map.clone();

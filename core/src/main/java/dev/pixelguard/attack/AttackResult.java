@@ -1,0 +1,120 @@
+package dev.pixelguard.attack;
+
+import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.image.PixelChange;
+import dev.pixelguard.model.Scores;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outcome of any attack on one image: one type for every attack, so all are judged and reported alike.
+ * Success is decided by one final check: the classifier's answer on the returned image
+ * ({@link #adversarialValues}), never the search's own bookkeeping. Immutable; arrays are copied in and out.
+ *
+ * @param imageId the image's identity
+ * @param goal what the attack tried to reach
+ * @param seed the seed of this image's attack
+ * @param original the attacked image
+ * @param clean the model's answer for the original
+ * @param adversarialValues the returned image, planar (C*H*W) in [0, 1], as the model judged it
+ * @param adversarial the same rounded to 8 bits, the image a user saves (identical for the pixel attacks)
+ * @param after the model's answer for {@link #adversarialValues}
+ * @param success whether {@link #after} reaches the goal
+ * @param perturbation the size of the change, in [0, 1] pixel units
+ * @param cost what the attack spent
+ * @param fitness the search's objective value for the returned image (NaN where it has none)
+ * @param findings for a scan, every flip and the vulnerability map; null for other attacks
+ */
+public record AttackResult(
+    String imageId,
+    Goal goal,
+    long seed,
+    Image original,
+    Prediction clean,
+    float[] adversarialValues,
+    Image adversarial,
+    Prediction after,
+    boolean success,
+    Perturbation perturbation,
+    Cost cost,
+    double fitness,
+    ScanFindings findings) {
+
+  public AttackResult {
+    adversarialValues = adversarialValues.clone();
+  }
+
+  /**
+   * The result for a task whose search proposed {@code proposal}, judged by the classifier's scores for the
+   * proposed image ({@code check}, one row).
+   */
+  public static AttackResult judge(AttackTask task, Proposal proposal, Scores check) {
+    if (check.size() != 1) {
+      throw new IllegalArgumentException("the final check has one row, got " + check.size());
+    }
+    Image im = task.image();
+    float[] v = proposal.values();
+    return new AttackResult(task.id(), task.goal(), task.seed(), im, Prediction.of(task.clean(), 0), v,
+        Image.fromUnit(im.channels(), im.height(), im.width(), v, 0), Prediction.of(check, 0),
+        task.goal().isMet(check, 0), Perturbation.between(im, v), proposal.cost(), proposal.fitness(),
+        proposal.findings());
+  }
+
+  @Override
+  public float[] adversarialValues() {
+    return adversarialValues.clone();
+  }
+
+  /** The model's top class for the original. */
+  public int cleanClass() {
+    return clean.top();
+  }
+
+  /** The model's top class for the returned image. */
+  public int adversarialClass() {
+    return after.top();
+  }
+
+  /** Probability of {@link #adversarialClass} for the returned image. */
+  public float adversarialConfidence() {
+    return after.confidence();
+  }
+
+  /** Probability of {@link #cleanClass} for the original. */
+  public float cleanConfidence() {
+    return clean.confidence();
+  }
+
+  /** Queries the attack sent. */
+  public long queries() {
+    return cost.queries();
+  }
+
+  /** Wall time in seconds. */
+  public double seconds() {
+    return cost.seconds();
+  }
+
+  /** Whether the 8-bit image equals the judged one (always for pixel attacks; rarely for gradient attacks). */
+  public boolean exactIn8Bits() {
+    float[] q = new float[adversarialValues.length];
+    adversarial.writeUnit(q, 0);
+    return java.util.Arrays.equals(q, adversarialValues);
+  }
+
+  /** The changed pixels of {@link #adversarial}, with colours before and after, in row-major order. */
+  public List<PixelChange> changes() {
+    List<PixelChange> out = new ArrayList<>();
+    for (int y = 0; y < original.height(); y++) {
+      for (int x = 0; x < original.width(); x++) {
+        int[] b = original.colour(x, y);
+        int[] a = adversarial.colour(x, y);
+        if (!java.util.Arrays.equals(a, b)) {
+          out.add(new PixelChange(x, y, b, a));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.pixelguard.attack.gradient;
+
+import dev.pixelguard.attack.Goal;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.GradientClassifier;
+import dev.pixelguard.model.Loss;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fast gradient sign method (Goodfellow, Shlens &amp; Szegedy, "Explaining and Harnessing Adversarial
+ * Examples", ICLR 2015): one L-infinity step of size epsilon along the sign of the loss gradient, from the
+ * image itself. Deterministic. Needs a {@link GradientClassifier}.
+ *
+ * <pre>{@code
+ * AttackResult r = new Fgsm(8 / 255.0).run(model, image, new Goal.Untargeted(label));
+ * }</pre>
+ */
+public final class Fgsm extends GradientAttack {
+
+  /** FGSM on cross-entropy. @param epsilon L-infinity budget in [0, 1] pixel units, positive */
+  public Fgsm(double epsilon) {
+    this(epsilon, Loss.CROSS_ENTROPY);
+  }
+
+  public Fgsm(double epsilon, Loss loss) {
+    super(Norm.LINF, epsilon, loss, 0);
+  }
+
+  @Override
+  public String name() {
+    return "fgsm";
+  }
+
+  @Override
+  public Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", "fgsm");
+    m.put("norm", "linf");
+    m.put("epsilon", epsilon());
+    m.put("loss", loss().name());
+    return m;
+  }
+
+  @Override
+  public Perturbed perturb(GradientClassifier model, ImageBatch batch, List<Goal> goals, long[] seeds) {
+    check(batch, goals, seeds);
+    int n = batch.size();
+    int per = batch.imageLength();
+    float[] x = new float[n * per];
+    batch.copyTo(x, 0);
+    float[] dir = directions(goals);
+    GradientClassifier.LossGradient lg = model.lossGradient(batch, loss(), classes(goals));
+    float[] adv = new float[n * per];
+    long[] gradients = new long[n];
+    for (int i = 0; i < n; i++) {
+      float[] g = lg.gradient()[i];
+      float[] d = new float[per];
+      for (int j = 0; j < per; j++) {
+        d[j] = (float) (epsilon() * Math.signum(g[j] * dir[i]));
+      }
+      apply(x, adv, i, per, d);
+      gradients[i] = 1;
+    }
+    return new Perturbed(adv, gradients, new long[n]);
+  }
+}
