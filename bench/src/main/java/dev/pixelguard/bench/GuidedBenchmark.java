@@ -1,28 +1,28 @@
 package dev.pixelguard.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
-import dev.pixelguard.attack.pixel.PixelAttackResult;
 import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ResultsJson;
-import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.eval.Summary;
+import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.ModelSpec;
-import dev.pixelguard.model.Scores;
 import dev.pixelguard.onnx.OnnxClassifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -67,20 +67,25 @@ public final class GuidedBenchmark {
   }
 
   static EvaluationResult report(Classifier model, Dataset data, SparseAttack attack, String name) {
+    return report(model, data, attack, Targets.untargeted(), name);
+  }
+
+  static EvaluationResult report(Classifier model, Dataset data, SparseAttack attack, Targets targets, String name) {
     long t0 = System.nanoTime();
-    EvaluationResult r = Evaluation.run(model, data, attack, null, 400, 16, (res, done, total, ok) -> {
+    EvaluationResult r = Evaluation.run(model, data, attack, targets, new Execution(400, 16), (res, done, total, ok) -> {
       if (done % 20 == 0) {
-        System.out.printf(Locale.ROOT, "  %d/%d images, %d flipped, %.0f s%n", done, total, ok,
+        System.out.printf(Locale.ROOT, "  %d/%d attempts, %d succeeded, %.0f s%n", done, total, ok,
             (System.nanoTime() - t0) / 1e9);
       }
     });
+    Summary s = r.summary();
     System.out.printf(Locale.ROOT, "%s: %s%n", name, attack.settings());
-    System.out.printf(Locale.ROOT, "  flipped %d of %d; mean queries on success %.0f, median %.0f; total attack queries %,d;"
-            + " %.2f s per image%n", r.successes(), r.attacked().size(), r.meanQueriesOnSuccess(),
-        r.medianQueriesOnSuccess(), r.attackQueries(), r.wallNanos() / 1e9 / r.attacked().size());
+    System.out.printf(Locale.ROOT, "  succeeded %d of %d; mean queries on success %.0f, median %.0f; total attack queries %,d;"
+            + " %.2f s per attempt%n", s.successes(), s.attempts(), s.meanQueriesOnSuccess(), s.medianQueriesOnSuccess(),
+        s.attackQueries(), r.totals().seconds() / s.attempts());
     System.out.printf(Locale.ROOT, "  success by budget:");
     for (long b : BUDGETS) {
-      System.out.printf(Locale.ROOT, " %d: %d", b, Math.round(r.successRateAt(b) * r.attacked().size()));
+      System.out.printf(Locale.ROOT, " %d: %d", b, Math.round(s.successRateByBudget().get(b) * s.attempts()));
     }
     System.out.println();
     ResultsJson.write(r, RESULTS.resolve(name + ".json"));
@@ -89,36 +94,10 @@ public final class GuidedBenchmark {
 
   /** Targeted toward every other class: the original-to-target success matrix. */
   static void targeted(Classifier model, Dataset data, long seed) {
+    EvaluationResult r = report(model, data, GuidedPixelAttack.builder().budget(4_000).seed(seed).build(),
+        new Targets.EveryOther(null), "guided-targeted-seed" + seed);
+    Summary s = r.summary();
     int k = model.info().numClasses();
-    int[][] success = new int[k][k];
-    int[][] tried = new int[k][k];
-    List<SparseAttack.Task> tasks = new ArrayList<>();
-    for (LabeledImage li : data.images()) {
-      Scores clean = model.classify(ImageBatch.of(List.of(li.image())));
-      for (int t = 0; t < k; t++) {
-        if (t != li.label()) {
-          tasks.add(new SparseAttack.Task(li.id(), li.image(), new Goal.Targeted(t), clean));
-        }
-      }
-    }
-    GuidedPixelAttack attack = GuidedPixelAttack.builder().budget(4_000).seed(seed).build();
-    long t0 = System.nanoTime();
-    List<PixelAttackResult> rs = attack.run(model, tasks, 400, 16, r -> {});
-    long queries = 0;
-    int ok = 0;
-    for (PixelAttackResult r : rs) {
-      int from = r.cleanClass();
-      int to = ((Goal.Targeted) r.goal()).target();
-      tried[from][to]++;
-      queries += r.queries();
-      if (r.success()) {
-        success[from][to]++;
-        ok++;
-      }
-    }
-    System.out.printf(Locale.ROOT, "targeted, 1 pixel, budget 4,000, %d images x %d targets: %d of %d succeed (%.1f%%),"
-        + " %,d queries, %.0f s%n", data.size(), k - 1, ok, rs.size(), 100.0 * ok / rs.size(), queries,
-        (System.nanoTime() - t0) / 1e9);
     System.out.println("original \\ target: successes / tried");
     StringBuilder head = new StringBuilder(String.format("%-11s", ""));
     for (int t = 0; t < k; t++) {
@@ -128,7 +107,8 @@ public final class GuidedBenchmark {
     for (int f = 0; f < k; f++) {
       StringBuilder row = new StringBuilder(String.format("%-11.11s", data.classNames().get(f)));
       for (int t = 0; t < k; t++) {
-        row.append(tried[f][t] == 0 ? String.format("%9s", "-") : String.format("%9s", success[f][t] + "/" + tried[f][t]));
+        int tried = s.targetTried()[f][t];
+        row.append(String.format("%9s", tried == 0 ? "-" : s.targetSuccesses()[f][t] + "/" + tried));
       }
       System.out.println(row);
     }
@@ -136,35 +116,32 @@ public final class GuidedBenchmark {
 
   /** Reads result files and prints union, per-budget success and costs side by side. */
   static void compare() throws IOException {
-    ObjectMapper json = new ObjectMapper();
     List<String> names = new ArrayList<>();
-    try (var s = Files.list(RESULTS)) {
-      s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().forEach(names::add);
+    try (var st = Files.list(RESULTS)) {
+      st.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().forEach(names::add);
     }
     Set<String> union = new TreeSet<>();
-    java.util.Map<String, Set<String>> solved = new java.util.LinkedHashMap<>();
-    java.util.Map<String, java.util.Map<String, Long>> firstQ = new java.util.LinkedHashMap<>();
+    Map<String, Set<String>> solved = new LinkedHashMap<>();
+    Map<String, Map<String, Long>> firstQ = new LinkedHashMap<>();
+    Map<String, EvaluationResult> runs = new LinkedHashMap<>();
     for (String n : names) {
-      JsonNode j = json.readTree(RESULTS.resolve(n).toFile());
+      EvaluationResult r = ResultsJson.read(RESULTS.resolve(n));
+      boolean scan = r.attack().equals("scan");
+      boolean onePixel = scan || Integer.valueOf(1).equals(r.settings().get("pixels"));
+      if (!onePixel || n.contains("label-only") || r.targets().matrix()) {
+        continue;
+      }
       Set<String> ids = new TreeSet<>();
-      java.util.Map<String, Long> q = new java.util.HashMap<>();
-      if (j.path("kind").asText().equals("scan")) {
-        for (JsonNode im : j.get("images")) {
-          if (im.get("vulnerable").asBoolean()) {
-            ids.add(im.get("id").asText());
-          }
+      Map<String, Long> q = new HashMap<>();
+      for (AttackResult a : r.attempts()) {
+        if (a.success()) {
+          ids.add(a.imageId());
+          q.put(a.imageId(), a.queries());
         }
-      } else {
-        if (j.path("attack").path("pixels").asInt() != 1 || n.contains("label-only")) {
-          continue;
-        }
-        for (JsonNode im : j.get("images")) {
-          if (im.path("success").asBoolean()) {
-            ids.add(im.get("id").asText());
-            q.put(im.get("id").asText(), im.get("queries").asLong());
-          }
-        }
+      }
+      if (!scan) {
         firstQ.put(n, q);
+        runs.put(n, r);
       }
       solved.put(n, ids);
       union.addAll(ids);
@@ -178,41 +155,34 @@ public final class GuidedBenchmark {
     }
     // Against Su et al.'s configuration (seed 1): mean queries on the images both solve, success by budget, totals.
     String su = "one-pixel-cifar10-seed1.json";
-    if (!firstQ.containsKey(su)) {
-      return;
-    }
-    for (String n : firstQ.keySet()) {
-      if (n.equals(su)) {
-        continue;
-      }
-      java.util.Map<String, Long> a = firstQ.get(n);
-      java.util.Map<String, Long> b = firstQ.get(su);
-      double qa = 0;
-      double qb = 0;
-      int both = 0;
-      for (String id : a.keySet()) {
-        if (b.containsKey(id)) {
-          qa += a.get(id);
-          qb += b.get(id);
-          both++;
+    if (firstQ.containsKey(su)) {
+      for (String n : firstQ.keySet()) {
+        if (n.equals(su)) {
+          continue;
         }
-      }
-      System.out.printf(Locale.ROOT, "  %s vs %s: %d images both solve; mean queries there %.0f vs %.0f (ratio %.3f)%n",
-          n, su, both, qa / both, qb / both, qa / qb);
-    }
-    for (String n : firstQ.keySet()) {
-      JsonNode j = json.readTree(RESULTS.resolve(n).toFile());
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-40s total queries %,d; successes within",
-          n, j.get("summary").get("attackQueries").asLong()));
-      for (long budget : BUDGETS) {
-        int c = 0;
-        for (JsonNode im : j.get("images")) {
-          long f = im.path("firstSuccessQuery").asLong(-1);
-          if (im.path("success").asBoolean() && f >= 0 && f <= budget) {
-            c++;
+        Map<String, Long> a = firstQ.get(n);
+        Map<String, Long> b = firstQ.get(su);
+        double qa = 0;
+        double qb = 0;
+        int both = 0;
+        for (String id : a.keySet()) {
+          if (b.containsKey(id)) {
+            qa += a.get(id);
+            qb += b.get(id);
+            both++;
           }
         }
-        line.append(String.format(Locale.ROOT, " %,d: %d", budget, c));
+        System.out.printf(Locale.ROOT, "  %s vs %s: %d images both solve; mean queries there %.0f vs %.0f (ratio %.3f)%n",
+            n, su, both, qa / both, qb / both, qa / qb);
+      }
+    }
+    for (var e : runs.entrySet()) {
+      Summary s = e.getValue().summary();
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-40s total queries %,d; successes within",
+          e.getKey(), s.attackQueries()));
+      for (long budget : BUDGETS) {
+        line.append(String.format(Locale.ROOT, " %,d: %d", budget, Math.round(s.successRateByBudget().get(budget)
+            * s.attempts())));
       }
       System.out.println(line);
     }

@@ -8,6 +8,9 @@ import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.eval.Summary;
+import dev.pixelguard.eval.Targets;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.ModelSpec;
@@ -51,28 +54,30 @@ public final class OnePixelBenchmark {
       System.out.printf(Locale.ROOT, "raw model throughput (ONNX Runtime, batch 400): %.0f images/s%n", raw);
       System.out.printf(Locale.ROOT, "attack: %s%n", attack.settings());
       long t0 = System.nanoTime();
-      EvaluationResult r = Evaluation.run(model, data, attack, null, 400, 4, (res, done, total, ok) -> {
+      EvaluationResult r = Evaluation.run(model, data, attack, Targets.untargeted(), new Execution(400, 4),
+          (res, done, total, ok) -> {
         if (done % 10 == 0) {
           System.out.printf(Locale.ROOT, "  %d/%d images, %d flipped, %.0f s%n", done, total, ok,
               (System.nanoTime() - t0) / 1e9);
         }
       });
-      double wall = r.wallNanos() / 1e9;
-      double model_s = r.modelNanos() / 1e9;
-      int attacked = r.attacked().size();
-      double attackQps = r.totalQueries() / wall;
+      Summary s = r.summary();
+      double wall = r.totals().seconds();
+      double model_s = r.totals().modelNanos() / 1e9;
+      int attacked = s.attacked();
+      double attackQps = r.totals().queries() / wall;
       System.out.printf(Locale.ROOT, "images attacked: %d%n", attacked);
-      System.out.printf(Locale.ROOT, "flipped: %d (%.1f%%), seed %d%n", r.successes(), 100 * r.successRate(), seed);
-      System.out.printf(Locale.ROOT, "queries on success: mean %.0f, median %.0f%n", r.meanQueriesOnSuccess(),
-          r.medianQueriesOnSuccess());
-      System.out.printf(Locale.ROOT, "total attack queries: %,d%n", r.attackQueries());
+      System.out.printf(Locale.ROOT, "flipped: %d (%.1f%%), seed %d%n", s.successes(), 100 * s.successRate(), seed);
+      System.out.printf(Locale.ROOT, "queries on success: mean %.0f, median %.0f%n", s.meanQueriesOnSuccess(),
+          s.medianQueriesOnSuccess());
+      System.out.printf(Locale.ROOT, "total attack queries: %,d%n", s.attackQueries());
       System.out.printf(Locale.ROOT, "seconds per image: %.2f (of which outside the model: %.3f)%n", wall / attacked,
           (wall - model_s) / attacked);
       System.out.printf(Locale.ROOT, "attack throughput: %.0f queries/s = %.3f of raw model throughput%n", attackQps,
           attackQps / raw);
       System.out.printf(Locale.ROOT, "success rate by budget:");
       for (long b : new long[] {500, 2_000, 10_000, 40_000}) {
-        System.out.printf(Locale.ROOT, " %d: %.0f%%", b, 100 * r.successRateAt(b));
+        System.out.printf(Locale.ROOT, " %d: %.0f%%", b, 100 * s.successRateByBudget().get(b));
       }
       System.out.println();
       if (results != null) {

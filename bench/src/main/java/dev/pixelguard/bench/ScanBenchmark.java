@@ -1,11 +1,13 @@
 package dev.pixelguard.bench;
 
-import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.scan.PixelScan;
-import dev.pixelguard.attack.scan.ScanJson;
-import dev.pixelguard.attack.scan.ScanResult;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.image.PixelChange;
@@ -36,33 +38,27 @@ public final class ScanBenchmark {
     try (OnnxClassifier model = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {
       Dataset data = Fixture100.firstCorrect(model, shared, n);
       PixelScan scan = new PixelScan(levels, false, 400);
-      List<PixelScan.Task> tasks = new ArrayList<>();
-      List<Integer> indices = new ArrayList<>();
-      for (LabeledImage li : data.images()) {
-        tasks.add(new PixelScan.Task(li.id(), li.image(), new Goal.Untargeted(li.label())));
-        indices.add(Integer.parseInt(li.id().substring(li.id().indexOf('#') + 1)));
-      }
-      long t0 = System.nanoTime();
-      List<ScanResult> rs = scan.run(model, tasks, 400, 2, r -> {});
-      double secs = (System.nanoTime() - t0) / 1e9;
+      EvaluationResult r = Evaluation.run(model, data, scan, Targets.untargeted(), new Execution(400, 2), null);
+      List<AttackResult> rs = r.attempts();
       List<String> vulnerable = new ArrayList<>();
-      for (int i = 0; i < rs.size(); i++) {
-        if (rs.get(i).vulnerable()) {
-          vulnerable.add("#" + indices.get(i) + "(" + rs.get(i).flips().size() + ")");
+      for (AttackResult a : rs) {
+        if (a.findings().vulnerable()) {
+          vulnerable.add("#" + a.imageId().substring(a.imageId().indexOf('#') + 1) + "(" + a.findings().flips().size()
+              + ")");
         }
       }
       System.out.printf(Locale.ROOT, "scan: %d levels (%d colours), %d images, %.1f s, %,d queries%n", levels,
-          scan.colours(3).size(), rs.size(), secs, rs.stream().mapToLong(ScanResult::queries).sum());
+          scan.colours(3).size(), rs.size(), r.totals().seconds(), r.summary().attackQueries());
       System.out.printf(Locale.ROOT, "one-pixel vulnerable: %d of %d%n", vulnerable.size(), rs.size());
       System.out.println("vulnerable images (flipping pairs): " + String.join(" ", vulnerable));
       if (results != null) {
-        ScanJson.write(ScanJson.toJson(model.info(), data.name(), scan, indices, rs, tasks.stream().map(PixelScan.Task::image).toList()), results);
+        ResultsJson.write(r, results);
       }
       if (check) {
         int agree = 0;
         List<int[]> colours = scan.colours(3);
         for (int i = 0; i < rs.size(); i++) {
-          Image im = tasks.get(i).image();
+          Image im = rs.get(i).original();
           int label = data.get(i).label();
           int flips = 0;
           List<Image> batch = new ArrayList<>();
@@ -80,10 +76,11 @@ public final class ScanBenchmark {
             }
             batch.clear();
           }
-          boolean same = flips == rs.get(i).flips().size();
+          boolean same = flips == rs.get(i).findings().flips().size();
           agree += same ? 1 : 0;
           if (!same) {
-            System.out.printf("MISMATCH #%d: scan %d flips, independent %d%n", indices.get(i), rs.get(i).flips().size(), flips);
+            System.out.printf("MISMATCH %s: scan %d flips, independent %d%n", rs.get(i).imageId(),
+                rs.get(i).findings().flips().size(), flips);
           }
         }
         System.out.printf(Locale.ROOT, "independent check: %d of %d images agree (flip counts, image by image)%n",

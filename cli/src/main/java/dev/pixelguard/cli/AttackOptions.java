@@ -1,16 +1,28 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
+import dev.pixelguard.attack.Attack;
+import dev.pixelguard.attack.Criterion;
+import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.Objective;
+import dev.pixelguard.attack.gradient.Fgsm;
 import dev.pixelguard.attack.gradient.Norm;
 import dev.pixelguard.attack.gradient.Pgd;
-import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.attack.pixel.PixelAttack;
-import dev.pixelguard.attack.pixel.SparseAttack;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.Loss;
 import dev.pixelguard.optim.DifferentialEvolution;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
 
 /**
  * An attack's settings: the black-box pixel attacks (pixelguard's guided search by default, Su et al.'s with
@@ -54,9 +66,6 @@ public final class AttackOptions {
           + "every image toward every other class and prints the original-to-target matrix. Default: untargeted.")
   String target;
 
-  @Option(names = {"-s", "--seed"}, description = "Random seed (default: ${DEFAULT-VALUE}); the same seed gives the same result.")
-  long seed = PixelAttack.DEFAULT_SEED;
-
   @Option(names = "--budget", paramLabel = "Q",
       description = "Most model queries per image (default: guided 9,600 for 1 pixel, 10,000 for more; su: population x iterations).")
   Long budget;
@@ -88,70 +97,127 @@ public final class AttackOptions {
   @Option(names = "--refine-positions", description = "guided: positions refined with non-corner colours (default: ${DEFAULT-VALUE}).")
   int refinePositions = 16;
 
-  /** Whether the method is a gradient attack. */
-  boolean gradient() {
-    return method == Method.pgd || method == Method.fgsm;
+  @Option(names = "--loss", paramLabel = "ce|margin", description = "pgd/fgsm: the loss followed: ce "
+      + "(cross-entropy) or margin (logit margin, which does not saturate on confident images). Default: ${DEFAULT-VALUE}.")
+  String loss = "ce";
+
+  @Option(names = "--min-confidence", paramLabel = "P", description = "Count an attack as successful only when the "
+      + "model's top class has probability at least P, in (0, 1]: a confident mistake. Default: any mistake.")
+  Double minConfidence;
+
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
+  /** The options that belong to some methods only, with those methods. */
+  private static final Map<String, Set<Method>> OWNERS = Map.ofEntries(
+      Map.entry("--eps", EnumSet.of(Method.pgd, Method.fgsm)),
+      Map.entry("--loss", EnumSet.of(Method.pgd, Method.fgsm)),
+      Map.entry("--norm", EnumSet.of(Method.pgd)),
+      Map.entry("--steps", EnumSet.of(Method.pgd)),
+      Map.entry("--step", EnumSet.of(Method.pgd)),
+      Map.entry("--restarts", EnumSet.of(Method.pgd)),
+      Map.entry("--no-random-start", EnumSet.of(Method.pgd)),
+      Map.entry("--pixels", EnumSet.of(Method.guided, Method.su)),
+      Map.entry("--budget", EnumSet.of(Method.guided, Method.su)),
+      Map.entry("--objective", EnumSet.of(Method.guided, Method.su)),
+      Map.entry("--population", EnumSet.of(Method.su)),
+      Map.entry("--iterations", EnumSet.of(Method.su)),
+      Map.entry("--mutation", EnumSet.of(Method.su)),
+      Map.entry("--crossover", EnumSet.of(Method.su)),
+      Map.entry("--strategy", EnumSet.of(Method.su)),
+      Map.entry("--request-size", EnumSet.of(Method.guided)),
+      Map.entry("--refine-positions", EnumSet.of(Method.guided)));
+
+  /** Refuses, in one line, an option given on the command line that the chosen method does not use. */
+  void refuseForeignOptions() {
+    ParseResult parsed = mixee.commandLine().getParseResult();
+    for (Map.Entry<String, Set<Method>> e : OWNERS.entrySet()) {
+      if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(method)) {
+        throw new InputException(e.getKey() + " applies to --method "
+            + e.getValue().stream().map(Enum::name).collect(Collectors.joining(" or ")) + ", not " + method);
+      }
+    }
   }
 
-  /** The gradient attack these options describe. */
-  Pgd gradientAttack() {
+  /** The extra success criterion, or null. */
+  Criterion criterion() {
+    if (minConfidence == null) {
+      return null;
+    }
     try {
-      if (method == Method.fgsm) {
-        if (!"linf".equalsIgnoreCase(norm)) {
-          throw new InputException("fgsm is an L-inf attack; use --method pgd for --norm l2");
+      return Criterion.topConfidenceAtLeast(minConfidence);
+    } catch (IllegalArgumentException e) {
+      throw new InputException("--min-confidence must be in (0, 1], was " + minConfidence);
+    }
+  }
+
+  /** The goal for an image: {@code base}, narrowed by --min-confidence. */
+  Goal narrow(Goal base) {
+    Criterion c = criterion();
+    return c == null ? base : base.and(c);
+  }
+
+  /** The attack these options describe, with root seed {@code seed}. */
+  Attack<?> build(long seed) {
+    refuseForeignOptions();
+    try {
+      return switch (method) {
+        case fgsm -> new Fgsm(eps, loss());
+        case pgd -> {
+          Pgd.Builder b = Pgd.builder(eps).norm(norm()).iterations(steps).restarts(restarts)
+              .randomStart(!noRandomStart).loss(loss()).seed(seed);
+          if (step != null) {
+            b.step(step);
+          }
+          yield b.build();
         }
-        return Pgd.fgsm(eps).withSeed(seed);
-      }
-      Norm n = switch (norm.toLowerCase(java.util.Locale.ROOT)) {
-        case "linf" -> Norm.LINF;
-        case "l2" -> Norm.L2;
-        default -> throw new InputException("--norm must be linf or l2, was " + norm);
+        case su -> {
+          PixelAttack.Builder b = PixelAttack.builder().pixels(pixels).seed(seed).population(population)
+              .iterations(iterations).mutation(mutation).crossover(crossover).strategy(strategy)
+              .objective(objective == null ? Objective.PROBABILITY : objective);
+          if (budget != null) {
+            b.budget(budget);
+          }
+          yield b.build();
+        }
+        case guided -> GuidedPixelAttack.builder().pixels(pixels).seed(seed).requestSize(requestSize)
+            .refinePositions(refinePositions).objective(objective == null ? Objective.MARGIN : objective)
+            .budget(budget != null ? budget : pixels == 1 ? 9_600 : 10_000).build();
       };
-      Pgd.Builder b = Pgd.builder(eps).norm(n).iterations(steps).restarts(restarts).randomStart(!noRandomStart)
-          .seed(seed);
-      if (step != null) {
-        b.step(step);
-      }
-      return b.build();
     } catch (IllegalArgumentException e) {
-      throw new InputException(e.getMessage().replace("epsilon", "--eps").replace("iterations", "--steps"));
+      throw new InputException(e.getMessage().replace("epsilon", "--eps").replace("iterations must", "--steps must"));
     }
   }
 
-  /** The gradient model behind {@code c}, or one clear error for models without gradients. */
-  GradientClassifier requireGradients(Classifier c, boolean labelOnly) {
+  private Norm norm() {
+    return switch (norm.toLowerCase(Locale.ROOT)) {
+      case "linf" -> Norm.LINF;
+      case "l2" -> Norm.L2;
+      default -> throw new InputException("--norm must be linf or l2, was " + norm);
+    };
+  }
+
+  private Loss loss() {
+    return switch (loss.toLowerCase(Locale.ROOT)) {
+      case "ce", "cross-entropy" -> Loss.CROSS_ENTROPY;
+      case "margin" -> Loss.MARGIN;
+      default -> throw new InputException("--loss must be ce or margin, was " + loss);
+    };
+  }
+
+  /**
+   * {@code c} as the model {@code attack} needs, or one clear line saying why it cannot be: white-box attacks
+   * need input gradients, which ONNX models and label-only views do not give.
+   */
+  static <M extends Classifier> M modelFor(Attack<M> attack, Classifier c, boolean labelOnly) {
+    if (attack.modelType().isInstance(c)) {
+      return attack.modelType().cast(c);
+    }
     if (labelOnly) {
-      throw new InputException("--method " + method + " needs the model's gradients; it does not apply with --label-only");
+      throw new InputException("--method " + attack.name() + " needs the model's gradients; it does not apply with "
+          + "--label-only");
     }
-    if (c instanceof GradientClassifier g) {
-      return g;
-    }
-    throw new InputException("--method " + method + " needs input gradients, which " + c.info().name() + " does not "
-        + "give (ONNX Runtime has no gradients); use the model's TorchScript or .pgm version, or a black-box "
-        + "method (guided, su)");
-  }
-
-  /** The attack these options describe. */
-  SparseAttack attack() {
-    if (gradient()) {
-      throw new IllegalStateException("not a pixel attack: " + method);
-    }
-    try {
-      if (method == Method.su) {
-        PixelAttack.Builder b = PixelAttack.builder().pixels(pixels).seed(seed).population(population)
-            .iterations(iterations).mutation(mutation).crossover(crossover).strategy(strategy)
-            .objective(objective == null ? Objective.PROBABILITY : objective);
-        if (budget != null) {
-          b.budget(budget);
-        }
-        return b.build();
-      }
-      GuidedPixelAttack.Builder b = GuidedPixelAttack.builder().pixels(pixels).seed(seed).requestSize(requestSize)
-          .refinePositions(refinePositions).objective(objective == null ? Objective.MARGIN : objective)
-          .budget(budget != null ? budget : pixels == 1 ? 9_600 : 10_000);
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new InputException(e.getMessage());
-    }
+    throw new InputException("--method " + attack.name() + " needs input gradients, which " + c.info().name()
+        + " does not give (ONNX Runtime has no gradients); use the model's TorchScript or .pgm version, or a "
+        + "black-box method (guided, su)");
   }
 }

@@ -1,5 +1,6 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.report.HtmlReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code pixelguard report}: rebuilds the HTML report from saved results, without the model. */
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"Rebuild the HTML report from saved results, without the model.",
-        "Takes a results file of evaluate, scan or evaluate --target all; DIR/index.html opens from disk with no network."})
+        "Takes a results file of evaluate or scan (any attack, --target all included); DIR/index.html opens from disk "
+        + "with no network."})
 final class ReportCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -23,7 +25,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path index = HtmlReport.write(HtmlReport.readResults(input), out);
+    CliFiles.requireFolders(out);
+    Path index = HtmlReport.write(ResultsJson.read(input), out);
     spec.commandLine().getOut().printf("report: %s%n", index);
     return ExitCode.OK;
   }

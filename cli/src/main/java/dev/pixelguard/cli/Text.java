@@ -1,8 +1,6 @@
 package dev.pixelguard.cli;
 
-import dev.pixelguard.attack.gradient.Norm;
-import dev.pixelguard.attack.gradient.Pgd;
-import dev.pixelguard.attack.pixel.PixelAttackResult;
+import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.image.PixelChange;
 import dev.pixelguard.model.ModelInfo;
 import java.util.Arrays;
@@ -13,10 +11,6 @@ import java.util.stream.Collectors;
 final class Text {
   private Text() {}
 
-  static String pixels(PixelAttackResult r) {
-    return r.changes().stream().map(Text::pixel).collect(Collectors.joining(", "));
-  }
-
   static String pixel(PixelChange c) {
     return String.format(Locale.ROOT, "(%d,%d) %s->%s", c.x(), c.y(), colour(c.before()), colour(c.after()));
   }
@@ -26,21 +20,32 @@ final class Text {
         .collect(Collectors.joining(",", "[", "]"));
   }
 
-  /** "'cat' (0.92) -> 'dog' (0.71) by (12,7) [..]->[..]". */
-  static String flip(PixelAttackResult r, ModelInfo info) {
-    return String.format(Locale.ROOT, "'%s' (%.3f) -> '%s' (%.3f) by %s", info.className(r.cleanClass()),
-        r.cleanConfidence(), info.className(r.adversarialClass()), r.adversarialConfidence(), pixels(r));
+  /** "'cat' (0.920) -> 'dog' (0.710)". */
+  static String classes(AttackResult r, ModelInfo info) {
+    return String.format(Locale.ROOT, "'%s' (%.3f) -> '%s' (%.3f)", info.className(r.cleanClass()), r.cleanConfidence(),
+        info.className(r.adversarialClass()), r.adversarialConfidence());
   }
 
-  /** "pgd, L-inf eps 0.0314, 10 steps of 0.00784, random start, untargeted, seed 1". */
-  static String describe(Pgd a, String goal) {
-    String norm = a.norm() == Norm.LINF ? "L-inf" : "L2";
-    if (a.isFgsm()) {
-      return String.format(Locale.ROOT, "fgsm, %s eps %.4g, %s, seed %d", norm, a.epsilon(), goal, a.seed());
+  /**
+   * "'cat' (0.920) -> 'dog' (0.710) by (12,7) [..]->[..]" for a change of a few pixels, or
+   * "'cat' (0.920) -> 'dog' (0.710) by a perturbation of L-inf 0.0314, L2 1.2345" for a change everywhere.
+   */
+  static String change(AttackResult r, ModelInfo info) {
+    if (r.perturbation().pixels() <= 64) {
+      return classes(r, info) + " by " + r.changes().stream().map(Text::pixel).collect(Collectors.joining(", "));
     }
-    return String.format(Locale.ROOT, "pgd, %s eps %.4g, %d steps of %.4g, %s, %d restart%s, %s, seed %d", norm,
-        a.epsilon(), a.iterations(), a.step(), a.randomStart() ? "random start" : "no random start", a.restarts(),
-        a.restarts() == 1 ? "" : "s", goal, a.seed());
+    return classes(r, info) + String.format(Locale.ROOT, " by a perturbation of L-inf %.4f, L2 %.4f",
+        r.perturbation().linf(), r.perturbation().l2());
+  }
+
+  /** {@link #change} and the cost: "(150 queries)" or "(7 gradient steps)". */
+  static String outcome(AttackResult r, ModelInfo info) {
+    return change(r, info) + " (" + cost(r) + ")";
+  }
+
+  static String cost(AttackResult r) {
+    long g = r.cost().gradients();
+    return g > 0 ? count(g) + " gradient step" + (g == 1 ? "" : "s") : count(r.queries()) + " queries";
   }
 
   static String count(long n) {

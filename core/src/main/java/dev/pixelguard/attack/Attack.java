@@ -30,6 +30,9 @@ public interface Attack<M extends Classifier> {
   /** The kind of model this attack needs. */
   Class<M> modelType();
 
+  /** One line for people: the method and its main settings, e.g. "pgd, L-inf eps 0.0314, 10 steps of 0.00784". */
+  String describe();
+
   /** The settings by name, for results files and reports. */
   Map<String, Object> settings();
 

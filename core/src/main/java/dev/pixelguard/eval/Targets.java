@@ -26,6 +26,11 @@ public sealed interface Targets permits Targets.Untargeted, Targets.Target, Targ
   /** The extra criterion every goal must also meet, or null. */
   Criterion extra();
 
+  /** Whether each image is attacked toward several classes (the original-to-target matrix). */
+  default boolean matrix() {
+    return false;
+  }
+
   private static Goal narrowed(Goal g, Criterion extra) {
     return extra == null ? g : g.and(extra);
   }
@@ -77,6 +82,11 @@ public sealed interface Targets permits Targets.Untargeted, Targets.Target, Targ
     @Override
     public String describe() {
       return "every other class";
+    }
+
+    @Override
+    public boolean matrix() {
+      return true;
     }
   }
 

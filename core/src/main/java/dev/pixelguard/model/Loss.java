@@ -11,5 +11,10 @@ public enum Loss {
    * The logit margin, logit(class) minus the largest other logit (Carlini &amp; Wagner's f6 without the
    * confidence term): it does not saturate when the softmax does, so it keeps a gradient on confident images.
    */
-  MARGIN
+  MARGIN;
+
+  /** "cross-entropy loss" or "margin loss". */
+  public String label() {
+    return this == CROSS_ENTROPY ? "cross-entropy loss" : "margin loss";
+  }
 }

@@ -142,10 +142,10 @@ public final class TorchScriptClassifier implements GradientClassifier {
   }
 
   @Override
-  public LossGradient lossGradient(ImageBatch batch, int[] classes) {
+  public LossGradient lossGradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
     int n = batch.size();
     int k = info().numClasses();
-    CrossEntropy.check(classes, n, k);
+    Losses.check(classes, n, k);
     synchronized (Engines.GRADIENTS) {
       try (NDManager m = model.getNDManager().newSubManager();
           GradientCollector gc = model.getNDManager().getEngine().newGradientCollector()) {
@@ -155,7 +155,7 @@ public final class TorchScriptClassifier implements GradientClassifier {
         NDArray y = IValueUtils.forward(block, new NDList(x), true).get(0);
         Scores s = codec.decode(y.getShape().getShape(), y.toFloatArray(), n);
         NDArray logp = codec.outputKind() == OutputKind.LOGITS ? y.logSoftmax(1) : y.clip(1e-30f, 1f).log();
-        NDArray loss = CrossEntropy.of(m, logp, classes);
+        NDArray loss = Losses.of(m, logp, lossKind, classes);
         gc.backward(loss.sum());
         return new LossGradient(s, loss.toFloatArray(), codec.batchGradient(x.getGradient().toFloatArray(), n));
       } catch (InputException e) {

@@ -1,10 +1,14 @@
 package dev.pixelguard.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
 import dev.pixelguard.InputException;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.eval.Summary;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.PixelChange;
@@ -21,7 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Builds a self-contained HTML report from results JSON (of {@code evaluate} or {@code scan}): one
+ * Builds a self-contained HTML report from typed results ({@link EvaluationResult}, of any attack): one
  * {@code index.html} with every image as a data URI, charts as inline SVG, its own CSS and a small script,
  * so it opens from disk with no network; plus the {@code results.json} it was built from. The page shows a
  * summary, a paged gallery (original and adversarial side by side, enlarged with nearest-neighbour scaling,
@@ -35,145 +39,98 @@ public final class HtmlReport {
 
   private HtmlReport() {}
 
-  /** Reads results JSON, with one clear error for anything that is not pixelguard results. */
-  public static JsonNode readResults(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new InputException("results file not found: " + file);
-    }
-    JsonNode j;
-    try {
-      j = JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new InputException("cannot read results " + file + ": " + e.getMessage().split("\n")[0]);
-    }
-    if (j == null || !"pixelguard".equals(j.path("tool").asText()) || j.path("schema").asInt() != 1) {
-      throw new InputException(file + " is not a pixelguard results file (schema 1)");
-    }
-    return j;
-  }
-
   /**
    * Writes {@code dir/index.html} and {@code dir/results.json}, creating {@code dir} if needed. Each file is
    * written to a temporary file and moved into place.
    *
    * @return the HTML file
    */
-  public static Path write(JsonNode results, Path dir) {
+  public static Path write(EvaluationResult results, Path dir) {
+    String html = render(results);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new InputException("cannot create report folder " + dir + ": " + e.getMessage());
     }
-    String html = render(results);
     Path index = dir.resolve("index.html");
-    ImageFiles.writeAtomically(dir.resolve("results.json"),
-        out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, results));
+    ResultsJson.write(results, dir.resolve("results.json"));
     ImageFiles.writeAtomically(index, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
     return index;
   }
 
   /** The report page for the results. */
-  public static String render(JsonNode results) {
-    // The same page whether the tree was just built in memory or read back from results.json.
-    JsonNode r;
-    try {
-      r = JSON.readTree(JSON.writeValueAsBytes(results));
-    } catch (IOException e) {
-      throw new IllegalStateException("results do not serialise", e);
-    }
-    String kind = r.path("kind").asText("evaluation");
+  public static String render(EvaluationResult r) {
+    Summary s = r.summary();
+    List<AttackResult> attempts = r.attempts();
+    boolean scan = attempts.stream().anyMatch(a -> a.findings() != null);
+    boolean matrix = r.targets().matrix();
+    boolean gradient = s.gradients() > 0;
     Map<String, Object> ctx = new LinkedHashMap<>();
-    List<String> classes = new ArrayList<>();
-    r.path("model").path("classes").forEach(c -> classes.add(c.asText()));
-    ctx.put("title", switch (kind) {
-      case "scan" -> "One-pixel scan";
-      case "targeted" -> "Targeted one-pixel attack";
-      case "gradient" -> "Robustness report: gradient attack";
-      default -> "Robustness report";
-    });
-    ctx.put("model", r.path("model").path("name").asText());
-    ctx.put("dataset", r.path("dataset").path("name").asText());
-    if (r.path("model").has("logits")) {
-      ctx.put("scores", r.path("model").path("logits").asBoolean() ? "logits" : "probabilities only");
-    }
+    List<String> classes = r.model().classNames();
+    ctx.put("title", scan ? "One-pixel scan" : matrix ? "Targeted attack toward every other class"
+        : gradient ? "Robustness report: gradient attack" : "Robustness report");
+    ctx.put("model", r.model().name());
+    ctx.put("dataset", r.dataset());
+    ctx.put("scores", r.modelGivesLogits() ? "logits" : "probabilities only");
     List<Map<String, String>> settings = new ArrayList<>();
-    r.path(kind.equals("scan") ? "scan" : "attack").fields()
-        .forEachRemaining(e -> settings.add(Map.of("key", e.getKey(), "value", e.getValue().isNull() ? "none"
-            : e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())));
+    setting(settings, "attack", r.attack());
+    r.settings().forEach((k, v) -> setting(settings, k, v == null ? "none" : String.valueOf(v)));
+    setting(settings, "goals", r.targets().describe()
+        + (r.targets().extra() == null ? "" : ", " + r.targets().extra().describe()));
+    setting(settings, "seed", Long.toString(r.seed()));
     ctx.put("settings", settings);
     List<Map<String, String>> cards = new ArrayList<>();
+    card(cards, "clean accuracy", pct(s.cleanAccuracy()), s.cleanCorrect() + " of " + s.evaluated() + " images");
+    if (scan) {
+      card(cards, "one-pixel vulnerable", pct(s.successRate()), s.successes() + " of " + s.attacked()
+          + " correctly classified images");
+      card(cards, "queries", String.format(Locale.ROOT, "%,d", s.attackQueries()), "every position x colour");
+    } else if (matrix) {
+      card(cards, "pairs reached", pct(s.successRate()), s.successes() + " of " + s.attempts() + " (image, target) pairs");
+      card(cards, "images with any target", Integer.toString(s.fooled()), "of " + s.attacked() + " attacked");
+      card(cards, "queries", String.format(Locale.ROOT, "%,d", r.totals().queries()),
+          String.format(Locale.ROOT, "%.1f s", r.totals().seconds()));
+    } else if (gradient) {
+      card(cards, "attack success", pct(s.successRate()), s.successes() + " of " + s.attacked() + " attacked images fooled");
+      card(cards, "accuracy under attack", pct(s.accuracyUnderAttack()), "of all images: correct and not fooled");
+      card(cards, "wrong-class confidence", num(s.meanAdversarialConfidence()), "mean, over fooled images");
+      card(cards, "perturbation", num(s.meanLinfOnSuccess()), "mean L-inf over fooled images; L2 "
+          + num(s.meanL2OnSuccess()));
+      card(cards, "gradient passes", String.format(Locale.ROOT, "%,d", s.gradients()),
+          String.format(Locale.ROOT, "%.1f s", r.totals().seconds()));
+    } else {
+      card(cards, "attack success", pct(s.successRate()), s.successes() + " of " + s.attacked() + " attacked images flipped");
+      card(cards, "robust accuracy", pct(s.robustAccuracy()), "attacked images that resisted");
+      card(cards, "wrong-class confidence", num(s.meanAdversarialConfidence()), "mean, over flipped images");
+      card(cards, "queries on success", num0(s.meanQueriesOnSuccess()), "mean; median " + num0(s.medianQueriesOnSuccess()));
+      card(cards, "all queries", String.format(Locale.ROOT, "%,d", r.totals().queries()),
+          String.format(Locale.ROOT, "%.1f s", r.totals().seconds()));
+    }
+    if (!scan && !s.successRateByBudget().isEmpty() && s.attempts() > 0) {
+      ctx.put("chart", Charts.successByBudget(s.successRateByBudget(), 720, 300));
+    }
+    ctx.put("heatmap", matrix
+        ? heatmap(classes, s.targetSuccesses(), s.targetTried(), "successes / tried: original class (rows) to target (columns)")
+        : heatmap(classes, s.transitions(), null, (gradient ? "fooled" : "flipped")
+            + " images: original class (rows) to adversarial class (columns)"));
     List<Map<String, Object>> gallery = new ArrayList<>();
-    JsonNode s = r.path("summary");
-    switch (kind) {
-      case "scan" -> {
-        card(cards, "images scanned", Long.toString(s.path("scanned").asLong()), "correctly classified");
-        card(cards, "one-pixel vulnerable", pct(s.path("vulnerable").asDouble() / Math.max(1, s.path("scanned").asDouble())),
-            s.path("vulnerable").asLong() + " images");
-        card(cards, "queries", String.format(Locale.ROOT, "%,d", s.path("queries").asLong()), "every position x colour");
-        for (JsonNode im : r.path("images")) {
-          if (im.path("vulnerable").asBoolean()) {
-            gallery.add(scanItem(im, classes));
-          }
+    for (AttackResult a : attempts) {
+      if (scan) {
+        if (a.findings() != null && a.findings().vulnerable()) {
+          gallery.add(scanItem(a, classes));
         }
-        ctx.put("galleryNote", "Every image one pixel can flip, with its vulnerability map: the darker red a position, "
-            + "the lower the true class's probability falls when that pixel is set to the worst colour tried.");
-      }
-      case "targeted" -> {
-        card(cards, "pairs reached", pct(s.path("successRate").asDouble()),
-            s.path("successes").asLong() + " of " + s.path("pairs").asLong() + " (image, target) pairs");
-        card(cards, "images with any target", Long.toString(s.path("imagesWithAnyTarget").asLong()), "");
-        card(cards, "queries", String.format(Locale.ROOT, "%,d", s.path("totalQueries").asLong()), "");
-        ctx.put("heatmap", heatmap(classes, r.path("successes"), r.path("tried"), "successes / tried: original class (rows) to target (columns)"));
-        ctx.put("galleryNote", "Targeted results carry no images; see the pairs in results.json.");
-      }
-      case "gradient" -> {
-        card(cards, "clean accuracy", pct(s.path("cleanAccuracy").asDouble()),
-            s.path("cleanCorrect").asLong() + " of " + s.path("evaluated").asLong() + " images");
-        card(cards, "attack success", pct(s.path("successRate").asDouble()),
-            s.path("successes").asLong() + " of " + s.path("attacked").asLong() + " attacked images fooled");
-        card(cards, "accuracy under attack", pct(s.path("accuracyUnderAttack").asDouble()),
-            "of all images: correct and not fooled");
-        card(cards, "wrong-class confidence", num(s.path("meanAdversarialConfidence")), "mean, over fooled images");
-        card(cards, "perturbation", num(s.path("meanLinfOnSuccess")),
-            "mean L-inf over fooled images; L2 " + num(s.path("meanL2OnSuccess")));
-        card(cards, "gradient batches", String.format(Locale.ROOT, "%,d", s.path("gradients").asLong()),
-            String.format(Locale.ROOT, "%.1f s", s.path("seconds").asDouble()));
-        ctx.put("heatmap", heatmap(classes, r.path("transitions"), null, "fooled images: original class (rows) to adversarial class (columns)"));
-        for (JsonNode im : r.path("images")) {
-          if (im.path("attacked").asBoolean() && im.has("adversarialImage")) {
-            gallery.add(gradientItem(im, classes));
-          }
-        }
-        ctx.put("galleryNote", "Original, adversarial (rounded to 8 bits) and the perturbation amplified to full "
-            + "contrast (grey = unchanged), enlarged without smoothing. Fooled images first.");
-      }
-      default -> {
-        card(cards, "clean accuracy", pct(s.path("cleanAccuracy").asDouble()),
-            s.path("cleanCorrect").asLong() + " of " + s.path("evaluated").asLong() + " images");
-        card(cards, "attack success", pct(s.path("successRate").asDouble()),
-            s.path("successes").asLong() + " of " + s.path("attacked").asLong() + " attacked images flipped");
-        card(cards, "robust accuracy", pct(s.path("robustAccuracy").asDouble()), "attacked images that resisted");
-        card(cards, "wrong-class confidence", num(s.path("meanAdversarialConfidence")), "mean, over flipped images");
-        card(cards, "queries on success", num0(s.path("meanQueriesOnSuccess")),
-            "mean; median " + num0(s.path("medianQueriesOnSuccess")));
-        card(cards, "all queries", String.format(Locale.ROOT, "%,d", s.path("totalQueries").asLong()),
-            String.format(Locale.ROOT, "%.1f s", s.path("seconds").asDouble()));
-        Map<Long, Double> curve = new LinkedHashMap<>();
-        s.path("successRateByBudget").fields().forEachRemaining(e -> curve.put(Long.parseLong(e.getKey()),
-            e.getValue().isNull() ? Double.NaN : e.getValue().asDouble()));
-        if (!curve.isEmpty() && s.path("attacked").asLong() > 0) {
-          ctx.put("chart", Charts.successByBudget(curve, 720, 300));
-        }
-        ctx.put("heatmap", heatmap(classes, r.path("transitions"), null, "flipped images: original class (rows) to adversarial class (columns)"));
-        for (JsonNode im : r.path("images")) {
-          if (im.path("attacked").asBoolean() && im.has("image")) {
-            gallery.add(attackItem(im, classes));
-          }
-        }
-        ctx.put("galleryNote", "Original and adversarial side by side, enlarged without smoothing; the changed pixels "
-            + "are circled. Flipped images first.");
+      } else if (!matrix || a.success()) {
+        gallery.add(a.perturbation().pixels() <= MARKED_PIXELS ? sparseItem(a, classes) : denseItem(a, classes));
       }
     }
+    ctx.put("galleryNote", scan
+        ? "Every image one pixel can flip, with its vulnerability map: the darker red a position, the lower the "
+            + "true class's probability falls (or the higher the target's rises) when that pixel is set to the worst "
+            + "colour tried."
+        : gradient ? "Original, adversarial (rounded to 8 bits) and the perturbation amplified to full contrast (grey = "
+            + "unchanged), enlarged without smoothing. Fooled images first."
+        : "Original and adversarial side by side, enlarged without smoothing; the changed pixels are circled. "
+            + (matrix ? "Successful (image, target) pairs." : "Flipped images first."));
     gallery.sort((a, b) -> Boolean.compare((Boolean) b.get("ok"), (Boolean) a.get("ok")));
     ctx.put("cards", cards);
     ctx.put("galleryCount", gallery.size());
@@ -181,6 +138,9 @@ public final class HtmlReport {
     ctx.put("hasGallery", !gallery.isEmpty());
     return template().execute(ctx);
   }
+
+  /** Changes of at most this many pixels are circled; larger ones are shown as a perturbation map. */
+  private static final int MARKED_PIXELS = 64;
 
   private static Template template() {
     try (InputStream in = HtmlReport.class.getResourceAsStream("report.html.mustache")) {
@@ -194,16 +154,20 @@ public final class HtmlReport {
     cards.add(Map.of("label", label, "value", value, "note", note));
   }
 
+  private static void setting(List<Map<String, String>> settings, String key, String value) {
+    settings.add(Map.of("key", key, "value", value));
+  }
+
   private static String pct(double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : "-";
   }
 
-  private static String num(JsonNode n) {
-    return n.isNumber() ? String.format(Locale.ROOT, "%.3f", n.asDouble()) : "-";
+  private static String num(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "-";
   }
 
-  private static String num0(JsonNode n) {
-    return n.isNumber() ? String.format(Locale.ROOT, "%,.0f", n.asDouble()) : "-";
+  private static String num0(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%,.0f", v) : "-";
   }
 
   private static String name(List<String> classes, int k) {
@@ -211,12 +175,12 @@ public final class HtmlReport {
   }
 
   /** One cell per class pair, shaded by count; an optional second matrix gives denominators. */
-  private static Map<String, Object> heatmap(List<String> classes, JsonNode counts, JsonNode tried, String caption) {
-    int k = counts.size();
+  private static Map<String, Object> heatmap(List<String> classes, int[][] counts, int[][] tried, String caption) {
+    int k = counts.length;
     int max = 1;
-    for (JsonNode row : counts) {
-      for (JsonNode v : row) {
-        max = Math.max(max, v.asInt());
+    for (int[] row : counts) {
+      for (int v : row) {
+        max = Math.max(max, v);
       }
     }
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -227,10 +191,9 @@ public final class HtmlReport {
     for (int f = 0; f < k; f++) {
       List<Map<String, String>> cells = new ArrayList<>();
       for (int t = 0; t < k; t++) {
-        int v = counts.get(f).get(t).asInt();
+        int v = counts[f][t];
         double a = v == 0 ? 0 : 0.15 + 0.85 * v / max;
-        String text = tried == null ? (v == 0 ? "" : Integer.toString(v))
-            : (tried.get(f).get(t).asInt() == 0 ? "-" : v + "/" + tried.get(f).get(t).asInt());
+        String text = tried == null ? (v == 0 ? "" : Integer.toString(v)) : (tried[f][t] == 0 ? "-" : v + "/" + tried[f][t]);
         cells.add(Map.of("text", text, "style", v == 0 ? "background: #f3f4f6; color: #999"
             : String.format(Locale.ROOT, "background: rgba(192, 57, 43, %.3f); color: %s", a, a > 0.55 ? "#fff" : "#222"),
             "title", name(classes, f) + " -> " + name(classes, t) + ": " + (text.isEmpty() ? "0" : text)));
@@ -240,105 +203,76 @@ public final class HtmlReport {
     return Map.of("head", head, "rows", rows, "caption", caption);
   }
 
-  private static Map<String, Object> attackItem(JsonNode im, List<String> classes) {
-    Image original = ImageFiles.fromPngBase64(im.get("image").asText());
-    List<PixelChange> changes = new ArrayList<>();
-    List<int[]> marks = new ArrayList<>();
-    for (JsonNode p : im.path("pixels")) {
-      int[] before = ints(p.get("before"));
-      int[] after = ints(p.get("after"));
-      changes.add(new PixelChange(p.get("x").asInt(), p.get("y").asInt(), before, after));
-      marks.add(new int[] {p.get("x").asInt(), p.get("y").asInt()});
-    }
-    Map<String, Object> m = galleryItem(im, classes, original);
-    m.put("queries", im.path("queries").asLong());
-    m.put("adv", ImageFiles.pngBase64(original.withPixels(changes)));
-    m.put("marks", marks);
-    return m;
-  }
-
-  /** What every attacked image's gallery entry shows: id, outcome, classes before and after, the original. */
-  private static Map<String, Object> galleryItem(JsonNode im, List<String> classes, Image original) {
+  /** What every gallery entry shows: id, outcome, classes before and after, the original and the adversarial. */
+  private static Map<String, Object> galleryItem(AttackResult a, List<String> classes) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", im.path("id").asText());
-    m.put("ok", im.path("success").asBoolean());
-    m.put("before", name(classes, im.path("cleanClass").asInt()));
-    m.put("beforeConf", round(im.path("cleanConfidence").asDouble()));
-    m.put("after", name(classes, im.path("adversarialClass").asInt()));
-    m.put("afterConf", round(im.path("adversarialConfidence").asDouble()));
-    m.put("w", original.width());
-    m.put("h", original.height());
-    m.put("orig", im.get("image").asText());
-    return m;
-  }
-
-  private static Map<String, Object> gradientItem(JsonNode im, List<String> classes) {
-    Image original = ImageFiles.fromPngBase64(im.get("image").asText());
-    Image adv = ImageFiles.fromPngBase64(im.get("adversarialImage").asText());
-    byte[] o = original.toBytes();
-    byte[] a = adv.toBytes();
-    int maxAbs = 1;
-    for (int i = 0; i < o.length; i++) {
-      maxAbs = Math.max(maxAbs, Math.abs((a[i] & 0xFF) - (o[i] & 0xFF)));
-    }
-    byte[] d = new byte[o.length];
-    for (int i = 0; i < o.length; i++) {
-      d[i] = (byte) Math.round(127.5 + 127.5 * ((a[i] & 0xFF) - (o[i] & 0xFF)) / (double) maxAbs);
-    }
-    Map<String, Object> m = galleryItem(im, classes, original);
-    m.put("note", String.format(Locale.ROOT, "L-inf %.4f, L2 %.3f", im.path("linf").asDouble(), im.path("l2").asDouble()));
-    m.put("adv", im.get("adversarialImage").asText());
-    m.put("map", ImageFiles.pngBase64(new Image(original.channels(), original.height(), original.width(), d)));
-    m.put("mapLabel", "perturbation");
+    m.put("id", a.imageId() + (a.goal().target() >= 0 ? " -> " + name(classes, a.goal().target()) : ""));
+    m.put("ok", a.success());
+    m.put("before", name(classes, a.cleanClass()));
+    m.put("beforeConf", round(a.cleanConfidence()));
+    m.put("after", name(classes, a.adversarialClass()));
+    m.put("afterConf", round(a.adversarialConfidence()));
+    m.put("w", a.original().width());
+    m.put("h", a.original().height());
+    m.put("orig", ImageFiles.pngBase64(a.original()));
+    m.put("adv", ImageFiles.pngBase64(a.adversarial()));
     m.put("marks", List.of());
     return m;
   }
 
-  private static Map<String, Object> scanItem(JsonNode im, List<String> classes) {
-    Image original = ImageFiles.fromPngBase64(im.get("image").asText());
+  /** A change of a few pixels: they are circled. */
+  private static Map<String, Object> sparseItem(AttackResult a, List<String> classes) {
+    Map<String, Object> m = galleryItem(a, classes);
+    m.put("queries", a.queries());
+    m.put("marks", a.changes().stream().map(c -> new int[] {c.x(), c.y()}).toList());
+    return m;
+  }
+
+  /** A change everywhere: the perturbation amplified to full contrast beside the images. */
+  private static Map<String, Object> denseItem(AttackResult a, List<String> classes) {
+    byte[] o = a.original().toBytes();
+    byte[] v = a.adversarial().toBytes();
+    int maxAbs = 1;
+    for (int i = 0; i < o.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs((v[i] & 0xFF) - (o[i] & 0xFF)));
+    }
+    byte[] d = new byte[o.length];
+    for (int i = 0; i < o.length; i++) {
+      d[i] = (byte) Math.round(127.5 + 127.5 * ((v[i] & 0xFF) - (o[i] & 0xFF)) / (double) maxAbs);
+    }
+    Image original = a.original();
+    Map<String, Object> m = galleryItem(a, classes);
+    m.put("note", String.format(Locale.ROOT, "L-inf %.4f, L2 %.3f", a.perturbation().linf(), a.perturbation().l2()));
+    m.put("map", ImageFiles.pngBase64(new Image(original.channels(), original.height(), original.width(), d)));
+    m.put("mapLabel", "perturbation");
+    return m;
+  }
+
+  /** A scanned image: its first flip and its vulnerability map. */
+  private static Map<String, Object> scanItem(AttackResult a, List<String> classes) {
+    ScanFindings f = a.findings();
+    Image original = a.original();
     int w = original.width();
     int h = original.height();
-    JsonNode map = im.get("map");
+    float[] map = f.map();
     byte[] rgb = new byte[3 * w * h];
     for (int p = 0; p < w * h; p++) {
-      double v = map.get(p).isNull() ? 1.0 : map.get(p).asDouble();
-      double heat = Math.max(0, Math.min(1, 1 - v));
+      double heat = Float.isNaN(map[p]) ? 0 : Math.max(0, Math.min(1, 1 - map[p]));
       rgb[p] = (byte) 255;
       rgb[w * h + p] = (byte) Math.round(255 * (1 - heat));
       rgb[2 * w * h + p] = (byte) Math.round(255 * (1 - heat));
     }
-    Image heat = new Image(3, h, w, rgb);
-    JsonNode first = im.path("flips").get(0);
-    Image adv = original.withPixels(List.of(new PixelChange(first.get("x").asInt(), first.get("y").asInt(),
-        original.colour(first.get("x").asInt(), first.get("y").asInt()), ints(first.get("colour")))));
-    List<int[]> marks = new ArrayList<>();
-    for (JsonNode f : im.path("flips")) {
-      marks.add(new int[] {f.get("x").asInt(), f.get("y").asInt()});
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", im.path("id").asText());
-    m.put("ok", true);
-    m.put("before", "");
-    m.put("beforeConf", "");
-    m.put("after", name(classes, first.get("adversarialClass").asInt()));
-    m.put("afterConf", round(first.get("confidence").asDouble()));
-    m.put("queries", im.path("queries").asLong());
-    m.put("note", im.path("flips").size() + " flipping changes at " + im.path("vulnerablePositions").asInt() + " positions");
-    m.put("w", w);
-    m.put("h", h);
-    m.put("orig", im.get("image").asText());
-    m.put("adv", ImageFiles.pngBase64(adv));
-    m.put("map", ImageFiles.pngBase64(heat));
-    m.put("marks", marks.subList(0, 1));
+    ScanFindings.Flip first = f.flips().get(0);
+    Map<String, Object> m = galleryItem(a, classes);
+    m.put("after", name(classes, first.adversarialClass()));
+    m.put("afterConf", round(first.confidence()));
+    m.put("queries", a.queries());
+    m.put("note", f.flips().size() + " flipping changes at " + f.vulnerablePositions() + " positions");
+    m.put("adv", ImageFiles.pngBase64(original.withPixels(List.of(new PixelChange(first.x(), first.y(),
+        original.colour(first.x(), first.y()), first.colour())))));
+    m.put("map", ImageFiles.pngBase64(new Image(3, h, w, rgb)));
+    m.put("marks", List.of(new int[] {first.x(), first.y()}));
     return m;
-  }
-
-  private static int[] ints(JsonNode a) {
-    int[] out = new int[a.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = a.get(i).asInt();
-    }
-    return out;
   }
 
   private static double round(double v) {

@@ -1,8 +1,12 @@
 package dev.pixelguard.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Summary;
+import dev.pixelguard.image.PixelChange;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -10,8 +14,8 @@ import javax.xml.stream.XMLStreamWriter;
 
 /**
  * A JUnit-XML summary of an evaluation, so CI servers show robustness next to unit tests: one test case
- * per attacked image (failed when the attack flipped it) and, with a threshold, one for the robustness
- * gate. Written with the JDK's StAX writer, which escapes everything.
+ * per attempt (failed when the attack reached its goal) and, with a threshold, one for the robustness gate.
+ * Written with the JDK's StAX writer, which escapes everything.
  */
 public final class JUnitXml {
   private JUnitXml() {}
@@ -19,37 +23,25 @@ public final class JUnitXml {
   /**
    * @param failUnder the gate's threshold on robust accuracy in [0, 1], or null for no gate case
    */
-  public static void write(JsonNode results, Double failUnder, Path file) {
-    String model = results.path("model").path("name").asText();
-    JsonNode s = results.path("summary");
-    int cases = 0;
-    int failures = 0;
-    for (JsonNode im : results.path("images")) {
-      if (im.path("attacked").asBoolean()) {
-        cases++;
-        failures += im.path("success").asBoolean() ? 1 : 0;
-      }
-    }
-    double robust = s.path("robustAccuracy").asDouble(Double.NaN);
+  public static void write(EvaluationResult results, Double failUnder, Path file) {
+    Summary s = results.summary();
+    List<AttackResult> attempts = results.attempts();
+    double robust = s.robustAccuracy();
     boolean gateFails = failUnder != null && !(robust >= failUnder);
-    if (failUnder != null) {
-      cases++;
-      failures += gateFails ? 1 : 0;
-    }
-    int total = cases;
-    int failed = failures;
+    int total = attempts.size() + (failUnder != null ? 1 : 0);
+    int failed = s.successes() + (gateFails ? 1 : 0);
     ImageFiles.writeAtomically(file, out -> {
       try {
         XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
         x.writeStartDocument("UTF-8", "1.0");
         x.writeCharacters("\n");
         x.writeStartElement("testsuite");
-        x.writeAttribute("name", "pixelguard robustness: " + model);
+        x.writeAttribute("name", "pixelguard robustness: " + results.model().name());
         x.writeAttribute("tests", Integer.toString(total));
         x.writeAttribute("failures", Integer.toString(failed));
         x.writeAttribute("errors", "0");
         x.writeAttribute("skipped", "0");
-        x.writeAttribute("time", String.format(Locale.ROOT, "%.3f", s.path("seconds").asDouble()));
+        x.writeAttribute("time", String.format(Locale.ROOT, "%.3f", results.totals().seconds()));
         x.writeCharacters("\n");
         if (failUnder != null) {
           x.writeStartElement("testcase");
@@ -63,28 +55,15 @@ public final class JUnitXml {
           x.writeEndElement();
           x.writeCharacters("\n");
         }
-        for (JsonNode im : results.path("images")) {
-          if (!im.path("attacked").asBoolean()) {
-            continue;
-          }
+        for (AttackResult a : attempts) {
           x.writeStartElement("testcase");
           x.writeAttribute("classname", "pixelguard.images");
-          x.writeAttribute("name", im.path("id").asText() + " resists");
-          x.writeAttribute("time", String.format(Locale.ROOT, "%.3f", im.path("seconds").asDouble()));
-          if (im.path("success").asBoolean()) {
-            StringBuilder px = new StringBuilder();
-            for (JsonNode p : im.path("pixels")) {
-              px.append(" (").append(p.get("x").asInt()).append(',').append(p.get("y").asInt()).append(")->")
-                  .append(p.get("after"));
-            }
+          x.writeAttribute("name", a.imageId() + " resists" + (a.goal().target() >= 0 ? " " + a.goal().describe() : ""));
+          x.writeAttribute("time", String.format(Locale.ROOT, "%.3f", a.seconds()));
+          if (a.success()) {
             x.writeStartElement("failure");
-            String how = im.has("linf")
-                ? String.format(Locale.ROOT, "by a perturbation of L-inf %.4f, L2 %.4f", im.path("linf").asDouble(),
-                    im.path("l2").asDouble())
-                : String.format(Locale.ROOT, "by%s in %d queries", px, im.path("queries").asLong());
             x.writeAttribute("message", String.format(Locale.ROOT, "flipped from class %d to %d (confidence %.3f) %s",
-                im.path("cleanClass").asInt(), im.path("adversarialClass").asInt(),
-                im.path("adversarialConfidence").asDouble(), how));
+                a.cleanClass(), a.adversarialClass(), a.adversarialConfidence(), how(a)));
             x.writeEndElement();
           }
           x.writeEndElement();
@@ -99,4 +78,17 @@ public final class JUnitXml {
     });
   }
 
+  /** "by (3,4)->[0, 0, 0] in 120 queries", or the perturbation's size for a change everywhere. */
+  private static String how(AttackResult a) {
+    if (a.perturbation().pixels() > 16) {
+      return String.format(Locale.ROOT, "by a perturbation of L-inf %.4f, L2 %.4f", a.perturbation().linf(),
+          a.perturbation().l2());
+    }
+    StringBuilder px = new StringBuilder();
+    for (PixelChange c : a.changes()) {
+      px.append(" (").append(c.x()).append(',').append(c.y()).append(")->")
+          .append(java.util.Arrays.toString(c.after()));
+    }
+    return String.format(Locale.ROOT, "by%s in %d queries", px, a.queries());
+  }
 }

@@ -34,6 +34,11 @@ public final class Fgsm extends GradientAttack {
   }
 
   @Override
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "fgsm, L-inf eps %.4g, %s", epsilon(), loss().label());
+  }
+
+  @Override
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("method", "fgsm");

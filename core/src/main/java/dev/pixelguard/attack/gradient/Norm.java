@@ -7,6 +7,11 @@ public enum Norm {
   /** Euclidean length of the whole change. */
   L2;
 
+  /** "L-inf" or "L2". */
+  public String label() {
+    return this == LINF ? "L-inf" : "L2";
+  }
+
   /** The size of {@code delta} in this norm. */
   public double of(float[] delta) {
     double s = 0;

@@ -75,6 +75,13 @@ public final class Pgd extends GradientAttack {
   }
 
   @Override
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "pgd, %s eps %.4g, %d steps of %.4g, %s, %d restart%s, %s, seed %d",
+        norm().label(), epsilon(), iterations, step, randomStart ? "random start" : "no random start", restarts,
+        restarts == 1 ? "" : "s", loss().label(), seed());
+  }
+
+  @Override
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("method", "pgd");

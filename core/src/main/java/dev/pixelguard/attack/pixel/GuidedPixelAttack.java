@@ -105,6 +105,12 @@ public final class GuidedPixelAttack implements SparseAttack {
   }
 
   @Override
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "guided, %d pixel%s, at most %,d queries per image, objective %s, seed %d",
+        pixels, pixels == 1 ? "" : "s", budget, objective, seed);
+  }
+
+  @Override
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("attack", "guided (pixelguard: corner probe, ranked corner sweep, colour refinement"

@@ -100,6 +100,13 @@ public final class PixelAttack implements SparseAttack {
   }
 
   @Override
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "su (differential evolution), %d pixel%s, population %d, at most %,d "
+        + "queries per image, objective %s, seed %d", pixels, pixels == 1 ? "" : "s", population, budget(), objective,
+        seed);
+  }
+
+  @Override
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("attack", "pixel (Su et al. 2019, differential evolution)");

@@ -72,6 +72,11 @@ public final class PixelScan implements QueryAttack {
   }
 
   @Override
+  public String describe() {
+    return "scan, " + levels + " levels per channel" + (earlyExit ? ", early exit" : ", every position and colour");
+  }
+
+  @Override
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("attack", "scan (every position with every colour of a grid)");

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.GradientCollector;
-import dev.pixelguard.djl.CrossEntropy;
+import dev.pixelguard.djl.Losses;
 import dev.pixelguard.djl.Engines;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
@@ -49,16 +49,16 @@ public final class NetworkClassifier implements GradientClassifier {
   }
 
   @Override
-  public LossGradient lossGradient(ImageBatch batch, int[] classes) {
+  public LossGradient lossGradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
     int n = batch.size();
-    CrossEntropy.check(classes, n, info().numClasses());
+    Losses.check(classes, n, info().numClasses());
     synchronized (Engines.GRADIENTS) {
       try (NDManager m = network.model().getNDManager().newSubManager();
           GradientCollector gc = network.model().getNDManager().getEngine().newGradientCollector()) {
         NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(n)));
         x.setRequiresGradient(true);
         NDArray logits = network.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
-        NDArray loss = CrossEntropy.of(m, logits.logSoftmax(1), classes);
+        NDArray loss = Losses.of(m, logits.logSoftmax(1), lossKind, classes);
         gc.backward(loss.sum());
         Scores s = codec.decode(logits.getShape().getShape(), logits.toFloatArray(), n);
         return new LossGradient(s, loss.toFloatArray(), codec.batchGradient(x.getGradient().toFloatArray(), n));

@@ -2,6 +2,8 @@ package dev.pixelguard.djl.train;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelguard.attack.gradient.Fgsm;
+import dev.pixelguard.attack.gradient.GradientAttack;
 import dev.pixelguard.attack.gradient.Pgd;
 
 /**
@@ -61,13 +63,20 @@ public record AdversarialTraining(Method method, double epsilon, int steps, doub
     return method != Method.STANDARD;
   }
 
-  /** The attack that makes the training examples: the last iterate, with a random start for PGD. */
-  public Pgd attack(long seed) {
+  /** The attack that makes the training examples: FGSM, or PGD's last iterate from a random start. */
+  public GradientAttack attack() {
     if (method == Method.FGSM) {
-      return Pgd.builder(epsilon).iterations(1).step(epsilon).randomStart(false).stopAtSuccess(false).seed(seed)
-          .build();
+      return new Fgsm(epsilon);
     }
-    return Pgd.builder(epsilon).iterations(steps).step(step).randomStart(true).stopAtSuccess(false).seed(seed).build();
+    return Pgd.builder(epsilon).iterations(steps).step(step).randomStart(true).stopAtSuccess(false).build();
+  }
+
+  /** The same attack as an evaluation runs it: an image counts as fooled at the first iterate that fools it. */
+  public GradientAttack evaluationAttack() {
+    if (method == Method.FGSM) {
+      return new Fgsm(epsilon);
+    }
+    return Pgd.builder(epsilon).iterations(steps).step(step).seed(1).build();
   }
 
   /** For the model's provenance. */

@@ -13,7 +13,6 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.gradient.GradientAttackResult;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
@@ -21,7 +20,11 @@ import dev.pixelguard.djl.Engines;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.eval.CleanPass;
-import dev.pixelguard.eval.GradientEvaluation;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.Targets;
+import dev.pixelguard.attack.Execution;
+import dev.pixelguard.attack.gradient.GradientAttack;
+import java.util.SplittableRandom;
 import dev.pixelguard.image.ImageBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,7 +144,7 @@ public final class NetworkTrainer {
           }
           float[] xAdv = null;
           if (adv.adversarial()) {
-            xAdv = adversarial(view, adv.attack(settings.seed() * 1_000_003L + (long) epoch * batches + b), x, y, m,
+            xAdv = adversarial(view, adv.attack(), settings.seed() * 1_000_003L + (long) epoch * batches + b, x, y, m,
                 c, h, w);
             zeroGradients(net);
           }
@@ -211,17 +214,20 @@ public final class NetworkTrainer {
     return reports;
   }
 
-  /** Adversarial versions of a batch (float NCHW in [0, 1]) against the network's current weights. */
-  private static float[] adversarial(NetworkClassifier view, Pgd attack, float[] x, float[] y, int m, int c, int h,
-      int w) {
+  /**
+   * Adversarial versions of a batch (float NCHW in [0, 1]) against the network's current weights; each image's
+   * random start comes from its own seed, drawn from {@code batchSeed}.
+   */
+  private static float[] adversarial(NetworkClassifier view, GradientAttack attack, long batchSeed, float[] x,
+      float[] y, int m, int c, int h, int w) {
     List<Goal> goals = new ArrayList<>(m);
+    long[] seeds = new long[m];
+    SplittableRandom r = new SplittableRandom(batchSeed);
     for (int i = 0; i < m; i++) {
       goals.add(new Goal.Untargeted((int) y[i]));
+      seeds[i] = r.nextLong();
     }
-    GradientAttackResult r = attack.run(view, ImageBatch.wrap(m, c, h, w, x.clone()), goals);
-    float[] out = new float[x.length];
-    r.adversarial().copyTo(out, 0);
-    return out;
+    return attack.perturb(view, ImageBatch.wrap(m, c, h, w, x.clone()), goals, seeds).values();
   }
 
   /** Making adversarial examples back-propagates into the weights' gradients too; the step must not see that. */
@@ -236,9 +242,8 @@ public final class NetworkTrainer {
 
   /** Accuracy under the training attack (the first iterate that fools counts), batches of 500. */
   static double robustAccuracy(NetworkClassifier view, Dataset test, AdversarialTraining adv) {
-    Pgd attack = adv.method() == AdversarialTraining.Method.FGSM ? Pgd.fgsm(adv.epsilon())
-        : Pgd.builder(adv.epsilon()).iterations(adv.steps()).step(adv.step()).seed(1).build();
-    return GradientEvaluation.run(view, test, attack, null, 500, null).accuracyUnderAttack();
+    return Evaluation.run(view, test, adv.evaluationAttack(), Targets.untargeted(), new Execution(500, 1), null)
+        .summary().accuracyUnderAttack();
   }
 
   private static int[] shuffled(int n, Random r) {

@@ -1,0 +1,55 @@
+package dev.pixelguard.cli;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ModelInfo;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The images a command runs over: {@code --dataset}, {@code --limit}, {@code --resize}. */
+public final class DataOptions {
+  @Option(names = {"-d", "--dataset"}, paramLabel = "PATH", description = "Dataset: a folder of class folders, a "
+      + "CIFAR-10 .bin batch, an IDX images file, or an image file (default: the embedded samples).")
+  Path dataset;
+
+  @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "Use only the first N images.")
+  Integer limit;
+
+  @Option(names = "--resize", description = "Resize and convert images to the model's input shape.")
+  boolean resize;
+
+  /** Checks the options' values before any work. */
+  void check() {
+    if (limit != null && limit < 1) {
+      throw new InputException("--limit must be at least 1, was " + limit);
+    }
+  }
+
+  /** The dataset, limited. */
+  Dataset load() {
+    check();
+    Dataset data = CliFiles.datasetOrSamples(dataset);
+    return limit == null ? data : data.limit(limit);
+  }
+
+  /** [C, H, W] of the dataset's first image. */
+  static int[] shape(Dataset data) {
+    Image first = data.get(0).image();
+    return new int[] {first.channels(), first.height(), first.width()};
+  }
+
+  /** The dataset in the model's input shape: as is, converted with --resize, or refused with one clear line. */
+  Dataset fit(Dataset data, ModelInfo info) {
+    Image first = data.get(0).image();
+    if (first.channels() == info.channels() && first.height() == info.height() && first.width() == info.width()) {
+      return data;
+    }
+    if (!resize) {
+      throw new InputException("the dataset's images are " + first.shape() + " but the model takes "
+          + info.inputShape() + " (use --resize to convert them)");
+    }
+    return Datasets.convert(data, info.channels(), info.height(), info.width());
+  }
+}
