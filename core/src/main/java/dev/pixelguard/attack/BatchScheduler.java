@@ -6,6 +6,9 @@ import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -15,7 +18,8 @@ import java.util.function.Consumer;
  * Runs many {@link QuerySearch}es against one classifier, filling every model batch with candidates from
  * as many searches as it takes, so the model never sees a half-empty batch while work is waiting.
  *
- * <p>Up to {@code concurrency} searches are open at once; each has at most one pending request. A request
+ * <p>Up to {@code concurrency} searches are open at once; each has at most one pending request. A search on its
+ * last request ({@link QuerySearch#finishing()}) no longer counts, so the next one starts at once. A request
  * larger than the space left in a batch is split across batches. When a search finishes, the next one
  * from the iterator takes its place. Runs on the calling thread; the model call dominates.
  */
@@ -66,6 +70,7 @@ public final class BatchScheduler {
     ModelInfo info = classifier.info();
     int per = info.channels() * info.height() * info.width();
     Deque<Request<S>> queue = new ArrayDeque<>();
+    Set<S> released = Collections.newSetFromMap(new IdentityHashMap<>());
     int open = 0;
     while (open < concurrency && searches.hasNext()) {
       open += start(searches.next(), queue, onDone);
@@ -102,13 +107,19 @@ public final class BatchScheduler {
           queue.remove(r);
           r.search.tell(r.parts.size() == 1 ? r.parts.get(0) : Scores.concat(r.parts));
           if (r.search.isDone()) {
-            open--;
-            onDone.accept(r.search);
-            while (open < concurrency && searches.hasNext()) {
-              open += start(searches.next(), queue, onDone);
+            if (!released.remove(r.search)) {
+              open--;
             }
+            onDone.accept(r.search);
           } else {
             enqueue(r.search, queue);
+            // A search on its last small request (a final check) gives up its place, so batches stay full.
+            if (r.search.finishing() && released.add(r.search)) {
+              open--;
+            }
+          }
+          while (open < concurrency && searches.hasNext()) {
+            open += start(searches.next(), queue, onDone);
           }
         }
       }

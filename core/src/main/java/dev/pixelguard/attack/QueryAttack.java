@@ -103,5 +103,10 @@ public interface QueryAttack extends Attack<Classifier> {
     public boolean isDone() {
       return result != null;
     }
+
+    @Override
+    public boolean finishing() {
+      return proposal != null;
+    }
   }
 }

@@ -22,6 +22,14 @@ public interface QuerySearch {
   /** Whether the search has finished (succeeded, or ran out of budget or iterations). */
   boolean isDone();
 
+  /**
+   * Whether the pending request is the search's last and small (such as the final check of its proposal): the
+   * scheduler then starts the next search at once instead of waiting, so batches stay full.
+   */
+  default boolean finishing() {
+    return false;
+  }
+
   /** A set of candidate images that are written straight into a batch, so no image is built twice. */
   interface Candidates {
     /** Number of candidate images. */

@@ -6,18 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelguard.attack.Attack;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.AttackTask;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.GradientClassifier;
+import dev.pixelguard.model.Loss;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PgdTest {
   /**
    * A linear model on 1x2x2 images: logits z = W x with W = [[1, -1, 0.5, 0], [-1, 1, -0.5, 0]]. Its
-   * cross-entropy gradient is W^T (softmax(z) - onehot(y)), worked out here in closed form.
+   * cross-entropy gradient is W^T (softmax(z) - onehot(y)), and its margin z_y - z_other has gradient
+   * W[y] - W[other]; both worked out here in closed form.
    */
   static final class Linear implements GradientClassifier {
     static final float[][] W = {{1f, -1f, 0.5f, 0f}, {-1f, 1f, -0.5f, 0f}};
@@ -46,15 +53,24 @@ class PgdTest {
     }
 
     @Override
-    public LossGradient lossGradient(ImageBatch b, int[] classes) {
+    public LossGradient lossGradient(ImageBatch b, Loss kind, int[] classes) {
       gradientCalls++;
-      Scores s = Scores.fromLogits(logits(b));
+      float[][] z = logits(b);
+      Scores s = Scores.fromLogits(z);
       float[] loss = new float[b.size()];
       float[][] g = new float[b.size()][4];
       for (int i = 0; i < b.size(); i++) {
-        loss[i] = (float) -s.logProbability(i, classes[i]);
+        int c = classes[i];
+        if (kind == Loss.MARGIN) {
+          loss[i] = z[i][c] - z[i][1 - c];
+          for (int j = 0; j < 4; j++) {
+            g[i][j] = W[c][j] - W[1 - c][j];
+          }
+          continue;
+        }
+        loss[i] = (float) -s.logProbability(i, c);
         for (int k = 0; k < 2; k++) {
-          float coef = s.probability(i, k) - (k == classes[i] ? 1f : 0f);
+          float coef = s.probability(i, k) - (k == c ? 1f : 0f);
           for (int j = 0; j < 4; j++) {
             g[i][j] += W[k][j] * coef;
           }
@@ -68,86 +84,126 @@ class PgdTest {
     return ImageBatch.wrap(v.length / 4, 1, 2, 2, v.clone());
   }
 
+  /** Runs {@code attack} on the images of {@code b}, each with its goal and its own seed. */
+  static List<AttackResult> run(Attack<GradientClassifier> attack, GradientClassifier m, ImageBatch b, Goal... goals) {
+    List<AttackTask> tasks = new ArrayList<>();
+    float[] v = new float[b.size() * 4];
+    b.copyTo(v, 0);
+    for (int i = 0; i < b.size(); i++) {
+      dev.pixelguard.image.Image im = dev.pixelguard.image.Image.fromUnit(1, 2, 2, v, i * 4);
+      // Inputs are 8-bit here, so the images are exactly the batch's values.
+      tasks.add(AttackTask.of("img" + i, im, goals[i], m.classify(ImageBatch.of(List.of(im))), attack.seed()));
+    }
+    return attack.run(m, tasks, new Execution(16, 1), r -> {});
+  }
+
+  static float[] v(float... x) {
+    float[] out = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = Math.round(x[i] * 255) / 255f;
+    }
+    return out;
+  }
+
   @Test
   void fgsmStepsEpsilonAlongTheGradientSign() {
-    // x = (0.6, 0.4, 0.5, 0.5): z_a - z_b = 2 (0.6 - 0.4 + 0.25) = 0.9, class a. The gradient of the loss of
-    // class a has sign (-, +, -, 0), so FGSM moves to (0.5, 0.5, 0.4, 0.5).
+    // x ~ (0.6, 0.4, 0.5, 0.5): z_a - z_b = 2 (x0 - x1 + 0.5 x2) ~ 0.9, class a. The gradient of the loss of
+    // class a has sign (-, +, -, 0), so FGSM moves every value but the last by 0.1.
     Linear m = new Linear();
-    GradientAttackResult r = Pgd.fgsm(0.1).run(m, batch(0.6f, 0.4f, 0.5f, 0.5f), List.of(new Goal.Untargeted(0)));
-    float[] adv = new float[4];
-    r.adversarial().copyTo(adv, 0);
-    assertArrayEquals(new float[] {0.5f, 0.5f, 0.4f, 0.5f}, adv, 1e-6f);
-    assertEquals(0.1, r.norm()[0], 1e-6);
-    // z_a - z_b = 2 (0.5 - 0.5 + 0.2) = 0.4 > 0: still class a, so FGSM at 0.1 fails here...
-    assertFalse(r.success()[0]);
-    // ...and at 0.2 it succeeds: z_a - z_b = 2 (0.4 - 0.6 + 0.15) = -0.1.
-    assertTrue(Pgd.fgsm(0.2).run(m, batch(0.6f, 0.4f, 0.5f, 0.5f), List.of(new Goal.Untargeted(0))).success()[0]);
+    float[] x = v(0.6f, 0.4f, 0.5f, 0.5f);
+    AttackResult r = run(new Fgsm(0.1), m, batch(x), new Goal.Untargeted(0)).get(0);
+    assertArrayEquals(new float[] {x[0] - 0.1f, x[1] + 0.1f, x[2] - 0.1f, x[3]}, r.adversarialValues(), 1e-6f);
+    assertEquals(0.1, r.perturbation().linf(), 1e-6);
+    assertEquals(3, r.perturbation().pixels());
+    assertEquals(1, r.cost().gradients());
+    // z_a - z_b falls by 2 * 2.5 * 0.1 = 0.5 to about 0.4 > 0: still class a, so FGSM at 0.1 fails here...
+    assertFalse(r.success());
+    // ...and at 0.2 it succeeds (about -0.1), with the margin loss as well as cross-entropy.
+    assertTrue(run(new Fgsm(0.2), m, batch(x), new Goal.Untargeted(0)).get(0).success());
+    assertTrue(run(new Fgsm(0.2, Loss.MARGIN), m, batch(x), new Goal.Untargeted(0)).get(0).success());
   }
 
   @Test
   void pgdStaysInsideTheBallAndInsideTheImageRange() {
     // Margin z_a - z_b = 2 (x0 - x1 + 0.5 x2). Within L-inf epsilon it can fall by at most 2 * 2.5 * eps,
-    // within L2 epsilon by at most 2 * ||(1, -1, 0.5)|| * eps = 3 eps. Image 1 has margin 0.9, image 2 has 2.82:
+    // within L2 epsilon by at most 2 * ||(1, -1, 0.5)|| * eps = 3 eps. Image 1 has margin 0.9, image 2 about 2.8:
     // L-inf 0.2 (fall 1.0) and L2 0.35 (fall 1.05) flip the first and cannot flip the second.
     Linear m = new Linear();
-    for (Norm norm : Norm.values()) {
-      double eps = norm == Norm.LINF ? 0.2 : 0.35;
-      Pgd pgd = Pgd.builder(eps).norm(norm).iterations(20).seed(3).build();
-      ImageBatch x = batch(0.6f, 0.4f, 0.5f, 0.5f, 0.98f, 0.02f, 0.9f, 0.1f);
-      GradientAttackResult r = pgd.run(m, x, List.of(new Goal.Untargeted(0), new Goal.Untargeted(0)));
-      float[] adv = new float[8];
-      r.adversarial().copyTo(adv, 0);
-      for (int i = 0; i < 2; i++) {
-        float[] d = new float[4];
-        for (int j = 0; j < 4; j++) {
-          assertTrue(adv[i * 4 + j] >= 0f && adv[i * 4 + j] <= 1f);
-          d[j] = adv[i * 4 + j] - x.get(i * 4 + j);
+    for (Loss loss : Loss.values()) {
+      for (Norm norm : Norm.values()) {
+        double eps = norm == Norm.LINF ? 0.2 : 0.35;
+        Pgd pgd = Pgd.builder(eps).norm(norm).loss(loss).iterations(20).seed(3).build();
+        float[] x = v(0.6f, 0.4f, 0.5f, 0.5f, 0.98f, 0.02f, 0.9f, 0.1f);
+        List<AttackResult> r = run(pgd, m, batch(x), new Goal.Untargeted(0), new Goal.Untargeted(0));
+        for (int i = 0; i < 2; i++) {
+          float[] adv = r.get(i).adversarialValues();
+          float[] d = new float[4];
+          for (int j = 0; j < 4; j++) {
+            assertTrue(adv[j] >= 0f && adv[j] <= 1f);
+            d[j] = adv[j] - x[i * 4 + j];
+          }
+          assertTrue(norm.of(d) <= eps + 1e-6, norm + " size " + norm.of(d));
+          assertEquals(norm == Norm.LINF ? r.get(i).perturbation().linf() : r.get(i).perturbation().l2(), norm.of(d),
+              1e-6);
         }
-        assertTrue(norm.of(d) <= eps + 1e-6, norm + " size " + norm.of(d));
+        assertTrue(r.get(0).success(), norm + ", " + loss + ": the first image flips");
+        assertFalse(r.get(1).success(), norm + ", " + loss + ": the second is out of reach");
       }
-      assertTrue(r.success()[0], norm + ": the first image flips");
-      assertFalse(r.success()[1], norm + ": the second is out of reach");
     }
   }
 
   @Test
   void targetedPgdDescendsTheTargetsLoss() {
     Linear m = new Linear();
-    GradientAttackResult r = Pgd.builder(0.2).iterations(10).seed(1).build()
-        .run(m, batch(0.6f, 0.4f, 0.5f, 0.5f), List.of(new Goal.Targeted(1)));
-    assertTrue(r.success()[0]);
-    assertEquals(1, m.classify(r.adversarial()).top(0));
+    AttackResult r = run(Pgd.builder(0.2).iterations(10).seed(1).build(), m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)),
+        new Goal.Targeted(1)).get(0);
+    assertTrue(r.success());
+    assertEquals(1, r.adversarialClass());
+    assertEquals(1, m.classify(ImageBatch.wrap(1, 1, 2, 2, r.adversarialValues())).top(0));
   }
 
   @Test
-  void stopsCallingTheModelOnceEveryImageIsFooledAndIsReproducible() {
+  void stopsTakingGradientsOnceAnImageIsFooledAndIsReproducible() {
     Linear m = new Linear();
     Pgd pgd = Pgd.builder(0.3).iterations(50).restarts(3).seed(9).build();
-    GradientAttackResult a = pgd.run(m, batch(0.6f, 0.4f, 0.5f, 0.5f), List.of(new Goal.Untargeted(0)));
-    assertTrue(a.success()[0]);
-    assertTrue(a.gradients() < 50, "stopped early after " + a.gradients());
-    GradientAttackResult b = pgd.run(m, batch(0.6f, 0.4f, 0.5f, 0.5f), List.of(new Goal.Untargeted(0)));
-    float[] fa = new float[4];
-    float[] fb = new float[4];
-    a.adversarial().copyTo(fa, 0);
-    b.adversarial().copyTo(fb, 0);
-    assertArrayEquals(fa, fb);
+    AttackResult a = run(pgd, m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)), new Goal.Untargeted(0)).get(0);
+    assertTrue(a.success());
+    assertTrue(a.cost().gradients() < 50, "stopped early after " + a.cost().gradients());
+    AttackResult b = run(pgd, m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)), new Goal.Untargeted(0)).get(0);
+    assertArrayEquals(a.adversarialValues(), b.adversarialValues());
+  }
+
+  @Test
+  void anImagesRandomStartDependsOnItsSeedNotOnItsBatch() {
+    // Alone, or behind another image in the same batch: the same seed gives the same random start and path.
+    Linear m = new Linear();
+    Pgd pgd = Pgd.builder(0.05).iterations(3).seed(2).build();
+    float[] x = v(0.6f, 0.4f, 0.5f, 0.5f);
+    float[] other = v(0.1f, 0.9f, 0.3f, 0.7f);
+    long seed = 12345;
+    GradientAttack.Perturbed alone = pgd.perturb(m, batch(x), List.of(new Goal.Untargeted(0)), new long[] {seed});
+    float[] both = new float[8];
+    System.arraycopy(other, 0, both, 0, 4);
+    System.arraycopy(x, 0, both, 4, 4);
+    GradientAttack.Perturbed shared = pgd.perturb(m, batch(both), List.of(new Goal.Untargeted(1),
+        new Goal.Untargeted(0)), new long[] {99, seed});
+    assertArrayEquals(alone.values(), java.util.Arrays.copyOfRange(shared.values(), 4, 8));
+    assertEquals(alone.gradients()[0], shared.gradients()[1]);
   }
 
   @Test
   void withoutStoppingAtSuccessTheLastIterateIsReturned() {
     // For adversarial training: every image takes all steps. From (0.6, 0.4, 0.5, 0.5) the gradient sign stays
     // (-, +, -, 0) for class a, so 10 steps of 0.05 without random start end at the L-inf corner
-    // (0.4, 0.6, 0.3, 0.5), well past the first adversarial point.
+    // (x0 - 0.2, x1 + 0.2, x2 - 0.2, x3), well past the first adversarial point.
     Linear m = new Linear();
     Pgd pgd = Pgd.builder(0.2).iterations(10).step(0.05).randomStart(false).stopAtSuccess(false).build();
-    GradientAttackResult r = pgd.run(m, batch(0.6f, 0.4f, 0.5f, 0.5f), List.of(new Goal.Untargeted(0)));
-    float[] adv = new float[4];
-    r.adversarial().copyTo(adv, 0);
-    assertArrayEquals(new float[] {0.4f, 0.6f, 0.3f, 0.5f}, adv, 1e-6f);
-    assertEquals(10, r.gradients());
-    assertTrue(r.success()[0]);
-    assertEquals(0.2, r.norm()[0], 1e-6);
+    float[] x = v(0.6f, 0.4f, 0.5f, 0.5f);
+    AttackResult r = run(pgd, m, batch(x), new Goal.Untargeted(0)).get(0);
+    assertArrayEquals(new float[] {x[0] - 0.2f, x[1] + 0.2f, x[2] - 0.2f, x[3]}, r.adversarialValues(), 1e-6f);
+    assertEquals(10, r.cost().gradients());
+    assertTrue(r.success());
+    assertEquals(0.2, r.perturbation().linf(), 1e-6);
   }
 
   @Test

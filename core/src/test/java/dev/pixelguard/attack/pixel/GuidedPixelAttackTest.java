@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
@@ -60,7 +61,7 @@ class GuidedPixelAttackTest {
 
   @Test
   void theProbeFindsAnOppositeCornerFlipAndCountsQueriesPerRequest() {
-    PixelAttackResult r = GuidedPixelAttack.builder().requestSize(8).seed(3).build()
+    AttackResult r = GuidedPixelAttack.builder().requestSize(8).seed(3).build()
         .run(PixelAttackTest.BRIGHT_PIXEL, gray(10), new Goal.Untargeted(0));
     assertTrue(r.success());
     assertEquals(3, r.changes().get(0).x());
@@ -73,7 +74,7 @@ class GuidedPixelAttackTest {
   @Test
   void refinementFindsAFlipNoCornerReaches() {
     // No corner works (0 and 255 are far from 150), so the probe and the sweep fail and refinement must find it.
-    PixelAttackResult r = GuidedPixelAttack.builder().requestSize(16).refinePositions(4).budget(2_000).seed(1).build()
+    AttackResult r = GuidedPixelAttack.builder().requestSize(16).refinePositions(4).budget(2_000).seed(1).build()
         .run(MID_GREY, gray(0), new Goal.Untargeted(0));
     assertTrue(r.success(), "queries " + r.queries());
     assertEquals(5, r.changes().get(0).x());
@@ -85,7 +86,7 @@ class GuidedPixelAttackTest {
 
   @Test
   void threePixelsWhereNoSinglePixelSuffices() {
-    PixelAttackResult r = GuidedPixelAttack.builder().pixels(3).requestSize(20).budget(3_000).seed(2).build()
+    AttackResult r = GuidedPixelAttack.builder().pixels(3).requestSize(20).budget(3_000).seed(2).build()
         .run(THREE, gray(0), new Goal.Untargeted(0));
     assertTrue(r.success(), "queries " + r.queries());
     assertEquals(3, r.changes().size());
@@ -94,8 +95,8 @@ class GuidedPixelAttackTest {
 
   @Test
   void labelOnlyModelsAreStillAttackedThroughThePrior() {
-    CountingClassifier counted = new CountingClassifier(Classifiers.labelOnly(PixelAttackTest.BRIGHT_PIXEL));
-    PixelAttackResult r = GuidedPixelAttack.builder().requestSize(8).seed(3).build()
+    CountingClassifier counted = CountingClassifier.of(Classifiers.labelOnly(PixelAttackTest.BRIGHT_PIXEL));
+    AttackResult r = GuidedPixelAttack.builder().requestSize(8).seed(3).build()
         .run(counted, gray(10), new Goal.Untargeted(0));
     assertTrue(r.success());
     assertFalse(counted.classify(ImageBatch.of(List.of(gray(0)))).hasLogits());
@@ -106,10 +107,10 @@ class GuidedPixelAttackTest {
   @Test
   void stopsAtItsBudgetAndIsReproducible() {
     GuidedPixelAttack a = GuidedPixelAttack.builder().requestSize(10).budget(95).seed(4).build();
-    PixelAttackResult x = a.run(THREE, gray(0), new Goal.Untargeted(0));
+    AttackResult x = a.run(THREE, gray(0), new Goal.Untargeted(0));
     assertFalse(x.success());
     assertEquals(95, x.queries());
-    PixelAttackResult y = a.run(THREE, gray(0), new Goal.Untargeted(0));
+    AttackResult y = a.run(THREE, gray(0), new Goal.Untargeted(0));
     assertEquals(x.changes(), y.changes());
     assertEquals(x.fitness(), y.fitness());
   }

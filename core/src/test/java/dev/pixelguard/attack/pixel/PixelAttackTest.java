@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.AttackTask;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.Seeds;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
@@ -62,7 +66,7 @@ class PixelAttackTest {
   void findsTheOnePixel(long seed) {
     BrightPixelModel model = new BrightPixelModel();
     PixelAttack attack = PixelAttack.builder().population(40).iterations(50).seed(seed).build();
-    PixelAttackResult r = attack.run(model, gray(10), new Goal.Untargeted(0));
+    AttackResult r = attack.run(model, gray(10), new Goal.Untargeted(0));
     assertTrue(r.success(), "seed " + seed);
     assertEquals(1, r.changes().size());
     PixelChange c = r.changes().get(0);
@@ -76,12 +80,12 @@ class PixelAttackTest {
     // The adversarial image really is classified as 'bright'.
     assertEquals(1, model.classify(ImageBatch.of(List.of(r.adversarial()))).top(0));
     assertEquals(0, r.queries() % 40, "whole generations are sent");
-    assertEquals(r.queries(), r.firstSuccessQuery());
+    assertEquals(r.queries(), r.cost().firstSuccessQuery());
   }
 
   @Test
   void targetedAttackReachesTheTarget() {
-    PixelAttackResult r = PixelAttack.builder().population(20).iterations(50).seed(3).build()
+    AttackResult r = PixelAttack.builder().population(20).iterations(50).seed(3).build()
         .run(new BrightPixelModel(), gray(0), new Goal.Targeted(1));
     assertTrue(r.success());
     assertEquals(1, r.adversarialClass());
@@ -90,8 +94,8 @@ class PixelAttackTest {
   @Test
   void theSameSeedGivesTheSameResult() {
     PixelAttack a = PixelAttack.builder().population(12).iterations(40).seed(99).build();
-    PixelAttackResult r1 = a.run(new BrightPixelModel(), gray(50), new Goal.Untargeted(0));
-    PixelAttackResult r2 = a.run(new BrightPixelModel(), gray(50), new Goal.Untargeted(0));
+    AttackResult r1 = a.run(new BrightPixelModel(), gray(50), new Goal.Untargeted(0));
+    AttackResult r2 = a.run(new BrightPixelModel(), gray(50), new Goal.Untargeted(0));
     assertEquals(r1.changes(), r2.changes());
     assertEquals(r1.queries(), r2.queries());
     assertEquals(r1.adversarial(), r2.adversarial());
@@ -116,40 +120,43 @@ class PixelAttackTest {
         return Scores.fromLogits(z);
       }
     };
-    CountingClassifier counted = new CountingClassifier(never);
-    PixelAttackResult r = PixelAttack.builder().population(20).budget(30).seed(1).build()
+    CountingClassifier counted = CountingClassifier.of(never);
+    AttackResult r = PixelAttack.builder().population(20).budget(30).seed(1).build()
         .run(counted, gray(0), new Goal.Untargeted(0));
     assertFalse(r.success());
     assertEquals(30, r.queries());
-    assertEquals(-1, r.firstSuccessQuery());
-    assertEquals(31, counted.queries(), "30 candidates and the clean prediction");
+    assertEquals(-1, r.cost().firstSuccessQuery());
+    assertEquals(32, counted.queries(), "30 candidates, the clean prediction and the final check");
   }
 
   @Test
   void manyImagesShareFullBatchesAndKeepTheirOwnResults() {
     BrightPixelModel model = new BrightPixelModel();
     PixelAttack attack = PixelAttack.builder().population(30).iterations(3).seed(5).earlyStop(false).build();
-    List<SparseAttack.Task> tasks = new ArrayList<>();
+    List<AttackTask> tasks = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Image im = gray(20 * i);
-      tasks.add(new SparseAttack.Task("img" + i, im, new Goal.Untargeted(0), model.classify(ImageBatch.of(List.of(im)))));
+      tasks.add(AttackTask.of("img" + i, im, new Goal.Untargeted(0), model.classify(ImageBatch.of(List.of(im))),
+          attack.seed()));
     }
     model.batchSizes.clear();
-    List<PixelAttackResult> rs = attack.run(model, tasks, 40, 3, r -> {});
+    List<AttackResult> rs = attack.run(model, tasks, new Execution(40, 3), r -> {});
     assertEquals(5, rs.size());
     int total = model.batchSizes.stream().mapToInt(Integer::intValue).sum();
-    assertEquals(5 * 3 * 30, total);
-    for (int k = 0; k < model.batchSizes.size() - 1; k++) {
-      assertEquals(40, model.batchSizes.get(k), "every batch but the last is full: " + model.batchSizes);
+    assertEquals(5 * 3 * 30 + 5, total, "three generations and one final check per image");
+    // Full batches while images wait to start; only the tail, with fewer than 3 searches left, sends partial ones.
+    for (int k = 0; k < 9; k++) {
+      assertEquals(40, model.batchSizes.get(k), "full batches: " + model.batchSizes);
     }
+    assertTrue(model.batchSizes.stream().filter(b -> b < 40).count() <= 3, "a short tail: " + model.batchSizes);
     for (int i = 0; i < 5; i++) {
       assertEquals("img" + i, rs.get(i).imageId());
       assertEquals(90, rs.get(i).queries());
       assertEquals(tasks.get(i).image(), rs.get(i).original());
-      assertEquals(attack.imageSeeds(5)[i], rs.get(i).seed());
+      assertEquals(Seeds.forImage(5, "img" + i), rs.get(i).seed());
     }
     // Results do not depend on batching: the same tasks with batch 7 and concurrency 1 give the same outcomes.
-    List<PixelAttackResult> again = attack.run(model, tasks, 7, 1, r -> {});
+    List<AttackResult> again = attack.run(model, tasks, new Execution(7, 1), r -> {});
     for (int i = 0; i < 5; i++) {
       assertEquals(rs.get(i).changes(), again.get(i).changes());
       assertEquals(rs.get(i).fitness(), again.get(i).fitness());
