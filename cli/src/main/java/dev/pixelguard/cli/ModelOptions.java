@@ -2,37 +2,44 @@ package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
 import dev.pixelguard.djl.DefaultBundle;
-import dev.pixelguard.djl.TorchScriptClassifier;
-import dev.pixelguard.djl.net.NetworkClassifier;
-import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.InputLayout;
+import dev.pixelguard.model.ModelBackend;
+import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.ModelSpec;
+import dev.pixelguard.model.Models;
 import dev.pixelguard.model.OutputKind;
-import dev.pixelguard.onnx.OnnxClassifier;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** Which model to load and how to read it: shared by every command that runs a model. */
+/**
+ * Which model to load and how to read it: shared by every command that runs a model. The options build the
+ * descriptor; {@link Models#open(ModelRequest)} picks the backend and opens the model.
+ */
 public final class ModelOptions {
-  /** Engines a model can be run with. */
-  public enum Backend { onnx, torchscript, pixelguard }
-
   @Option(names = {"-m", "--model"}, paramLabel = "FILE",
       description = "Model file: .onnx (ONNX Runtime), .pt/.pth/.torchscript (TorchScript via DJL PyTorch), "
           + ".pgm (pixelguard's own networks), or a bundled model: builtin:fashion-cnn (the default, trained "
           + "normally) or builtin:fashion-cnn-pgd (adversarially trained). Default: builtin:fashion-cnn.")
+  List<String> models = new ArrayList<>();
+
+  /**
+   * A model set in code rather than by {@code --model}, by commands that build these options themselves;
+   * when set it is the one location. Prefer {@link #open(String, int[], List)}.
+   */
   Path model;
 
   @Option(names = "--backend", paramLabel = "NAME",
-      description = "Override the engine chosen from the file name: ${COMPLETION-CANDIDATES}.")
-  Backend backend;
+      description = "Override the engine chosen from the file name: onnx, torchscript or pixelguard "
+          + "(or any other installed model backend).")
+  String backend;
 
   @Option(names = "--spec", paramLabel = "FILE",
       description = "Model descriptor (JSON; see docs/model-descriptor.md). Default: MODEL.json beside the model, if present.")
@@ -71,23 +78,66 @@ public final class ModelOptions {
 
   /** Whether the embedded default model is meant. */
   boolean isDefault() {
-    return model == null;
+    return model == null && models.isEmpty();
+  }
+
+  /**
+   * The one model given, or {@code builtin:fashion-cnn} when none is (opened as the embedded default).
+   *
+   * @throws InputException if several models were given
+   */
+  String location() {
+    if (model != null) {
+      return model.toString();
+    }
+    if (models.size() > 1) {
+      throw new InputException("give one --model; only compare takes several");
+    }
+    return models.isEmpty() ? DefaultBundle.names().get(0) : models.get(0);
+  }
+
+  /** Every model given, or the bundled ones ({@link DefaultBundle#names()}) when none is. */
+  List<String> locations() {
+    if (model != null) {
+      return List.of(model.toString());
+    }
+    return models.isEmpty() ? DefaultBundle.names() : List.copyOf(models);
   }
 
   /** A name for messages and reports. */
   String name() {
-    return model == null ? "default: " + DefaultBundle.MODEL : model.getFileName().toString();
+    if (isDefault()) {
+      return "default: " + DefaultBundle.MODEL;
+    }
+    String location = location();
+    Path file = localPath(location);
+    return file == null || file.getFileName() == null ? location : file.getFileName().toString();
   }
 
   /**
-   * Opens the model.
+   * Opens the model ({@link #location()}; the embedded default when none is given).
    *
    * @param dataShape [C, H, W] of the images it will see, used where the model does not record its input
    *     shape; may be null
    * @param dataClassNames class names of the data, used when the model has none and the counts agree
    */
   Classifier open(int[] dataShape, List<String> dataClassNames) {
-    Classifier c = openRaw(dataShape);
+    return finish(isDefault() ? DefaultBundle.model() : openRaw(location(), dataShape), dataClassNames);
+  }
+
+  /**
+   * Opens one of several models with these options (descriptor, overrides, label-only), as compare does.
+   *
+   * @param location a model file or bundled name, such as one of {@link #locations()}
+   * @param dataShape [C, H, W] of the images, for models that do not record their input shape; may be null
+   * @param dataClassNames class names of the data, used when the model has none and the counts agree
+   */
+  Classifier open(String location, int[] dataShape, List<String> dataClassNames) {
+    return finish(openRaw(location, dataShape), dataClassNames);
+  }
+
+  private Classifier finish(Classifier raw, List<String> dataClassNames) {
+    Classifier c = raw;
     if (labelOnly) {
       c = Classifiers.labelOnly(c);
     }
@@ -98,60 +148,32 @@ public final class ModelOptions {
     return c;
   }
 
-  private Classifier openRaw(int[] dataShape) {
-    if (model == null) {
-      return DefaultBundle.model();
-    }
-    if (model.toString().startsWith(DefaultBundle.PREFIX) && !Files.exists(model)) {
-      Classifier bundled = DefaultBundle.byName(model.toString());
-      if (bundled == null) {
-        throw new InputException("no bundled model " + model + "; there are " + String.join(", ", DefaultBundle.names()));
-      }
-      return bundled;
-    }
-    if (!Files.isRegularFile(model)) {
-      throw new InputException("model file not found: " + model);
-    }
-    ModelSpec s = descriptor();
-    Backend b = backend != null ? backend : backendOf(model);
-    return switch (b) {
-      case onnx -> OnnxClassifier.load(model, s, threads);
-      case torchscript -> {
-        if (s.inputShape() == null && dataShape != null) {
-          s = s.withInputShape(dataShape);
-        }
-        yield TorchScriptClassifier.load(model, s);
-      }
-      case pixelguard -> new NetworkClassifier(NetworkModel.load(model), model.getFileName().toString());
-    };
+  private Classifier openRaw(String location, int[] dataShape) {
+    return Models.open(ModelRequest.builder(location).spec(descriptor(location)).backend(backend).threads(threads)
+        .dataShape(dataShape).build());
   }
 
-  static Backend backendOf(Path file) {
-    String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (n.endsWith(".onnx")) {
-      return Backend.onnx;
-    }
-    if (n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".torchscript") || n.endsWith(".ts")) {
-      return Backend.torchscript;
-    }
-    if (n.endsWith(NetworkModel.EXTENSION)) {
-      return Backend.pixelguard;
-    }
-    throw new InputException("cannot tell the format of model " + file + " from its name; use --backend onnx, "
-        + "torchscript or pixelguard");
-  }
-
-  /** The descriptor: --spec, else MODEL.json beside the model, else defaults; then the options on top. */
+  /** The descriptor of {@link #location()}. */
   ModelSpec descriptor() {
+    return descriptor(location());
+  }
+
+  /**
+   * The descriptor: --spec, else MODEL.json beside the model ({@link Models#descriptorFor}), else defaults;
+   * then the options on top.
+   */
+  ModelSpec descriptor(String location) {
     ModelSpec s = ModelSpec.DEFAULT;
-    Path sidecar = model == null ? null : model.resolveSibling(model.getFileName() + ".json");
     if (spec != null) {
       if (!Files.isRegularFile(spec)) {
         throw new InputException("model descriptor not found: " + spec);
       }
       s = ModelSpec.read(spec);
-    } else if (sidecar != null && Files.isRegularFile(sidecar)) {
-      s = ModelSpec.read(sidecar);
+    } else {
+      Path file = localPath(location);
+      if (file != null) {
+        s = Models.descriptorFor(file);
+      }
     }
     if (layout != null) {
       s = s.withLayout(layout);
@@ -172,6 +194,18 @@ public final class ModelOptions {
       s = s.withInputShape(inputShape);
     }
     return s;
+  }
+
+  /** The location as a local path, or null for a name with a scheme ({@code builtin:...}). */
+  private static Path localPath(String location) {
+    if (ModelBackend.schemeOf(location) != null) {
+      return null;
+    }
+    try {
+      return Path.of(location);
+    } catch (InvalidPathException e) {
+      return null;
+    }
   }
 
   static List<String> parseClasses(String text) {

@@ -1,0 +1,157 @@
+package dev.pixelguard.model;
+
+import dev.pixelguard.InputException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What to open and how: the input of {@link Models#open(ModelRequest)} and {@link ModelBackend#open}.
+ * Immutable; build one with {@link #builder(String)}:
+ *
+ * <pre>{@code
+ * ModelRequest r = ModelRequest.builder("resnet20.pt")
+ *     .spec(Models.descriptorFor(Path.of("resnet20.pt")))
+ *     .dataShape(3, 32, 32)
+ *     .build();
+ * try (Classifier c = Models.open(r)) { ... }
+ * }</pre>
+ *
+ * @param location a local file path ({@code models/resnet20.onnx}) or a name with a scheme
+ *     ({@code builtin:fashion-cnn})
+ * @param spec the model's descriptor, already resolved (sidecar or {@code --spec}, then overrides);
+ *     {@link ModelSpec#DEFAULT} when none. Backends whose models carry their own conventions (pixelguard's
+ *     networks, the bundled models) ignore it
+ * @param backend the name of the backend to use instead of the one chosen from the location, or null
+ * @param threads intra-op threads for ONNX Runtime, or 0 for its default (one per core)
+ * @param dataShape [C, H, W] of the images the model will see, or null: a hint for models that do not
+ *     record their input shape (TorchScript), used only when {@code spec} has no input shape
+ */
+public record ModelRequest(String location, ModelSpec spec, String backend, int threads, int[] dataShape) {
+
+  /**
+   * Checks and copies.
+   *
+   * @throws InputException if the location is empty, threads negative or the data shape not of rank 3
+   */
+  public ModelRequest {
+    Objects.requireNonNull(location, "location");
+    if (location.isBlank()) {
+      throw new InputException("model location must not be empty");
+    }
+    spec = spec == null ? ModelSpec.DEFAULT : spec;
+    if (backend != null && backend.isBlank()) {
+      backend = null;
+    }
+    if (threads < 0) {
+      throw new InputException("threads must be 0 (the default) or more, was " + threads);
+    }
+    if (dataShape != null) {
+      if (dataShape.length != 3) {
+        throw new InputException("data shape must be [C, H, W], was " + Arrays.toString(dataShape));
+      }
+      dataShape = dataShape.clone();
+    }
+  }
+
+  /** A request for the location with default settings. */
+  public static ModelRequest of(String location) {
+    return builder(location).build();
+  }
+
+  /** A builder for the location: descriptor {@link ModelSpec#DEFAULT}, backend by name, default threads. */
+  public static Builder builder(String location) {
+    return new Builder(location);
+  }
+
+  /** A builder holding this request's values. */
+  public Builder toBuilder() {
+    return new Builder(location).spec(spec).backend(backend).threads(threads).dataShape(dataShape);
+  }
+
+  /** [C, H, W] of the images, or null; a copy. */
+  @Override
+  public int[] dataShape() {
+    return dataShape == null ? null : dataShape.clone();
+  }
+
+  /**
+   * The location as a local file path, for backends that read files.
+   *
+   * @throws InputException if the location has a scheme or is not a valid path here
+   */
+  public Path file() {
+    if (ModelBackend.schemeOf(location) != null) {
+      throw new InputException("model " + location + " is not a local file");
+    }
+    try {
+      return Path.of(location);
+    } catch (InvalidPathException e) {
+      throw new InputException("model " + location + " is not a valid file path: " + e.getReason());
+    }
+  }
+
+  /** The descriptor, with the data shape as input shape when the descriptor has none and a hint was given. */
+  public ModelSpec specWithDataShape() {
+    return spec.inputShape() == null && dataShape != null ? spec.withInputShape(dataShape) : spec;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelRequest r && location.equals(r.location) && spec.equals(r.spec)
+        && Objects.equals(backend, r.backend) && threads == r.threads && Arrays.equals(dataShape, r.dataShape);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(location, spec, backend, threads, Arrays.hashCode(dataShape));
+  }
+
+  @Override
+  public String toString() {
+    return "ModelRequest[location=" + location + ", spec=" + spec + ", backend=" + backend + ", threads=" + threads
+        + ", dataShape=" + Arrays.toString(dataShape) + "]";
+  }
+
+  /** Builds a {@link ModelRequest}; every setting but the location is optional. */
+  public static final class Builder {
+    private final String location;
+    private ModelSpec spec = ModelSpec.DEFAULT;
+    private String backend;
+    private int threads;
+    private int[] dataShape;
+
+    private Builder(String location) {
+      this.location = location;
+    }
+
+    /** The resolved descriptor (default {@link ModelSpec#DEFAULT}). */
+    public Builder spec(ModelSpec v) {
+      spec = v;
+      return this;
+    }
+
+    /** Use this backend by name instead of choosing by the location; null to choose. */
+    public Builder backend(String v) {
+      backend = v;
+      return this;
+    }
+
+    /** ONNX Runtime intra-op threads, 0 for its default. */
+    public Builder threads(int v) {
+      threads = v;
+      return this;
+    }
+
+    /** [C, H, W] of the images, or null. */
+    public Builder dataShape(int... v) {
+      dataShape = v;
+      return this;
+    }
+
+    public ModelRequest build() {
+      return new ModelRequest(location, spec, backend, threads, dataShape);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.pixelguard.djl;
+
+import dev.pixelguard.djl.net.NetworkClassifier;
+import dev.pixelguard.djl.net.NetworkModel;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelBackend;
+import dev.pixelguard.model.ModelRequest;
+import java.nio.file.Path;
+
+/**
+ * pixelguard's own networks ({@link NetworkModel#EXTENSION}, written by {@code pixelguard train}), as
+ * {@link NetworkClassifier}s with gradients. The file records its input shape and class names, so the
+ * request's descriptor is not used. Registered in {@code META-INF/services/dev.pixelguard.model.ModelBackend}.
+ */
+public final class NetworkBackend implements ModelBackend {
+  @Override
+  public String name() {
+    return "pixelguard";
+  }
+
+  @Override
+  public boolean handles(String location) {
+    return ModelBackend.isFileWithExtension(location, NetworkModel.EXTENSION);
+  }
+
+  @Override
+  public Classifier open(ModelRequest request) {
+    Path file = request.file();
+    return new NetworkClassifier(NetworkModel.load(file), file.getFileName().toString());
+  }
+}

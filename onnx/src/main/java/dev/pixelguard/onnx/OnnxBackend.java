@@ -1,0 +1,29 @@
+package dev.pixelguard.onnx;
+
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelBackend;
+import dev.pixelguard.model.ModelRequest;
+
+/**
+ * {@code .onnx} files, run with ONNX Runtime ({@link OnnxClassifier}); the request's descriptor and thread
+ * count apply. Registered in {@code META-INF/services/dev.pixelguard.model.ModelBackend}.
+ */
+public final class OnnxBackend implements ModelBackend {
+  /** File name ending of ONNX models. */
+  public static final String EXTENSION = ".onnx";
+
+  @Override
+  public String name() {
+    return "onnx";
+  }
+
+  @Override
+  public boolean handles(String location) {
+    return ModelBackend.isFileWithExtension(location, EXTENSION);
+  }
+
+  @Override
+  public Classifier open(ModelRequest request) {
+    return OnnxClassifier.load(request.file(), request.spec(), request.threads());
+  }
+}
