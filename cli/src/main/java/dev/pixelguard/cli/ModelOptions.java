@@ -30,12 +30,6 @@ public final class ModelOptions {
           + "normally) or builtin:fashion-cnn-pgd (adversarially trained). Default: builtin:fashion-cnn.")
   List<String> models = new ArrayList<>();
 
-  /**
-   * A model set in code rather than by {@code --model}, by commands that build these options themselves;
-   * when set it is the one location. Prefer {@link #open(String, int[], List)}.
-   */
-  Path model;
-
   @Option(names = "--backend", paramLabel = "NAME",
       description = "Override the engine chosen from the file name: onnx, torchscript or pixelguard "
           + "(or any other installed model backend).")
@@ -78,7 +72,7 @@ public final class ModelOptions {
 
   /** Whether the embedded default model is meant. */
   boolean isDefault() {
-    return model == null && models.isEmpty();
+    return models.isEmpty();
   }
 
   /**
@@ -87,9 +81,6 @@ public final class ModelOptions {
    * @throws InputException if several models were given
    */
   String location() {
-    if (model != null) {
-      return model.toString();
-    }
     if (models.size() > 1) {
       throw new InputException("give one --model; only compare takes several");
     }
@@ -98,9 +89,6 @@ public final class ModelOptions {
 
   /** Every model given, or the bundled ones ({@link DefaultBundle#names()}) when none is. */
   List<String> locations() {
-    if (model != null) {
-      return List.of(model.toString());
-    }
     return models.isEmpty() ? DefaultBundle.names() : List.copyOf(models);
   }
 

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.gradient.GradientAttackResult;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.net.NetworkClassifier;
-import dev.pixelguard.eval.GradientEvaluation;
-import dev.pixelguard.eval.GradientEvaluationResult;
+import dev.pixelguard.attack.Execution;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.Summary;
+import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.GradientClassifier;
@@ -86,20 +87,10 @@ class NetworkGradientTest {
   void pgdBreaksTheStandardNetworkAtEpsilonPointOne() {
     Dataset samples = DefaultBundle.samples().limit(60);
     try (NetworkClassifier model = DefaultBundle.model()) {
-      List<Image> ims = new ArrayList<>();
-      List<Goal> goals = new ArrayList<>();
-      for (LabeledImage li : samples.images()) {
-        ims.add(li.image());
-        goals.add(new Goal.Untargeted(li.label()));
-      }
-      GradientAttackResult r = Pgd.builder(0.1).iterations(20).step(0.01).seed(1).build()
-          .run(model, ImageBatch.of(ims), goals);
-      Scores adv = model.classify(r.adversarial());
-      int robust = 0;
-      for (int i = 0; i < ims.size(); i++) {
-        robust += adv.top(i) == samples.get(i).label() ? 1 : 0;
-      }
-      assertTrue(robust < 6, "robust accuracy below 10% on 60 images, was " + robust + "/60");
+      Summary s = Evaluation.run(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).seed(1).build(),
+          Targets.untargeted(), new Execution(60, 1), null).summary();
+      assertTrue(s.accuracyUnderAttack() < 0.1, "robust accuracy below 10% on 60 images, was "
+          + s.accuracyUnderAttack());
     }
   }
 
@@ -110,10 +101,49 @@ class NetworkGradientTest {
     Dataset samples = DefaultBundle.samples();
     try (NetworkClassifier model = DefaultBundle.adversarialModel()) {
       assertEquals("pgd", model.network().provenance().path("training").path("method").asText());
-      GradientEvaluationResult r = GradientEvaluation.run(model, samples,
-          Pgd.builder(0.1).iterations(20).step(0.01).seed(1).build(), null, 250, null);
+      Summary r = Evaluation.run(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).seed(1).build(),
+          Targets.untargeted(), new Execution(250, 1), null).summary();
       assertTrue(r.cleanAccuracy() >= 0.80, "clean accuracy " + r.cleanAccuracy());
       assertTrue(r.accuracyUnderAttack() >= 0.60, "accuracy under PGD " + r.accuracyUnderAttack());
     }
+  }
+
+  @Test
+  void theMarginLossGradientMatchesFiniteDifferences() {
+    // d/dx of logit(c) - max other logit, at a jittered image so that no max-pool window holds a tie.
+    try (NetworkClassifier model = DefaultBundle.model()) {
+      float[] x = new float[28 * 28];
+      DefaultBundle.samples().get(0).image().writeUnit(x, 0);
+      java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+      for (int j = 0; j < x.length; j++) {
+        x[j] = (float) Math.min(1, Math.max(0, x[j] + 0.02 * (r.nextDouble() - 0.5)));
+      }
+      int c = DefaultBundle.samples().get(0).label();
+      GradientClassifier.LossGradient lg = model.lossGradient(ImageBatch.wrap(1, 1, 28, 28, x.clone()),
+          dev.pixelguard.model.Loss.MARGIN, new int[] {c});
+      Scores s = lg.scores();
+      assertEquals(s.logit(0, c) - s.logit(0, s.topExcept(0, c)), lg.loss()[0], 1e-4, "the loss is the margin");
+      double h = 1e-3;
+      double err = 0;
+      double norm = 0;
+      for (int t = 0; t < 40; t++) {
+        int j = 300 + t * 7;
+        float[] up = x.clone();
+        float[] down = x.clone();
+        up[j] += (float) h;
+        down[j] -= (float) h;
+        double fu = margin(model, up, c);
+        double fd = margin(model, down, c);
+        double fdGrad = (fu - fd) / (up[j] - down[j]);
+        err += Math.abs(fdGrad - lg.gradient()[0][j]);
+        norm += Math.abs(fdGrad);
+      }
+      assertTrue(err / Math.max(norm, 1e-9) < 0.05, "pooled relative error " + err / norm);
+    }
+  }
+
+  private static double margin(NetworkClassifier model, float[] x, int c) {
+    Scores s = model.classify(ImageBatch.wrap(1, 1, 28, 28, x));
+    return s.logit(0, c) - s.logit(0, s.topExcept(0, c));
   }
 }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.gradient.GradientAttackResult;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.Execution;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Targets;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
@@ -120,21 +124,13 @@ class TorchScriptGradientTest {
   void pgdEightOver255TenStepsLeavesUnderFivePercentOfTheFirst200Images() {
     Dataset cifar = Fixtures.cifar().limit(200);
     try (TorchScriptClassifier model = TorchScriptClassifier.load(Fixtures.resnetTorchScript(), CIFAR)) {
-      List<Image> ims = new ArrayList<>();
-      List<Goal> goals = new ArrayList<>();
-      for (LabeledImage li : cifar.images()) {
-        ims.add(li.image());
-        goals.add(new Goal.Untargeted(li.label()));
+      EvaluationResult r = Evaluation.run(model, cifar, Pgd.builder(8 / 255.0).iterations(10).seed(1).build(),
+          Targets.untargeted(), new Execution(200, 1), null);
+      for (AttackResult a : r.attempts()) {
+        assertTrue(a.perturbation().linf() <= 8 / 255.0 + 1e-6, "within epsilon: " + a.perturbation().linf());
       }
-      ImageBatch batch = ImageBatch.of(ims);
-      GradientAttackResult r = Pgd.builder(8 / 255.0).iterations(10).seed(1).build().run(model, batch, goals);
-      Scores adv = model.classify(r.adversarial());
-      int correct = 0;
-      for (int i = 0; i < ims.size(); i++) {
-        correct += adv.top(i) == cifar.get(i).label() ? 1 : 0;
-        assertTrue(r.norm()[i] <= 8 / 255.0 + 1e-6, "within epsilon");
-      }
-      assertTrue(correct < 10, "accuracy under PGD below 5%: " + correct + "/200");
+      assertTrue(r.summary().accuracyUnderAttack() < 0.05, "accuracy under PGD below 5%: "
+          + r.summary().accuracyUnderAttack());
     }
   }
 }

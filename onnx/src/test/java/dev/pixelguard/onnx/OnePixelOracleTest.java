@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
-import dev.pixelguard.attack.pixel.PixelAttackResult;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.AttackTask;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.scan.PixelScan;
-import dev.pixelguard.attack.scan.ScanResult;
+import dev.pixelguard.attack.scan.ScanFindings;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
@@ -72,15 +74,18 @@ class OnePixelOracleTest {
   @Test
   void scanVerdictsMatchAnIndependentEnumeration() {
     int[][] known = {{30, 1}, {8, 4}, {0, 0}};
-    List<PixelScan.Task> tasks = new ArrayList<>();
+    List<AttackTask> tasks = new ArrayList<>();
     for (int[] k : known) {
-      tasks.add(new PixelScan.Task("#" + k[0], cifar.get(k[0]).image(), new Goal.Untargeted(cifar.get(k[0]).label())));
+      Image im = cifar.get(k[0]).image();
+      tasks.add(AttackTask.of("#" + k[0], im, new Goal.Untargeted(cifar.get(k[0]).label()),
+          model.classify(ImageBatch.of(List.of(im))), 1));
     }
-    List<ScanResult> rs = PixelScan.corners().run(model, tasks, 400, 2, r -> {});
+    List<AttackResult> rs = PixelScan.corners().run(model, tasks, new Execution(400, 2), r -> {});
     for (int i = 0; i < known.length; i++) {
-      ScanResult r = rs.get(i);
+      ScanFindings r = rs.get(i).findings();
       assertTrue(r.complete());
-      assertEquals(8192, r.queries());
+      assertEquals(8192, rs.get(i).queries());
+      assertEquals(known[i][1] > 0, rs.get(i).success(), "the final check agrees with the scan");
       Set<String> scan = new TreeSet<>();
       r.flips().forEach(f -> scan.add(f.x() + "," + f.y() + "," + java.util.Arrays.toString(f.colour())));
       assertEquals(known[i][1], scan.size(), "image " + known[i][0]);
@@ -94,7 +99,7 @@ class OnePixelOracleTest {
   void guidedSearchFindsTheSingleFlippingPairAndTheAdversarialImageFools() {
     Image im = cifar.get(30).image();
     int label = cifar.get(30).label();
-    PixelAttackResult r = GuidedPixelAttack.builder().seed(1).build().run(model, im, new Goal.Untargeted(label));
+    AttackResult r = GuidedPixelAttack.builder().seed(1).build().run(model, im, new Goal.Untargeted(label));
     assertTrue(r.success());
     assertTrue(r.queries() <= 8576, "every corner is tried within 8,576 queries, took " + r.queries());
     assertEquals(1, r.adversarial().differingPixels(im));
@@ -105,7 +110,7 @@ class OnePixelOracleTest {
   void labelOnlyGuidedSearchStillFindsACornerVulnerableImage() {
     Image im = cifar.get(8).image();
     int label = cifar.get(8).label();
-    PixelAttackResult r = GuidedPixelAttack.builder().seed(1).build()
+    AttackResult r = GuidedPixelAttack.builder().seed(1).build()
         .run(Classifiers.labelOnly(model), im, new Goal.Untargeted(label));
     assertTrue(r.success(), "4 flipping pairs exist; a sweep of all corners finds them");
     assertFalse(r.queries() > 8576);
