@@ -5,43 +5,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ImageOutcome;
+import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.eval.Summary;
 import dev.pixelguard.testing.Fixtures;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EvaluateCommandTest {
   @TempDir Path dir;
 
-  static void assertConsistent(JsonNode j, int evaluated) {
-    JsonNode s = j.get("summary");
-    assertEquals(evaluated, s.get("evaluated").asInt());
-    int attacked = 0;
-    int successes = 0;
-    long queries = 0;
-    for (JsonNode im : j.get("images")) {
-      if (im.get("attacked").asBoolean()) {
-        attacked++;
-        queries += im.get("queries").asLong();
-        if (im.get("success").asBoolean()) {
-          successes++;
-          assertTrue(im.get("adversarialClass").asInt() != im.get("label").asInt());
-          assertEquals(1, im.get("pixels").size());
+  /** The results file read back: one attempt per attacked image, each success a real one-pixel flip. */
+  static EvaluationResult assertConsistent(Path file, int evaluated) {
+    EvaluationResult r = ResultsJson.read(file);
+    Summary s = r.summary();
+    assertEquals(evaluated, s.evaluated());
+    for (ImageOutcome o : r.images()) {
+      assertEquals(o.skipped() == null, o.attacked(), o.id());
+      for (AttackResult a : o.attempts()) {
+        if (a.success()) {
+          assertTrue(a.adversarialClass() != o.label());
+          assertEquals(1, a.changes().size());
+          assertEquals(1, a.perturbation().pixels());
         }
-      } else {
-        assertTrue(im.has("skipped"));
       }
     }
-    assertEquals(attacked, s.get("attacked").asInt());
-    assertEquals(successes, s.get("successes").asInt());
-    assertEquals(queries, s.get("attackQueries").asLong());
-    int matrix = 0;
-    for (JsonNode row : j.get("transitions")) {
-      for (JsonNode v : row) {
-        matrix += v.asInt();
-      }
-    }
-    assertEquals(successes, matrix);
+    assertEquals(s.successes(), Arrays.stream(s.transitions()).flatMapToInt(Arrays::stream).sum());
+    return r;
   }
 
   @Test
@@ -52,10 +46,13 @@ class EvaluateCommandTest {
     assertTrue(r.out().contains("clean:    100.0% correct (12/12)"), r.out());
     assertTrue(r.out().contains("flipped:"), r.out());
     JsonNode j = new ObjectMapper().readTree(results.toFile());
-    assertEquals(1, j.get("schema").asInt());
-    assertEquals("Sandal", j.get("model").get("classes").get(5).asText());
-    assertConsistent(j, 12);
-    assertTrue(j.get("summary").get("successes").asInt() >= 1, "the default model has one-pixel weaknesses: " + r.out());
+    assertEquals(ResultsJson.SCHEMA, j.get("schema").asInt());
+    EvaluationResult e = assertConsistent(results, 12);
+    assertEquals("Sandal", e.model().classNames().get(5));
+    assertTrue(e.summary().successes() >= 1, "the default model has one-pixel weaknesses: " + r.out());
+    // What the file says for people and CI tools is what the typed results give.
+    assertEquals(e.summary().successes(), j.get("summary").get("successes").asInt());
+    assertEquals(e.summary().robustAccuracy(), j.get("summary").get("robustAccuracy").asDouble(), 1e-12);
   }
 
   @Test
@@ -65,18 +62,49 @@ class EvaluateCommandTest {
     Cli r = Cli.run("evaluate", "--model", Fixtures.resnetOnnx().toString(), "--dataset",
         Fixtures.cifarBatch().toString(), "--limit", "10", "--budget", "800", "--results", results.toString(), "--quiet");
     assertEquals(0, r.code(), r.toString());
-    JsonNode j = new ObjectMapper().readTree(results.toFile());
-    assertConsistent(j, 10);
+    EvaluationResult e = assertConsistent(results, 10);
     int skipped = 0;
-    for (JsonNode im : j.get("images")) {
-      if (!im.get("attacked").asBoolean()) {
+    for (ImageOutcome o : e.images()) {
+      if (!o.attacked()) {
         skipped++;
-        assertEquals("misclassified", im.get("skipped").asText());
+        assertEquals("misclassified", o.skipped());
       } else {
-        assertTrue(im.get("queries").asLong() <= 800);
+        assertTrue(o.attempts().get(0).queries() <= 800);
       }
     }
-    assertEquals(10 - j.get("summary").get("cleanCorrect").asInt(), skipped);
-    assertEquals("cat", j.get("model").get("classes").get(3).asText(), "class names come from batches.meta.txt");
+    assertEquals(10 - e.summary().cleanCorrect(), skipped);
+    assertEquals("cat", e.model().classNames().get(3), "class names come from batches.meta.txt");
+  }
+
+  @Test
+  void optionsOfAnotherMethodAreRefusedInOneLine() {
+    Cli r = Cli.run("evaluate", "--population", "50", "--limit", "2");
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+    assertTrue(r.err().contains("--population applies to --method su, not guided"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertEquals(ExitCode.BAD_INPUT, Cli.run("evaluate", "--method", "su", "--eps", "0.1").code());
+    assertEquals(ExitCode.BAD_INPUT, Cli.run("attack", "--method", "fgsm", "--steps", "3", "-o",
+        dir.resolve("a.png").toString()).code());
+  }
+
+  @Test
+  void aMinimumConfidenceCountsOnlyConfidentMistakes() {
+    Path loose = dir.resolve("loose.json");
+    Path strict = dir.resolve("strict.json");
+    assertEquals(0, Cli.run("evaluate", "--limit", "12", "--budget", "1568", "--quiet", "--results",
+        loose.toString()).code());
+    Cli r = Cli.run("evaluate", "--limit", "12", "--budget", "1568", "--quiet", "--min-confidence", "0.9",
+        "--results", strict.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("success needs top confidence >= 0.9"), r.out());
+    EvaluationResult a = ResultsJson.read(loose);
+    EvaluationResult b = ResultsJson.read(strict);
+    assertTrue(b.summary().successes() <= a.summary().successes());
+    for (AttackResult x : b.attempts()) {
+      if (x.success()) {
+        assertTrue(x.adversarialConfidence() >= 0.9f, x.imageId() + " " + x.adversarialConfidence());
+      }
+    }
+    assertEquals("top confidence >= 0.9", b.targets().extra().describe());
   }
 }

@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.djl.net.NetworkModel;
-import dev.pixelguard.image.Image;
 import dev.pixelguard.report.HtmlReport;
 import dev.pixelguard.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,34 +27,29 @@ class WhiteBoxTest {
         "--quiet", "--results", json.toString(), "--report", dir.resolve("report").toString());
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().contains("attack:   pgd, L-inf eps 0.1000, 20 steps of 0.01000"), r.out());
-    JsonNode j = new ObjectMapper().readTree(json.toFile());
-    assertEquals("gradient", j.get("kind").asText());
-    JsonNode s = j.get("summary");
+    EvaluationResult e = ResultsJson.read(json);
+    assertEquals("pgd", e.attack());
     // The bar: the standard network keeps under 10% accuracy under PGD-20 at epsilon 0.1.
-    assertTrue(s.get("accuracyUnderAttack").asDouble() < 0.10, s.toString());
+    assertTrue(e.summary().accuracyUnderAttack() < 0.10, e.summary().toString());
     int successes = 0;
-    for (JsonNode im : j.get("images")) {
-      if (!im.get("attacked").asBoolean()) {
-        continue;
-      }
-      assertTrue(im.get("linf").asDouble() <= 0.1 + 1e-6, "within epsilon: " + im);
-      if (im.get("success").asBoolean()) {
+    for (AttackResult a : e.attempts()) {
+      assertTrue(a.perturbation().linf() <= 0.1 + 1e-6, "within epsilon: " + a.perturbation());
+      assertTrue(a.cost().gradients() >= 1 && a.cost().gradients() <= 20);
+      if (a.success()) {
         successes++;
-        assertTrue(im.get("adversarialClass").asInt() != im.get("label").asInt());
-        Image orig = ImageFiles.fromPngBase64(im.get("image").asText());
-        Image adv = ImageFiles.fromPngBase64(im.get("adversarialImage").asText());
-        byte[] a = orig.toBytes();
-        byte[] b = adv.toBytes();
-        for (int i = 0; i < a.length; i++) {
+        assertTrue(a.adversarialClass() != a.cleanClass());
+        byte[] x = a.original().toBytes();
+        byte[] y = a.adversarial().toBytes();
+        for (int i = 0; i < x.length; i++) {
           // 0.1 of 255 is 25.5: rounding keeps every value within 26.
-          assertTrue(Math.abs((a[i] & 0xFF) - (b[i] & 0xFF)) <= 26);
+          assertTrue(Math.abs((x[i] & 0xFF) - (y[i] & 0xFF)) <= 26);
         }
       }
     }
-    assertEquals(successes, s.get("successes").asInt());
+    assertEquals(successes, e.summary().successes());
     String html = Files.readString(dir.resolve("report/index.html"));
     assertTrue(html.contains("Robustness report: gradient attack"));
-    assertTrue(HtmlReport.render(j).contains("accuracy under attack"));
+    assertTrue(HtmlReport.render(e).contains("accuracy under attack"));
   }
 
   @Test
@@ -78,7 +73,6 @@ class WhiteBoxTest {
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
     assertTrue(r.err().contains("needs input gradients"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
-    assertEquals(ExitCode.BAD_INPUT, Cli.run("evaluate", "--method", "pgd", "--target", "all").code());
     assertEquals(ExitCode.BAD_INPUT, Cli.run("evaluate", "--method", "pgd", "--label-only", "-n", "5").code());
     assertEquals(ExitCode.BAD_INPUT, Cli.run("evaluate", "--method", "pgd", "--norm", "l3").code());
     assertEquals(ExitCode.BAD_INPUT, Cli.run("evaluate", "--method", "pgd", "--eps", "0").code());
@@ -123,17 +117,19 @@ class WhiteBoxTest {
     Cli r = Cli.run("compare", "-n", "40", "--budget", "1000", "--quiet", "--results", json.toString());
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().contains("builtin:fashion-cnn-pgd"), r.out());
-    JsonNode models = new ObjectMapper().readTree(json.toFile()).get("models");
-    assertEquals(2, models.size());
-    JsonNode standard = models.get(0);
-    JsonNode robust = models.get(1);
+    List<EvaluationResult> runs = ResultsJson.readAll(json);
+    assertEquals(4, runs.size(), "PGD and one pixel for each of the two networks");
+    EvaluationResult standardPgd = runs.get(0);
+    EvaluationResult robustPgd = runs.get(2);
+    assertEquals("pgd", standardPgd.attack());
+    assertEquals("guided", runs.get(1).attack());
     // Adversarial training buys accuracy under PGD...
-    assertTrue(robust.get("pgd").get("accuracyUnderAttack").asDouble()
-        > standard.get("pgd").get("accuracyUnderAttack").asDouble() + 0.3, models.toString());
-    // ...and both tables are over the same images.
-    assertEquals(40, new ObjectMapper().readTree(json.toFile()).get("dataset").get("images").asInt());
-    for (JsonNode m : models) {
-      assertTrue(m.get("onePixel").get("attacked").asInt() > 0);
+    assertTrue(robustPgd.summary().accuracyUnderAttack() > standardPgd.summary().accuracyUnderAttack() + 0.3,
+        robustPgd.summary() + " vs " + standardPgd.summary());
+    // ...and all tables are over the same images.
+    for (EvaluationResult run : runs) {
+      assertEquals(40, run.summary().evaluated());
+      assertTrue(run.summary().attacked() > 0);
     }
     // ONNX models have no gradients: their PGD cell says so instead of failing the comparison.
     Cli onnx = Cli.run("compare", "-m", Fixtures.resnetOnnx().toString(), "-d", Fixtures.cifarBatch().toString(), "-n",

@@ -11,8 +11,8 @@ import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.djl.TorchScriptClassifier;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.GradientEvaluation;
-import dev.pixelguard.eval.GradientEvaluationResult;
+import dev.pixelguard.attack.Execution;
+import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.model.Classifiers;
@@ -48,7 +48,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
 class HtmlReportBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  static JsonNode results;
+  static EvaluationResult results;
   static Path userData;
 
   @BeforeAll
@@ -58,11 +58,10 @@ class HtmlReportBrowserTest {
     userData = Files.createDirectories(tmp.resolve("profile"));
     try (OnnxClassifier model = OnnxClassifier.load(Fixtures.resnetOnnx(), ModelSpec.DEFAULT)) {
       Dataset data = Fixtures.cifar().limit(40);
-      EvaluationResult r = Evaluation.run(Classifiers.withClassNames(model, data.classNames()), data, GuidedPixelAttack.builder().budget(1_500).seed(1).build(), null,
-          400, 16, null);
-      results = ResultsJson.toJson(r);
+      results = Evaluation.run(Classifiers.withClassNames(model, data.classNames()), data,
+          GuidedPixelAttack.builder().budget(1_500).seed(1).build(), Targets.untargeted(), Execution.DEFAULT, null);
     }
-    assertTrue(results.get("summary").get("successes").asInt() >= 5, "some of the first 40 images flip");
+    assertTrue(results.summary().successes() >= 5, "some of the first 40 images flip");
   }
 
   static ChromeDriver browser() {
@@ -82,14 +81,12 @@ class HtmlReportBrowserTest {
 
   @Test
   void gradientReportShowsOriginalAdversarialAndPerturbationForEveryAttackedImage(@TempDir Path dir) {
-    JsonNode gradient;
+    EvaluationResult gradient;
     try (TorchScriptClassifier model = TorchScriptClassifier.load(Fixtures.resnetTorchScript(),
         ModelSpec.DEFAULT.withInputShape(new int[] {3, 32, 32}))) {
       Dataset data = Fixtures.cifar().limit(12);
-      GradientEvaluationResult r = GradientEvaluation.run(
-          (GradientClassifier) Classifiers.withClassNames(model, data.classNames()), data,
-          Pgd.builder(2 / 255.0).iterations(5).seed(1).build(), null, 12, null);
-      gradient = ResultsJson.toJson(r);
+      gradient = Evaluation.run((GradientClassifier) Classifiers.withClassNames(model, data.classNames()), data,
+          Pgd.builder(2 / 255.0).iterations(5).seed(1).build(), Targets.untargeted(), new Execution(12, 1), null);
     }
     Path index = HtmlReport.write(gradient, dir.resolve("report"));
     ChromeDriver driver = browser();
@@ -98,7 +95,7 @@ class HtmlReportBrowserTest {
       JavascriptExecutor js = driver;
       assertTrue(driver.getTitle().contains("gradient attack") || driver.getPageSource().contains("gradient attack"));
       driver.findElement(By.id("onlyflipped")).click();
-      int attacked = gradient.get("summary").get("attacked").asInt();
+      int attacked = gradient.summary().attacked();
       List<WebElement> items = driver.findElements(By.cssSelector("#items .item"));
       assertEquals(attacked, items.size(), "one gallery item per attacked image, fooled or not");
       for (WebElement item : items) {
@@ -138,10 +135,7 @@ class HtmlReportBrowserTest {
       WebElement only = driver.findElement(By.id("onlyflipped"));
       only.click();
       int checked = 0;
-      int expected = 0;
-      for (JsonNode im : results.get("images")) {
-        expected += im.get("attacked").asBoolean() ? 1 : 0;
-      }
+      int expected = results.summary().attacked();
       while (true) {
         List<WebElement> imgs = driver.findElements(By.cssSelector("#items img"));
         assertTrue(!imgs.isEmpty());
@@ -193,8 +187,8 @@ class HtmlReportBrowserTest {
   @Test
   void rebuildingFromSavedResultsGivesTheSamePage(@TempDir Path dir) throws Exception {
     Path saved = dir.resolve("r.json");
-    Files.writeString(saved, results.toString());
-    String again = HtmlReport.render(HtmlReport.readResults(saved));
+    ResultsJson.write(results, saved);
+    String again = HtmlReport.render(ResultsJson.read(saved));
     assertEquals(HtmlReport.render(results), again);
     assertTrue(again.contains("Robustness report"));
     // No external resources (namespaces such as the SVG xmlns are names, not fetches).
