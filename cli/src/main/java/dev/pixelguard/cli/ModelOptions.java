@@ -5,14 +5,12 @@ import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.InputLayout;
-import dev.pixelguard.model.ModelBackend;
 import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Models;
 import dev.pixelguard.model.OutputKind;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,7 +96,7 @@ public final class ModelOptions {
       return "default: " + DefaultBundle.MODEL;
     }
     String location = location();
-    Path file = localPath(location);
+    Path file = Models.localPath(location);
     return file == null || file.getFileName() == null ? location : file.getFileName().toString();
   }
 
@@ -158,7 +156,7 @@ public final class ModelOptions {
       }
       s = ModelSpec.read(spec);
     } else {
-      Path file = localPath(location);
+      Path file = Models.localPath(location);
       if (file != null) {
         s = Models.descriptorFor(file);
       }
@@ -182,18 +180,6 @@ public final class ModelOptions {
       s = s.withInputShape(inputShape);
     }
     return s;
-  }
-
-  /** The location as a local path, or null for a name with a scheme ({@code builtin:...}). */
-  private static Path localPath(String location) {
-    if (ModelBackend.schemeOf(location) != null) {
-      return null;
-    }
-    try {
-      return Path.of(location);
-    } catch (InvalidPathException e) {
-      return null;
-    }
   }
 
   static List<String> parseClasses(String text) {

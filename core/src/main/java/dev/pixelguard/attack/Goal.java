@@ -17,6 +17,12 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
   /** Whether a prediction of class {@code predicted} reaches the goal, judged on the class alone. */
   boolean reachedBy(int predicted);
 
+  /** Judged on the top class alone; a goal with an extra criterion also checks that. */
+  @Override
+  default boolean isMet(Scores s, int i) {
+    return reachedBy(s.top(i));
+  }
+
   /** The fitness of row {@code i} of {@code s} under {@code objective}; lower is better for the attacker. */
   double fitness(Objective objective, Scores s, int i);
 
@@ -62,11 +68,6 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
     }
 
     @Override
-    public boolean isMet(Scores s, int i) {
-      return reachedBy(s.top(i));
-    }
-
-    @Override
     public double fitness(Objective objective, Scores s, int i) {
       return switch (objective) {
         case PROBABILITY -> s.probability(i, trueClass);
@@ -102,11 +103,6 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
     @Override
     public boolean reachedBy(int predicted) {
       return predicted == target;
-    }
-
-    @Override
-    public boolean isMet(Scores s, int i) {
-      return reachedBy(s.top(i));
     }
 
     @Override

@@ -149,8 +149,8 @@ public final class Models {
         + "torchscript or pixelguard");
   }
 
-  /** The location as a local path, or null when it has a scheme or is no valid path here. */
-  private static Path localPath(String location) {
+  /** The location as a local path, or null when it has a scheme ({@code builtin:...}) or is no valid path here. */
+  public static Path localPath(String location) {
     if (ModelBackend.schemeOf(location) != null) {
       return null;
     }

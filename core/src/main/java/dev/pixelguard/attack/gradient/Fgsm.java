@@ -50,11 +50,9 @@ public final class Fgsm extends GradientAttack {
 
   @Override
   public Perturbed perturb(GradientClassifier model, ImageBatch batch, List<Goal> goals, long[] seeds) {
-    check(batch, goals, seeds);
+    float[] x = values(batch, goals, seeds);
     int n = batch.size();
     int per = batch.imageLength();
-    float[] x = new float[n * per];
-    batch.copyTo(x, 0);
     float[] dir = directions(goals);
     GradientClassifier.LossGradient lg = model.lossGradient(batch, loss(), classes(goals));
     float[] adv = new float[n * per];

@@ -132,10 +132,14 @@ public abstract class GradientAttack implements Attack<GradientClassifier> {
     }
   }
 
-  static void check(ImageBatch batch, List<Goal> goals, long[] seeds) {
+  /** The batch's values, [N * C*H*W], after checking that there is one goal and one seed per image. */
+  static float[] values(ImageBatch batch, List<Goal> goals, long[] seeds) {
     if (goals.size() != batch.size() || seeds.length != batch.size()) {
       throw new IllegalArgumentException("need one goal and one seed per image: " + batch.size() + " images, "
           + goals.size() + " goals, " + seeds.length + " seeds");
     }
+    float[] x = new float[batch.size() * batch.imageLength()];
+    batch.copyTo(x, 0);
+    return x;
   }
 }

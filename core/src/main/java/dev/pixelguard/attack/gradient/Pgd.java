@@ -1,5 +1,6 @@
 package dev.pixelguard.attack.gradient;
 
+import dev.pixelguard.Checks;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.GradientClassifier;
@@ -98,11 +99,9 @@ public final class Pgd extends GradientAttack {
 
   @Override
   public Perturbed perturb(GradientClassifier model, ImageBatch batch, List<Goal> goals, long[] seeds) {
-    check(batch, goals, seeds);
+    float[] x = values(batch, goals, seeds);
     int n = batch.size();
     int per = batch.imageLength();
-    float[] x = new float[n * per];
-    batch.copyTo(x, 0);
     int[] classes = classes(goals);
     float[] dir = directions(goals);
     SplittableRandom[] random = new SplittableRandom[n];
@@ -239,19 +238,13 @@ public final class Pgd extends GradientAttack {
 
     /** Gradient steps (default 10). */
     public Builder iterations(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("iterations must be at least 1, was " + n);
-      }
-      this.iterations = n;
+      this.iterations = Checks.atLeast(1, n, "iterations");
       return this;
     }
 
     /** Runs from new random starts for images not yet fooled (default 1: no restart). */
     public Builder restarts(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("restarts must be at least 1, was " + n);
-      }
-      this.restarts = n;
+      this.restarts = Checks.atLeast(1, n, "restarts");
       return this;
     }
 

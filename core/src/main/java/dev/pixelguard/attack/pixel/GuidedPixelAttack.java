@@ -1,5 +1,6 @@
 package dev.pixelguard.attack.pixel;
 
+import dev.pixelguard.Checks;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Objective;
 import java.util.LinkedHashMap;
@@ -145,10 +146,7 @@ public final class GuidedPixelAttack implements SparseAttack {
 
     /** Pixels changed at most, at least 1 (default 1). */
     public Builder pixels(int k) {
-      if (k < 1) {
-        throw new IllegalArgumentException("pixels must be at least 1, was " + k);
-      }
-      this.pixels = k;
+      this.pixels = Checks.atLeast(1, k, "pixels");
       return this;
     }
 
@@ -157,37 +155,25 @@ public final class GuidedPixelAttack implements SparseAttack {
      * then 1,408 for colour refinement).
      */
     public Builder budget(long q) {
-      if (q < 1) {
-        throw new IllegalArgumentException("budget must be at least 1 query, was " + q);
-      }
-      this.budget = q;
+      this.budget = Checks.atLeast(1, q, "budget");
       return this;
     }
 
     /** Candidates per request of one image (default 50); smaller gives finer query counts. */
     public Builder requestSize(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("request size must be at least 1, was " + n);
-      }
-      this.requestSize = n;
+      this.requestSize = Checks.atLeast(1, n, "request size");
       return this;
     }
 
     /** Positions refined with non-corner colours (default 16). */
     public Builder refinePositions(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("refine positions must be at least 1, was " + n);
-      }
-      this.refinePositions = n;
+      this.refinePositions = Checks.atLeast(1, n, "refine positions");
       return this;
     }
 
     /** Refinement queries interleaved with the corner sweep (default 384; 0 refines only after it). */
     public Builder interleave(long q) {
-      if (q < 0) {
-        throw new IllegalArgumentException("interleave must be non-negative, was " + q);
-      }
-      this.interleave = q;
+      this.interleave = Checks.atLeast(0, q, "interleave");
       return this;
     }
 

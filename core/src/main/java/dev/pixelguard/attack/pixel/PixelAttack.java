@@ -1,5 +1,6 @@
 package dev.pixelguard.attack.pixel;
 
+import dev.pixelguard.Checks;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.optim.DifferentialEvolution.BoundHandling;
@@ -206,28 +207,19 @@ public final class PixelAttack implements SparseAttack {
 
     /** Pixels changed, k at least 1 (default 1). */
     public Builder pixels(int k) {
-      if (k < 1) {
-        throw new IllegalArgumentException("pixels must be at least 1, was " + k);
-      }
-      this.pixels = k;
+      this.pixels = Checks.atLeast(1, k, "pixels");
       return this;
     }
 
     /** Candidates per generation, at least 4 (default 400). */
     public Builder population(int n) {
-      if (n < 4) {
-        throw new IllegalArgumentException("population must be at least 4, was " + n);
-      }
-      this.population = n;
+      this.population = Checks.atLeast(4, n, "population");
       return this;
     }
 
     /** Populations evaluated at most, the initial one included (default 100). */
     public Builder iterations(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("iterations must be at least 1, was " + n);
-      }
-      this.iterations = n;
+      this.iterations = Checks.atLeast(1, n, "iterations");
       return this;
     }
 
@@ -266,10 +258,7 @@ public final class PixelAttack implements SparseAttack {
 
     /** Query budget per image, at least 1 (default: none beyond population x iterations). */
     public Builder budget(long q) {
-      if (q < 1) {
-        throw new IllegalArgumentException("budget must be at least 1 query, was " + q);
-      }
-      this.budget = q;
+      this.budget = Checks.atLeast(1, q, "budget");
       return this;
     }
 
