@@ -10,6 +10,8 @@ public final class ExitCode {
   public static final int BAD_INPUT = 2;
   /** The robustness gate failed: robust accuracy is below {@code --fail-under}. */
   public static final int GATE_FAILED = 3;
+  /** A failure that may pass when tried again (a remote model timed out or was busy); nothing was written. */
+  public static final int TRANSIENT = 4;
 
   private ExitCode() {}
 }

@@ -1,6 +1,7 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
+import dev.pixelguard.TransientException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
     footer = {"  0  success (an attack that finds nothing still succeeds; its output says so)",
         "  1  internal error (a defect; please report it with the stack trace)",
         "  2  bad usage or bad input (unknown option, unreadable file, wrong image size, unknown class...)",
-        "  3  robustness gate failed: robust accuracy below evaluate --fail-under"})
+        "  3  robustness gate failed: robust accuracy below evaluate --fail-under",
+        "  4  a failure that may pass when tried again (a remote model timed out or was busy)"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -41,8 +43,14 @@ public final class Main implements Runnable {
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       Throwable t = e;
-      while (!(t instanceof InputException) && t.getCause() != null && t.getCause() != t) {
+      while (!(t instanceof InputException) && !(t instanceof TransientException) && t.getCause() != null
+          && t.getCause() != t) {
         t = t.getCause();
+      }
+      if (t instanceof TransientException) {
+        line.getErr().println("pixelguard: error (may pass when tried again): " + InputException.firstLine(t.getMessage()));
+        line.getErr().flush();
+        return ExitCode.TRANSIENT;
       }
       if (t instanceof InputException) {
         line.getErr().println("pixelguard: error: " + t.getMessage());
