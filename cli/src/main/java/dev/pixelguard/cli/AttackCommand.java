@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         "--method pgd or fgsm is the white-box alternative: every pixel may change by at most --eps, steered by the "
         + "model's gradients (TorchScript and .pgm models). The PNG is the attack's image rounded to 8 bits, checked "
         + "again after rounding.",
-        "The image's seed derives from --seed and its identity, so it gets the same outcome here as in evaluate."})
+        "The image's seed derives from --seed and its identity (dataset and index, or the file's name), so an image "
+        + "of a dataset gets the same outcome here as in evaluate."})
 final class AttackCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ModelOptions model;
@@ -75,10 +76,10 @@ final class AttackCommand implements Callable<Integer> {
       AttackResult r = runOne(attack, c, AttackTask.of(li.id(), im, goal, clean, seed.seed));
       String verb = r.perturbation().pixels() <= 64 && r.exactIn8Bits() ? "flipped" : "fooled";
       if (!r.success()) {
-        o.printf(Locale.ROOT, "not %s %s: '%s' (%.3f) resisted %s%s (closest: '%s' at %.3f); %s, %.1f s, seed %d; "
+        o.printf(Locale.ROOT, "not %s %s: '%s' (%.3f) resisted %s%s (closest: '%s' at %.3f); %s, %.1f s; "
                 + "nothing written%n", verb, li.id(), info.className(predicted), clean.confidence(0), attack.describe(),
             attackOptions.target == null ? "" : " (target '" + info.className(goal.target()) + "')",
-            info.className(r.adversarialClass()), r.adversarialConfidence(), Text.cost(r), r.seconds(), seed.seed);
+            info.className(r.adversarialClass()), r.adversarialConfidence(), Text.cost(r), r.seconds());
         return ExitCode.OK;
       }
       if (!r.exactIn8Bits()) {

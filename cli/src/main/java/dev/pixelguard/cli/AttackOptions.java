@@ -184,7 +184,8 @@ public final class AttackOptions {
             .budget(budget != null ? budget : pixels == 1 ? 9_600 : 10_000).build();
       };
     } catch (IllegalArgumentException e) {
-      throw new InputException(e.getMessage().replace("epsilon", "--eps").replace("iterations must", "--steps must"));
+      String m = e.getMessage().replace("epsilon", "--eps");
+      throw new InputException(method == Method.pgd ? m.replace("iterations must", "--steps must") : m);
     }
   }
 

@@ -76,7 +76,7 @@ final class CompareCommand implements Callable<Integer> {
       try (Classifier c = model.open(location, DataOptions.shape(data), data.classNames())) {
         Dataset fitted = dataOptions.fit(data, c.info());
         String name = c.info().name();
-        EvaluationResult g = pgd.modelType().isInstance(c)
+        EvaluationResult g = pgd.modelType().isInstance(c) && !model.labelOnly
             ? Evaluations.run("PGD " + name, c, model.labelOnly, fitted, pgd, Targets.untargeted(), run.execution(),
                 run.quiet)
             : null;
@@ -93,7 +93,8 @@ final class CompareCommand implements Callable<Integer> {
         "acc under 1px");
     for (Row r : rows) {
       Summary p = r.pixel().summary();
-      String pgdCell = r.pgd() == null ? "no gradients" : pct(r.pgd().summary().accuracyUnderAttack());
+      String pgdCell = r.pgd() == null ? (model.labelOnly ? "label only" : "no gradients")
+          : pct(r.pgd().summary().accuracyUnderAttack());
       String flips = String.format(Locale.ROOT, "%d/%d (%s)", p.successes(), p.attacked(), pct(p.successRate()));
       o.printf(Locale.ROOT, "%-" + w + "s  %7s  %13s  %22s  %13s%n", r.name(), pct(p.cleanAccuracy()), pgdCell, flips,
           pct(p.accuracyUnderAttack()));

@@ -50,8 +50,9 @@ final class Evaluations {
     Summary s = r.summary();
     o.printf(Locale.ROOT, "model:    %s (%s, %d classes)%n", info.name(), info.inputShape(), info.numClasses());
     o.printf(Locale.ROOT, "data:     %s, %d images%n", r.dataset(), s.evaluated());
-    o.printf(Locale.ROOT, "clean:    %.1f%% correct (%d/%d); only correct images are attacked%n",
-        100 * s.cleanAccuracy(), s.cleanCorrect(), s.evaluated());
+    o.printf(Locale.ROOT, "clean:    %s correct (%d/%d labelled); only correct images are attacked%n",
+        s.labelled() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * s.cleanAccuracy()), s.cleanCorrect(),
+        s.labelled());
   }
 
   /** What the run spent. */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 public final class ModelOptions {
   @Option(names = {"-m", "--model"}, paramLabel = "FILE",
-      description = "Model file: .onnx (ONNX Runtime), .pt/.pth/.torchscript (TorchScript via DJL PyTorch), "
+      description = "Model file: .onnx (ONNX Runtime), .pt/.pth/.ts/.torchscript (TorchScript via DJL PyTorch), "
           + ".pgm (pixelguard's own networks), or a bundled model: builtin:fashion-cnn (the default, trained "
           + "normally) or builtin:fashion-cnn-pgd (adversarially trained). Default: builtin:fashion-cnn.")
   List<String> models = new ArrayList<>();

@@ -51,13 +51,12 @@ public final class OutputOptions {
       o.printf("junit:    %s%n", junit);
     }
     if (failUnder != null) {
-      double robust = r.summary().attacked() == 0 ? 1.0 : r.summary().robustAccuracy();
-      if (robust < failUnder) {
-        err.printf(Locale.ROOT, "pixelguard: gate failed: robust accuracy %.3f is below --fail-under %.3f%n", robust,
-            failUnder);
+      String failure = r.summary().gateFailure(failUnder);
+      if (failure != null) {
+        err.printf(Locale.ROOT, "pixelguard: gate failed: %s (--fail-under %.3f)%n", failure, failUnder);
         return ExitCode.GATE_FAILED;
       }
-      o.printf(Locale.ROOT, "gate:     passed, robust accuracy %.3f >= %.3f%n", robust, failUnder);
+      o.printf(Locale.ROOT, "gate:     passed, robust accuracy %.3f >= %.3f%n", r.summary().robustAccuracy(), failUnder);
     }
     return ExitCode.OK;
   }

@@ -9,8 +9,8 @@ public final class RunOptions {
   @Option(names = "--batch", description = "Images per model call (default: ${DEFAULT-VALUE}).")
   int batch = 400;
 
-  @Option(names = "--concurrency", description = "Images attacked at once, their queries sharing model batches "
-      + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--concurrency", description = "Query attacks (guided, su, scan): images attacked at once, their "
+      + "candidates sharing model batches; gradient attacks take --batch images at once (default: ${DEFAULT-VALUE}).")
   int concurrency = 16;
 
   @Option(names = "--quiet", description = "No progress bar and no per-image lines, only the summary.")

@@ -49,10 +49,11 @@ final class ScanCommand implements Callable<Integer> {
     dataOptions.check();
     outputs.check();
     PixelScan scan;
+    run.execution();
     try {
       scan = new PixelScan(levels, earlyExit, run.batch);
     } catch (IllegalArgumentException e) {
-      throw new InputException(e.getMessage());
+      throw new InputException(e.getMessage().replace("levels", "--levels"));
     }
     Dataset data = dataOptions.load();
     try (Classifier c = model.open(DataOptions.shape(data), data.classNames())) {

@@ -48,6 +48,21 @@ class GateAndReportTest {
   }
 
   @Test
+  void aGateWithNothingAttackedFailsAndTheJUnitFileAgrees() throws Exception {
+    // A single unlabelled image: nothing can be attacked, so robustness was not measured.
+    Path png = dir.resolve("shoe.png");
+    dev.pixelguard.data.ImageFiles.writePng(dev.pixelguard.djl.DefaultBundle.samples().get(0).image(), png);
+    Path xml = dir.resolve("none.xml");
+    Cli r = Cli.run("evaluate", "-d", png.toString(), "--quiet", "--fail-under", "0.5", "--junit", xml.toString());
+    assertEquals(ExitCode.GATE_FAILED, r.code(), r.toString());
+    assertTrue(r.err().contains("no image was attacked (no image is labelled)"), r.err());
+    Element suite = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile())
+        .getDocumentElement();
+    assertEquals("1", suite.getAttribute("tests"));
+    assertEquals("1", suite.getAttribute("failures"), "the file and the exit code agree");
+  }
+
+  @Test
   void badThresholdIsBadInput() {
     Cli r = evaluate("--fail-under", "1.5");
     assertEquals(ExitCode.BAD_INPUT, r.code());

@@ -71,7 +71,9 @@ public final class Datasets {
         names.add(dir.getFileName().toString());
         try (Stream<Path> s = Files.list(dir)) {
           for (Path f : s.filter(p -> Files.isRegularFile(p) && ImageFiles.isImageFile(p)).sorted().toList()) {
-            out.add(new LabeledImage(root.relativize(f).toString(), ImageFiles.read(f), k));
+            // The id is the path below the root with '/' on every system: it is also the image's seed.
+            out.add(new LabeledImage(root.relativize(f).toString().replace(java.io.File.separatorChar, '/'),
+                ImageFiles.read(f), k));
           }
         } catch (IOException e) {
           throw new InputException("cannot list " + dir + ": " + e.getMessage());

@@ -65,8 +65,8 @@ public final class Evaluation {
       if (skip == null) {
         List<Goal> goals = targets.goalsFor(li.label(), k);
         for (Goal g : goals) {
-          long seed = goals.size() == 1 ? Seeds.forImage(attack.seed(), li.id())
-              : Seeds.forImage(attack.seed(), li.id(), g);
+          long seed = targets.matrix() ? Seeds.forImage(attack.seed(), li.id(), g)
+              : Seeds.forImage(attack.seed(), li.id());
           tasks.add(new AttackTask(li.id(), li.image(), g, s, seed));
           taskImage.add(i);
         }

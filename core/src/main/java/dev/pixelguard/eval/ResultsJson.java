@@ -115,7 +115,9 @@ public final class ResultsJson {
         im.put("skipped", o.skipped());
         continue;
       }
-      im.put("image", ImageFiles.pngBase64(o.attempts().get(0).original()));
+      if (!o.attempts().isEmpty()) {
+        im.put("image", ImageFiles.pngBase64(o.attempts().get(0).original()));
+      }
       ArrayNode attempts = im.putArray("attempts");
       o.attempts().forEach(a -> attempt(attempts.addObject(), a));
     }
@@ -256,7 +258,8 @@ public final class ResultsJson {
     int schema = j.path("schema").asInt();
     if (schema != SCHEMA) {
       throw new InputException(file + " has results schema " + schema + "; this pixelguard reads schema " + SCHEMA
-          + " (files of schema 1 came from pixelguard 0.1: run the evaluation again to rebuild it)");
+          + (schema < SCHEMA ? " (an older pixelguard wrote it: run the evaluation again to rebuild it)"
+              : " (a newer pixelguard wrote it: read it with that version)"));
     }
     try {
       if ("comparison".equals(j.path("kind").asText())) {
@@ -293,10 +296,11 @@ public final class ResultsJson {
       Prediction clean = new Prediction(need(im, "cleanClass").asInt(), floats(need(im, "cleanProbabilities")));
       List<AttackResult> attempts = new ArrayList<>();
       String skipped = im.path("skipped").isTextual() ? im.path("skipped").asText() : null;
-      if (skipped == null) {
+      if (skipped == null && need(im, "attempts").size() > 0) {
         Image original = ImageFiles.fromPngBase64(need(im, "image").asText());
+        int label = need(im, "label").asInt();
         for (JsonNode a : need(im, "attempts")) {
-          attempts.add(attempt(a, im.path("id").asText(), original, clean));
+          attempts.add(attempt(a, im.path("id").asText(), original, clean, label >= 0 ? label : clean.top()));
         }
       }
       images.add(new ImageOutcome(need(im, "index").asInt(), need(im, "id").asText(), need(im, "label").asInt(),
@@ -310,8 +314,9 @@ public final class ResultsJson {
             t.path("gradients").asLong(), t.path("modelNanos").asLong(), t.path("wallNanos").asLong()));
   }
 
-  private static AttackResult attempt(JsonNode a, String id, Image original, Prediction clean) {
-    Goal goal = Goal.parse(need(a, "goal").asText(), clean.top());
+  /** @param trueClass the class an untargeted goal moves away from: the image's label */
+  private static AttackResult attempt(JsonNode a, String id, Image original, Prediction clean, int trueClass) {
+    Goal goal = Goal.parse(need(a, "goal").asText(), trueClass);
     Image adversarial;
     float[] values;
     if (a.has("pixels")) {

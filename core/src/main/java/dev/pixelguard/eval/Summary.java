@@ -33,7 +33,7 @@ import java.util.Map;
  * @param meanL2OnSuccess mean L2 size of the change over successes
  * @param meanLinfOnSuccess mean L-infinity size of the change over successes
  * @param successRateByBudget for query attacks, per budget of {@link #BUDGETS}: attempts whose first success
- *     came within that many queries, over attempts; empty for attacks that send no queries
+ *     came within that many queries, over attempts; empty for gradient attacks
  * @param transitions [K][K] successes from original class (row) to adversarial class (column)
  * @param targetSuccesses [K][K] successes from original class (row) to target (column); zeros when untargeted
  * @param targetTried [K][K] attempts from original class (row) to target (column); zeros when untargeted
@@ -84,7 +84,8 @@ public record Summary(
         : q.length % 2 == 1 ? q[q.length / 2] : (q[q.length / 2 - 1] + q[q.length / 2]) / 2.0;
     long attackQueries = all.stream().mapToLong(AttackResult::queries).sum();
     Map<Long, Double> byBudget = new LinkedHashMap<>();
-    if (attackQueries > 0) {
+    long gradients = all.stream().mapToLong(a -> a.cost().gradients()).sum();
+    if (attackQueries > 0 && gradients == 0) {
       for (long b : BUDGETS) {
         long hits = all.stream().filter(a -> a.success() && a.cost().firstSuccessQuery() >= 0
             && a.cost().firstSuccessQuery() <= b).count();
@@ -109,11 +110,28 @@ public record Summary(
         ratio(correct - fooled, labelled),
         ok.stream().mapToDouble(AttackResult::adversarialConfidence).average().orElse(Double.NaN),
         Arrays.stream(q).average().orElse(Double.NaN), median, attackQueries,
-        all.stream().mapToLong(a -> a.cost().gradients()).sum(),
+        gradients,
         ok.stream().mapToDouble(a -> a.perturbation().pixels()).average().orElse(Double.NaN),
         ok.stream().mapToDouble(a -> a.perturbation().l2()).average().orElse(Double.NaN),
         ok.stream().mapToDouble(a -> a.perturbation().linf()).average().orElse(Double.NaN),
         byBudget, transitions, targetOk, tried);
+  }
+
+  /**
+   * The CI gate's verdict at threshold {@code minRobustAccuracy}: null when it passes, else why it fails.
+   * Nothing attacked is a failure, never a pass: a gate must not pass because no image was tested.
+   */
+  public String gateFailure(double minRobustAccuracy) {
+    if (attacked == 0) {
+      return "no image was attacked (" + (labelled == 0 ? "no image is labelled"
+          : cleanCorrect == 0 ? "the model classifies none of the " + labelled + " labelled images correctly"
+          : "no correctly classified image had a goal") + "), so robustness was not measured";
+    }
+    if (robustAccuracy < minRobustAccuracy) {
+      return String.format(java.util.Locale.ROOT, "robust accuracy %.3f is below %.3f", robustAccuracy,
+          minRobustAccuracy);
+    }
+    return null;
   }
 
   private static double ratio(long a, long b) {

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.image.Image;
-import dev.pixelguard.testing.Outcomes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +106,6 @@ class SummaryTest {
     assertTrue(Double.isNaN(s.robustAccuracy()));
     assertTrue(Double.isNaN(s.meanQueriesOnSuccess()));
     assertEquals(0, s.accuracyUnderAttack(), 0);
-    assertEquals(Outcomes.MODEL.numClasses(), s.transitions().length);
+    assertArrayEquals(new int[3][3], s.transitions());
   }
 }

@@ -80,7 +80,7 @@ public final class HtmlReport {
     setting(settings, "seed", Long.toString(r.seed()));
     ctx.put("settings", settings);
     List<Map<String, String>> cards = new ArrayList<>();
-    card(cards, "clean accuracy", pct(s.cleanAccuracy()), s.cleanCorrect() + " of " + s.evaluated() + " images");
+    card(cards, "clean accuracy", pct(s.cleanAccuracy()), s.cleanCorrect() + " of " + s.labelled() + " labelled images");
     if (scan) {
       card(cards, "one-pixel vulnerable", pct(s.successRate()), s.successes() + " of " + s.attacked()
           + " correctly classified images");

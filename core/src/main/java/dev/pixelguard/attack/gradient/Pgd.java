@@ -271,6 +271,10 @@ public final class Pgd extends GradientAttack {
     }
 
     public Pgd build() {
+      if (restarts > 1 && !randomStart) {
+        throw new IllegalArgumentException("restarts without a random start would repeat the same run; "
+            + "allow the random start or use one run");
+      }
       return new Pgd(this);
     }
   }
