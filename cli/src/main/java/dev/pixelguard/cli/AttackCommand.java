@@ -48,12 +48,14 @@ final class AttackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
-    CliFiles.requireFolders(out);
+    CliFiles.requireWritable(out);
     Attack<?> attack = attackOptions.build(seed.seed);
-    LabeledImage li = input.load();
-    Image raw = li.image();
+    LabeledImage loaded = input.load();
+    Image raw = loaded.image();
     try (Classifier c = model.open(new int[] {raw.channels(), raw.height(), raw.width()}, input.classNames())) {
       ModelInfo info = c.info();
+      attackOptions.checkFits(info);
+      LabeledImage li = input.matched(loaded, info);
       Image im = input.fit(raw, info);
       Scores clean = c.classify(ImageBatch.of(List.of(im)));
       int predicted = clean.top(0);

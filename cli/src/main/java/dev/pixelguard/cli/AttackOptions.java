@@ -12,6 +12,7 @@ import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.attack.pixel.PixelAttack;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Loss;
+import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.optim.DifferentialEvolution;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -135,6 +136,15 @@ public final class AttackOptions {
         throw new InputException(e.getKey() + " applies to --method "
             + e.getValue().stream().map(Enum::name).collect(Collectors.joining(" or ")) + ", not " + method);
       }
+    }
+  }
+
+  /** Refuses a pixel count larger than the model's images have pixels. */
+  void checkFits(ModelInfo info) {
+    int positions = info.height() * info.width();
+    if ((method == Method.guided || method == Method.su) && pixels > positions) {
+      throw new InputException("--pixels " + pixels + " is more than the " + positions + " pixels of the model's "
+          + info.inputShape() + " images");
     }
   }
 

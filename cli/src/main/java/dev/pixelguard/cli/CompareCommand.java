@@ -61,7 +61,7 @@ final class CompareCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
-    CliFiles.requireFolders(results);
+    CliFiles.requireWritable(results);
     Pgd pgd;
     GuidedPixelAttack pixel;
     try {
@@ -73,15 +73,15 @@ final class CompareCommand implements Callable<Integer> {
     Dataset data = dataOptions.load();
     List<Row> rows = new ArrayList<>();
     for (String location : model.locations()) {
-      try (Classifier c = model.open(location, DataOptions.shape(data), data.classNames())) {
+      try (Classifier c = model.open(location, DataOptions.shape(data), DataOptions.namesForModel(data))) {
         Dataset fitted = dataOptions.fit(data, c.info());
         String name = c.info().name();
         EvaluationResult g = pgd.modelType().isInstance(c) && !model.labelOnly
             ? Evaluations.run("PGD " + name, c, model.labelOnly, fitted, pgd, Targets.untargeted(), run.execution(),
-                run.quiet)
+                run.quiet, o, (i, a) -> null)
             : null;
         EvaluationResult p = Evaluations.run("one pixel " + name, c, model.labelOnly, fitted, pixel,
-            Targets.untargeted(), run.execution(), run.quiet);
+            Targets.untargeted(), run.execution(), run.quiet, o, (i, a) -> null);
         rows.add(new Row(name, g, p));
       }
     }

@@ -6,6 +6,7 @@ import dev.pixelguard.data.Datasets;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.ModelInfo;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The images a command runs over: {@code --dataset}, {@code --limit}, {@code --resize}. */
@@ -34,14 +35,35 @@ public final class DataOptions {
     return limit == null ? data : data.limit(limit);
   }
 
+  /**
+   * The class names a model without its own may take from the data: none from a folder of class folders, whose
+   * alphabetical order says nothing about the model's outputs.
+   */
+  static List<String> namesForModel(Dataset data) {
+    return data.namedByFolder() ? List.of() : data.classNames();
+  }
+
   /** [C, H, W] of the dataset's first image. */
   static int[] shape(Dataset data) {
     Image first = data.get(0).image();
     return new int[] {first.channels(), first.height(), first.width()};
   }
 
+  /**
+   * The dataset labelled by the model's classes: class folders matched by name, or refused in one line when a
+   * folder matches no class (see {@link Dataset#matchedTo}).
+   */
+  static Dataset matched(Dataset data, ModelInfo info) {
+    if (data.namedByFolder() && !info.hasNames()) {
+      throw new InputException("the model has no class names, so the class folders of " + data.name() + " cannot be "
+          + "matched to its outputs; give its class names with --classes FILE|LIST");
+    }
+    return data.matchedTo(info.classNames());
+  }
+
   /** The dataset in the model's input shape: as is, converted with --resize, or refused with one clear line. */
   Dataset fit(Dataset data, ModelInfo info) {
+    data = matched(data, info);
     Image first = data.get(0).image();
     if (first.channels() == info.channels() && first.height() == info.height() && first.width() == info.width()) {
       return data;

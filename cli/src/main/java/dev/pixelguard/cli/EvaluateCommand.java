@@ -44,17 +44,15 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new InputException("--fail-under and --junit judge a single goal; they do not apply to --target all");
     }
     Dataset data = dataOptions.load();
-    try (Classifier c = model.open(DataOptions.shape(data), data.classNames())) {
+    try (Classifier c = model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
       ModelInfo info = c.info();
+      attackOptions.checkFits(info);
       data = dataOptions.fit(data, info);
       Targets targets = all ? new Targets.EveryOther(attackOptions.criterion())
           : attackOptions.target == null ? new Targets.Untargeted(attackOptions.criterion())
           : new Targets.Target(info.classIndex(attackOptions.target), attackOptions.criterion());
       EvaluationResult r = Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
-          run.execution(), run.quiet);
-      if (!run.quiet && !all) {
-        Evaluations.printSuccesses(o, r);
-      }
+          run.execution(), run.quiet, o, (i, a) -> Evaluations.success(i, a, info));
       Evaluations.printHeader(o, r);
       String goal = targets.matrix() ? "toward every other class"
           : attackOptions.target == null ? "untargeted"

@@ -12,35 +12,88 @@ import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 
 /** Running an evaluation with a progress bar, and printing its summary: shared by evaluate, scan and compare. */
 final class Evaluations {
   private Evaluations() {}
 
-  /** Runs {@code attack} over {@code data} through the one pipeline, with a progress bar unless quiet. */
+  /** What to print for one attempt, given the image's index in the dataset; nothing when null is returned. */
+  interface Line {
+    String of(int index, AttackResult result);
+  }
+
+  /**
+   * Runs {@code attack} over {@code data} through the one pipeline, with a progress bar on a terminal. Unless
+   * quiet, {@code line} is printed for every attempt: as each finishes when the output is a log (so a CI job
+   * killed mid-run has logged what it found), or in dataset order after the bar on a terminal.
+   */
   static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
-      Attack<M> attack, Targets targets, Execution execution, boolean quiet) {
+      Attack<M> attack, Targets targets, Execution execution, boolean quiet, PrintWriter o, Line line) {
     M model = AttackOptions.modelFor(attack, c, labelOnly);
     String verb = targets.matrix() ? "reached" : "fooled";
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < data.size(); i++) {
+      index.put(data.get(i).id(), i);
+    }
+    EvaluationResult r;
+    boolean stream;
     try (Progress bar = Progress.start(label, data.size(), !quiet)) {
-      return Evaluation.run(model, data, attack, targets, execution, (r, done, total, ok) -> {
+      stream = !quiet && !bar.shown();
+      r = Evaluation.run(model, data, attack, targets, execution, (a, done, total, ok) -> {
         bar.total(total);
         bar.step(verb + " " + ok + "/" + done);
+        if (stream) {
+          print(o, line.of(index.get(a.imageId()), a));
+        }
       });
+    }
+    if (!quiet && !stream) {
+      for (ImageOutcome io : r.images()) {
+        io.attempts().forEach(a -> print(o, line.of(io.index(), a)));
+      }
+    }
+    warnIfCollapsed(r);
+    return r;
+  }
+
+  private static void print(PrintWriter o, String text) {
+    if (text != null) {
+      o.println(text);
+      o.flush();
     }
   }
 
-  /** One line per successful attempt, in dataset order. */
-  static void printSuccesses(PrintWriter o, EvaluationResult r) {
-    ModelInfo info = r.model();
-    for (ImageOutcome io : r.images()) {
-      for (AttackResult a : io.attempts()) {
-        if (a.success()) {
-          o.printf(Locale.ROOT, "%s #%d %s: %s%n", a.perturbation().pixels() <= 64 ? "flipped" : "fooled", io.index(),
-              io.id(), Text.outcome(a, info));
-        }
-      }
+  /** "flipped #6 fashion-mnist-test#6: 'Coat' (0.992) -> 'Shirt' (0.644) by (4,10) 0->255 (200 queries)". */
+  static String success(int index, AttackResult a, ModelInfo info) {
+    return !a.success() ? null : String.format(Locale.ROOT, "%s #%d %s: %s",
+        a.perturbation().pixels() <= 64 ? "flipped" : "fooled", index, a.imageId(), Text.outcome(a, info))
+        + (a.goal().target() >= 0 ? " (target '" + info.className(a.goal().target()) + "')" : "");
+  }
+
+  /**
+   * One warning line on stderr when the clean predictions look like a model fed the wrong input conventions:
+   * at least 20 labelled images, and one class predicted for nearly all of them while accuracy is near chance.
+   */
+  static void warnIfCollapsed(EvaluationResult r) {
+    Summary s = r.summary();
+    int k = r.model().numClasses();
+    if (s.labelled() < 20 || s.cleanAccuracy() > 2.0 / k) {
+      return;
+    }
+    int[] counts = new int[k];
+    r.images().forEach(o -> counts[o.clean().top()]++);
+    int top = 0;
+    for (int c = 1; c < k; c++) {
+      top = counts[c] > counts[top] ? c : top;
+    }
+    double share = (double) counts[top] / r.images().size();
+    if (share >= 0.8) {
+      System.err.printf(Locale.ROOT, "pixelguard: warning: the model predicts '%s' for %.0f%% of the images (clean "
+          + "accuracy %.1f%%); check its input conventions (--layout, --range, --mean/--std; docs/model-descriptor.md)%n",
+          r.model().className(top), 100 * share, 100 * s.cleanAccuracy());
     }
   }
 

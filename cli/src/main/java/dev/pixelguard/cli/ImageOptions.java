@@ -39,9 +39,19 @@ public final class ImageOptions {
     return source.get(index);
   }
 
-  /** Class names of the dataset the image came from (empty for a file). */
+  /** Class names a model without its own may take from the image's dataset (none for a file or class folders). */
   List<String> classNames() {
-    return source == null ? List.of() : source.classNames();
+    return source == null ? List.of() : DataOptions.namesForModel(source);
+  }
+
+  /** The selected image labelled by the model's classes (class folders matched by name). */
+  LabeledImage matched(LabeledImage li, ModelInfo info) {
+    if (source == null || !source.namedByFolder()) {
+      return li;
+    }
+    // Without the model's class names a folder's name says nothing about its outputs: the image is unlabelled.
+    return info.hasNames() ? DataOptions.matched(source, info).get(index)
+        : new LabeledImage(li.id(), li.image(), LabeledImage.UNLABELED);
   }
 
   /** The image in the model's shape: as is, converted with --resize, or refused with a clear message. */

@@ -39,6 +39,8 @@ public final class Main implements Runnable {
       System.setProperty("ai.djl.offline", "true");
     }
     CommandLine cl = new CommandLine(new Main());
+    // --output-kind probabilities, --layout nhwc, --objective margin: values are read whatever their case.
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -64,8 +66,8 @@ public final class Main implements Runnable {
     });
     cl.setParameterExceptionHandler((e, a) -> {
       CommandLine c = e.getCommandLine();
-      c.getErr().println("pixelguard: error: " + e.getMessage());
-      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      c.getErr().println("pixelguard: error: " + InputException.firstLine(e.getMessage()) + " (see '"
+          + c.getCommandSpec().qualifiedName() + " --help')");
       c.getErr().flush();
       return ExitCode.BAD_INPUT;
     });

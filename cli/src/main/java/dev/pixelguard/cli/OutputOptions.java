@@ -6,7 +6,10 @@ import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.report.HtmlReport;
 import dev.pixelguard.report.JUnitXml;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -31,23 +34,58 @@ public final class OutputOptions {
 
   /** Checks, before any work, that every destination's folder exists and the threshold is valid. */
   void check() {
-    CliFiles.requireFolders(results, junit, report);
+    CliFiles.requireWritable(results, junit);
+    CliFiles.requireWritableFolder(report);
     if (failUnder != null && !(failUnder >= 0 && failUnder <= 1)) {
       throw new InputException("--fail-under must be in [0, 1], was " + failUnder);
     }
   }
 
-  /** Writes what was asked for, then applies the gate; returns the exit code. */
+  /**
+   * Writes what was asked for, then applies the gate; returns the exit code. All or nothing: when one output
+   * fails, those already written by this run are removed again, so no partial set of files is left behind.
+   */
   int write(PrintWriter o, PrintWriter err, EvaluationResult r) {
+    List<Path> written = new ArrayList<>();
+    boolean reportFolderIsNew = report != null && !Files.exists(report);
+    try {
+      if (results != null) {
+        ResultsJson.write(r, results);
+        written.add(results);
+      }
+      if (report != null) {
+        Path index = HtmlReport.write(r, report);
+        written.add(index);
+        written.add(index.resolveSibling("results.json"));
+      }
+      if (junit != null) {
+        JUnitXml.write(r, failUnder, junit);
+        written.add(junit);
+      }
+    } catch (RuntimeException e) {
+      for (Path p : written) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (java.io.IOException ignored) {
+          // best effort: the failure itself is what gets reported
+        }
+      }
+      if (reportFolderIsNew) {
+        try {
+          Files.deleteIfExists(report);
+        } catch (java.io.IOException ignored) {
+          // not empty or gone: leave it
+        }
+      }
+      throw e;
+    }
     if (results != null) {
-      ResultsJson.write(r, results);
       o.printf("results:  %s%n", results);
     }
     if (report != null) {
-      o.printf("report:   %s%n", HtmlReport.write(r, report));
+      o.printf("report:   %s%n", report.resolve("index.html"));
     }
     if (junit != null) {
-      JUnitXml.write(r, failUnder, junit);
       o.printf("junit:    %s%n", junit);
     }
     if (failUnder != null) {

@@ -28,10 +28,11 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    LabeledImage li = input.load();
-    Image im = li.image();
+    LabeledImage raw = input.load();
+    Image im = raw.image();
     try (Classifier c = model.open(new int[] {im.channels(), im.height(), im.width()}, input.classNames())) {
       ModelInfo info = c.info();
+      LabeledImage li = input.matched(raw, info);
       Image fitted = input.fit(im, info);
       Scores s = c.classify(ImageBatch.of(List.of(fitted)));
       float[] p = s.probabilities(0);

@@ -29,6 +29,11 @@ final class Progress implements AutoCloseable {
     return new Progress(bar);
   }
 
+  /** Whether a bar is shown (stderr is a terminal): per-image lines then wait for the end. */
+  boolean shown() {
+    return bar != null;
+  }
+
   /** Sets the number of steps once it is known (for example after a clean pass). */
   void total(long n) {
     if (bar != null && bar.getMax() != n) {

@@ -25,7 +25,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CliFiles.requireFolders(out);
+    CliFiles.requireWritableFolder(out);
     Path index = HtmlReport.write(ResultsJson.read(input), out);
     spec.commandLine().getOut().printf("report: %s%n", index);
     return ExitCode.OK;

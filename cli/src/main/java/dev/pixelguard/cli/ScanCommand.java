@@ -6,7 +6,6 @@ import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.attack.scan.ScanFindings;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ImageOutcome;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
@@ -56,27 +55,12 @@ final class ScanCommand implements Callable<Integer> {
       throw new InputException(e.getMessage().replace("levels", "--levels"));
     }
     Dataset data = dataOptions.load();
-    try (Classifier c = model.open(DataOptions.shape(data), data.classNames())) {
+    try (Classifier c = model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
       ModelInfo info = c.info();
       data = dataOptions.fit(data, info);
       Targets targets = target == null ? Targets.untargeted() : new Targets.Target(info.classIndex(target), null);
       EvaluationResult r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets, run.execution(),
-          run.quiet);
-      if (!run.quiet) {
-        for (ImageOutcome io : r.images()) {
-          for (AttackResult a : io.attempts()) {
-            ScanFindings f = a.findings();
-            if (f.vulnerable()) {
-              ScanFindings.Flip first = f.flips().get(0);
-              o.printf(Locale.ROOT, "vulnerable #%d %s: %d position%s, %d flipping change%s%s; e.g. (%d,%d) -> %s "
-                      + "makes '%s' (%.3f)%n", io.index(), io.id(), f.vulnerablePositions(),
-                  f.vulnerablePositions() == 1 ? "" : "s", f.flips().size(), f.flips().size() == 1 ? "" : "s",
-                  f.complete() ? "" : " (early exit)", first.x(), first.y(), Text.colour(first.colour()),
-                  info.className(first.adversarialClass()), first.confidence());
-            }
-          }
-        }
-      }
+          run.quiet, o, (i, a) -> vulnerable(i, a, info));
       Summary s = r.summary();
       int colours = scan.colours(info.channels()).size();
       o.printf(Locale.ROOT, "scanned:  %d correctly classified of %d images, %d positions x %d colours each%n",
@@ -86,5 +70,18 @@ final class ScanCommand implements Callable<Integer> {
       Evaluations.printCost(o, r);
       return outputs.write(o, spec.commandLine().getErr(), r);
     }
+  }
+
+  /** "vulnerable #6 fashion-mnist-test#6: 2 positions, 3 flipping changes; e.g. (26,10) -> 255 makes 'Shirt' (0.610)". */
+  private static String vulnerable(int index, AttackResult a, ModelInfo info) {
+    ScanFindings f = a.findings();
+    if (!f.vulnerable()) {
+      return null;
+    }
+    ScanFindings.Flip first = f.flips().get(0);
+    return String.format(Locale.ROOT, "vulnerable #%d %s: %d position%s, %d flipping change%s%s; e.g. (%d,%d) -> %s "
+            + "makes '%s' (%.3f)", index, a.imageId(), f.vulnerablePositions(), f.vulnerablePositions() == 1 ? "" : "s",
+        f.flips().size(), f.flips().size() == 1 ? "" : "s", f.complete() ? "" : " (early exit)", first.x(), first.y(),
+        Text.colour(first.colour()), info.className(first.adversarialClass()), first.confidence());
   }
 }

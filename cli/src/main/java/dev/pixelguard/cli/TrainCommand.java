@@ -89,6 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && !Files.isRegularFile(out)) {
       throw new InputException("--resume: no checkpoint at " + out);
     }
+    CliFiles.requireWritable(out);
     if (epochs < 1 || batch < 1 || !(lr > 0)) {
       throw new InputException("--epochs and --batch must be at least 1 and --lr positive");
     }

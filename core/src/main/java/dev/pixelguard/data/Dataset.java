@@ -9,11 +9,51 @@ import java.util.List;
  * @param name a short name for reports, e.g. the file name
  * @param images the images, in file order
  * @param classNames class names in label order; empty when the source has none
+ * @param namedByFolder whether the labels come from folder names (a folder of class folders): their order is
+ *     only alphabetical, so before use they must be matched to the model's class names ({@link #matchedTo})
  */
-public record Dataset(String name, List<LabeledImage> images, List<String> classNames) {
+public record Dataset(String name, List<LabeledImage> images, List<String> classNames, boolean namedByFolder) {
   public Dataset {
     images = List.copyOf(images);
     classNames = classNames == null ? List.of() : List.copyOf(classNames);
+  }
+
+  /** A dataset whose labels are indices into {@code classNames} as its source defines them. */
+  public Dataset(String name, List<LabeledImage> images, List<String> classNames) {
+    this(name, images, classNames, false);
+  }
+
+  /**
+   * This dataset labelled by the model's classes: each folder name is matched to the model class of the same
+   * name (ignoring case), so a holdout folder with only {@code cat/} and {@code ship/} is labelled cat and ship,
+   * not by the folders' alphabetical positions. Datasets not named by folder are returned as they are.
+   *
+   * @param modelClasses the model's class names in its output order
+   * @throws InputException when a folder name matches no class of the model
+   */
+  public Dataset matchedTo(List<String> modelClasses) {
+    if (!namedByFolder) {
+      return this;
+    }
+    int[] map = new int[classNames.size()];
+    for (int k = 0; k < map.length; k++) {
+      map[k] = -1;
+      for (int m = 0; m < modelClasses.size(); m++) {
+        if (modelClasses.get(m).equalsIgnoreCase(classNames.get(k))) {
+          map[k] = m;
+          break;
+        }
+      }
+      if (map[k] < 0) {
+        throw new InputException("folder '" + classNames.get(k) + "' of dataset " + name + " matches no class of "
+            + "the model (" + String.join(", ", modelClasses) + "); name class folders after the model's classes");
+      }
+    }
+    List<LabeledImage> out = new java.util.ArrayList<>(images.size());
+    for (LabeledImage li : images) {
+      out.add(li.hasLabel() ? new LabeledImage(li.id(), li.image(), map[li.label()]) : li);
+    }
+    return new Dataset(name, out, modelClasses, false);
   }
 
   public int size() {
@@ -30,6 +70,6 @@ public record Dataset(String name, List<LabeledImage> images, List<String> class
 
   /** The first {@code n} images (all of them when {@code n} is larger). */
   public Dataset limit(int n) {
-    return n >= images.size() ? this : new Dataset(name, images.subList(0, n), classNames);
+    return n >= images.size() ? this : new Dataset(name, images.subList(0, n), classNames, namedByFolder);
   }
 }

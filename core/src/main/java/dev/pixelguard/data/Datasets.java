@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 /**
  * Opens a dataset from a path, choosing the reader from what the path is:
  * <ul>
- *   <li>a folder of class folders ({@code root/cat/1.png}, ...): labels from the sub-folder names, sorted;
+ *   <li>a folder of class folders ({@code root/cat/1.png}, ...): labels from the sub-folder names, to be matched
+ *       to a model's class names with {@link Dataset#matchedTo} (their own order is only alphabetical);
  *   <li>a folder of image files: one unlabelled image each;
  *   <li>{@code *.bin}: CIFAR-10 binary batch ({@link Cifar10Reader});
  *   <li>a name containing {@code idx3} (optionally {@code .gz}): IDX images with their labels file
@@ -84,7 +85,8 @@ public final class Datasets {
         out.add(new LabeledImage(f.getFileName().toString(), ImageFiles.read(f), LabeledImage.UNLABELED));
       }
     }
-    return new Dataset(root.getFileName() == null ? root.toString() : root.getFileName().toString(), out, names);
+    return new Dataset(root.getFileName() == null ? root.toString() : root.getFileName().toString(), out, names,
+        !classDirs.isEmpty());
   }
 
   /** Every image converted to the given shape (see {@link ImageFiles#convert}). */
@@ -94,6 +96,6 @@ public final class Datasets {
       Image im = ImageFiles.convert(li.image(), channels, height, width);
       out.add(im == li.image() ? li : new LabeledImage(li.id(), im, li.label()));
     }
-    return new Dataset(d.name(), out, d.classNames());
+    return new Dataset(d.name(), out, d.classNames(), d.namedByFolder());
   }
 }

@@ -5,7 +5,11 @@ import dev.pixelguard.image.Image;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -35,21 +39,69 @@ public final class ImageFiles {
    * @throws InputException if the file is missing, truncated or not an image
    */
   public static Image read(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new InputException(file + " is a folder, not an image file (a folder of images is a --dataset)");
+    }
     if (!Files.isRegularFile(file)) {
       throw new InputException("image file not found: " + file);
     }
-    BufferedImage bi;
-    try (InputStream in = Files.newInputStream(file)) {
-      bi = ImageIO.read(in);
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      if (in == null) {
+        throw new InputException("cannot read image " + file);
+      }
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new InputException(file + " is not an image in a supported format (PNG, JPEG, BMP, GIF)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        // The size comes from the header: a huge image is refused before anything is decoded.
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w * h > MAX_PIXELS) {
+          throw new InputException(String.format(Locale.ROOT, "image %s is %dx%d pixels, more than pixelguard reads "
+              + "(%d megapixels at most)", file, w, h, MAX_PIXELS / 1_000_000));
+        }
+        // Decoders such as the JPEG reader fill a truncated file with grey and only warn: refuse it instead.
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        BufferedImage bi = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new InputException("cannot decode image " + file + " (truncated or corrupt): " + warnings.get(0));
+        }
+        return fromBufferedImage(bi);
+      } finally {
+        reader.dispose();
+      }
     } catch (IIOException e) {
       throw new InputException("cannot decode image " + file + " (truncated or corrupt): " + rootMessage(e));
     } catch (IOException | RuntimeException e) {
+      if (e instanceof InputException ie) {
+        throw ie;
+      }
       throw new InputException("cannot read image " + file + ": " + rootMessage(e));
     }
-    if (bi == null) {
-      throw new InputException(file + " is not an image in a supported format (PNG, JPEG, BMP, GIF)");
+  }
+
+  /** Images larger than this many pixels are refused from their header (a decoded 50-megapixel image is 200 MB). */
+  public static final long MAX_PIXELS = 50_000_000L;
+
+  /**
+   * Why a file operation failed, in words: the system's reason ("Read-only file system", "Permission denied")
+   * rather than the bare path that some exceptions carry as their message.
+   */
+  public static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
     }
-    return fromBufferedImage(bi);
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or folder";
+    }
+    return rootMessage(e);
   }
 
   private static String rootMessage(Throwable e) {
@@ -191,7 +243,7 @@ public final class ImageFiles {
       }
       tmp = null;
     } catch (IOException e) {
-      throw new InputException("cannot write " + file + ": " + rootMessage(e));
+      throw new InputException("cannot write " + file + ": " + reason(e));
     } finally {
       if (tmp != null) {
         try {

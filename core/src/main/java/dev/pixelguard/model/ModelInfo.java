@@ -19,17 +19,27 @@ public record ModelInfo(int channels, int height, int width, int numClasses, Lis
       throw new IllegalArgumentException("a classifier needs at least 2 classes, has " + numClasses);
     }
     if (classNames == null || classNames.isEmpty()) {
-      List<String> generated = new ArrayList<>();
-      for (int k = 0; k < numClasses; k++) {
-        generated.add(Integer.toString(k));
-      }
-      classNames = generated;
+      classNames = numbered(numClasses);
     }
     if (classNames.size() != numClasses) {
       throw new IllegalArgumentException(
           "the model has " + numClasses + " classes but " + classNames.size() + " class names were given");
     }
     classNames = List.copyOf(classNames);
+  }
+
+  /** The names a model without class names gets: "0", "1", ... */
+  public static List<String> numbered(int numClasses) {
+    List<String> out = new ArrayList<>();
+    for (int k = 0; k < numClasses; k++) {
+      out.add(Integer.toString(k));
+    }
+    return out;
+  }
+
+  /** Whether the class names are only the numbers {@link #numbered} gives. */
+  public boolean hasNames() {
+    return !classNames.equals(numbered(numClasses));
   }
 
   /** Name of class {@code k}, or "?" for an out-of-range index. */

@@ -37,6 +37,8 @@ import java.util.Locale;
  * @param output what the output holds
  * @param classNames class names in label order, or empty to use the model's count with numbered names
  * @param inputShape [C, H, W], or null to take it from the model file
+ * @param layoutStated whether the layout was stated (descriptor or option) rather than defaulted: a stated
+ *     layout the model's input contradicts is refused, a default one follows the model
  */
 public record ModelSpec(
     InputLayout layout,
@@ -45,7 +47,8 @@ public record ModelSpec(
     float[] std,
     OutputKind output,
     List<String> classNames,
-    int[] inputShape) {
+    int[] inputShape,
+    boolean layoutStated) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_COMMENTS)
@@ -53,7 +56,7 @@ public record ModelSpec(
 
   /** NCHW, [0, 1], no normalisation, output kind detected, names and shape from the model. */
   public static final ModelSpec DEFAULT =
-      new ModelSpec(InputLayout.NCHW, ValueRange.UNIT, null, null, OutputKind.AUTO, List.of(), null);
+      new ModelSpec(InputLayout.NCHW, ValueRange.UNIT, null, null, OutputKind.AUTO, List.of(), null, false);
 
   public ModelSpec {
     if (layout == null || range == null || output == null) {
@@ -98,27 +101,27 @@ public record ModelSpec(
   }
 
   public ModelSpec withLayout(InputLayout v) {
-    return new ModelSpec(v, range, mean, std, output, classNames, inputShape);
+    return new ModelSpec(v, range, mean, std, output, classNames, inputShape, true);
   }
 
   public ModelSpec withRange(ValueRange v) {
-    return new ModelSpec(layout, v, mean, std, output, classNames, inputShape);
+    return new ModelSpec(layout, v, mean, std, output, classNames, inputShape, layoutStated);
   }
 
   public ModelSpec withNormalization(float[] m, float[] s) {
-    return new ModelSpec(layout, range, m, s, output, classNames, inputShape);
+    return new ModelSpec(layout, range, m, s, output, classNames, inputShape, layoutStated);
   }
 
   public ModelSpec withOutput(OutputKind v) {
-    return new ModelSpec(layout, range, mean, std, v, classNames, inputShape);
+    return new ModelSpec(layout, range, mean, std, v, classNames, inputShape, layoutStated);
   }
 
   public ModelSpec withClassNames(List<String> v) {
-    return new ModelSpec(layout, range, mean, std, output, v, inputShape);
+    return new ModelSpec(layout, range, mean, std, output, v, inputShape, layoutStated);
   }
 
   public ModelSpec withInputShape(int[] v) {
-    return new ModelSpec(layout, range, mean, std, output, classNames, v);
+    return new ModelSpec(layout, range, mean, std, output, classNames, v, layoutStated);
   }
 
   /**
@@ -136,6 +139,14 @@ public record ModelSpec(
     if (n == null || !n.isObject()) {
       throw new InputException("model descriptor " + file + " must be a JSON object");
     }
+    java.util.Iterator<String> keys = n.fieldNames();
+    while (keys.hasNext()) {
+      String k = keys.next();
+      if (!KEYS.contains(k)) {
+        throw new InputException("model descriptor " + file + ": unknown key '" + k + "'; the keys are "
+            + String.join(", ", KEYS));
+      }
+    }
     ModelSpec s = DEFAULT;
     if (n.hasNonNull("layout")) {
       s = s.withLayout(parseEnum(InputLayout.class, n.get("layout").asText(), "layout", file));
@@ -144,7 +155,7 @@ public record ModelSpec(
       s = s.withRange(parseRange(n.get("range").asText()));
     }
     if (n.hasNonNull("mean") || n.hasNonNull("std")) {
-      s = s.withNormalization(floats(n.get("mean")), floats(n.get("std")));
+      s = s.withNormalization(floats(n.get("mean"), "mean", file), floats(n.get("std"), "std", file));
     }
     if (n.hasNonNull("output")) {
       s = s.withOutput(parseEnum(OutputKind.class, n.get("output").asText(), "output", file));
@@ -155,7 +166,7 @@ public record ModelSpec(
       s = s.withClassNames(names);
     }
     if (n.hasNonNull("input")) {
-      float[] f = floats(n.get("input"));
+      float[] f = floats(n.get("input"), "input", file);
       int[] shape = new int[f.length];
       for (int i = 0; i < f.length; i++) {
         shape[i] = (int) f[i];
@@ -184,12 +195,22 @@ public record ModelSpec(
     }
   }
 
-  private static float[] floats(JsonNode n) {
+  /** The keys a descriptor may hold; any other (a misspelling such as "meen") is refused. */
+  public static final List<String> KEYS = List.of("layout", "range", "mean", "std", "output", "classes", "input");
+
+  private static float[] floats(JsonNode n, String key, Path file) {
     if (n == null || n.isNull()) {
       return null;
     }
+    if (!n.isArray()) {
+      throw new InputException("model descriptor " + file + ": " + key + " must be a list of numbers, was " + n);
+    }
     float[] out = new float[n.size()];
     for (int i = 0; i < out.length; i++) {
+      if (!n.get(i).isNumber()) {
+        throw new InputException("model descriptor " + file + ": " + key + " must be a list of numbers, has "
+            + n.get(i));
+      }
       out[i] = (float) n.get(i).asDouble();
     }
     return out;
@@ -200,7 +221,7 @@ public record ModelSpec(
   public boolean equals(Object o) {
     return o instanceof ModelSpec m && layout == m.layout && range == m.range && Arrays.equals(mean, m.mean)
         && Arrays.equals(std, m.std) && output == m.output && classNames.equals(m.classNames)
-        && Arrays.equals(inputShape, m.inputShape);
+        && Arrays.equals(inputShape, m.inputShape) && layoutStated == m.layoutStated;
   }
 
   @Override

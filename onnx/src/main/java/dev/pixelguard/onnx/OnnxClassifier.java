@@ -97,15 +97,26 @@ public final class OnnxClassifier implements Classifier {
     }
     NodeInfo in = inputs.values().iterator().next();
     if (!(in.getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT || ti.getShape().length != 4) {
-      throw new InputException("ONNX model " + file + ": input '" + in.getName() + "' is " + in.getInfo()
-          + "; expected a float tensor of rank 4 (NCHW or NHWC)");
+      String what = in.getInfo() instanceof TensorInfo t
+          ? "a " + t.type.name().toLowerCase(java.util.Locale.ROOT) + " tensor of shape " + Arrays.toString(t.getShape())
+          : "not a tensor";
+      throw new InputException("ONNX model " + file + ": input '" + in.getName() + "' is " + what
+          + "; an image classifier takes a float tensor of rank 4 (NCHW or NHWC)");
     }
     long[] ishape = ti.getShape();
     ModelSpec s = spec;
     boolean nchwLike = ishape[1] == 1 || ishape[1] == 3;
     boolean nhwcLike = ishape[3] == 1 || ishape[3] == 3;
     if (s.layout() == InputLayout.NCHW && !nchwLike && nhwcLike) {
+      if (s.layoutStated()) {
+        throw new InputException("ONNX model " + file + " takes " + Arrays.toString(ishape) + ", channels last (NHWC), "
+            + "but the layout was given as NCHW; drop --layout (or the descriptor's layout) or give NHWC");
+      }
       s = s.withLayout(InputLayout.NHWC);
+    }
+    if (s.layout() == InputLayout.NHWC && s.layoutStated() && !nhwcLike && nchwLike) {
+      throw new InputException("ONNX model " + file + " takes " + Arrays.toString(ishape) + ", channels first (NCHW), "
+          + "but the layout was given as NHWC; drop --layout (or the descriptor's layout) or give NCHW");
     }
     int c;
     int h;

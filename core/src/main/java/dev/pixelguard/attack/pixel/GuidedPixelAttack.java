@@ -60,6 +60,9 @@ public final class GuidedPixelAttack implements SparseAttack {
 
   @Override
   public Search search(AttackTask task) {
+    if (pixels > task.image().positions()) {
+      throw new IllegalArgumentException(pixels + " pixels is more than the image's " + task.image().positions());
+    }
     return new GuidedSearch(this, task);
   }
 

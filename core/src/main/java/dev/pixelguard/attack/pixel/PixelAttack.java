@@ -86,6 +86,9 @@ public final class PixelAttack implements SparseAttack {
 
   @Override
   public Search search(AttackTask task) {
+    if (pixels > task.image().positions()) {
+      throw new IllegalArgumentException(pixels + " pixels is more than the image's " + task.image().positions());
+    }
     return new PixelSearch(this, task);
   }
 
