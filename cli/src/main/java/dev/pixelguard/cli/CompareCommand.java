@@ -78,10 +78,10 @@ final class CompareCommand implements Callable<Integer> {
         String name = c.info().name();
         EvaluationResult g = pgd.modelType().isInstance(c) && !model.labelOnly
             ? Evaluations.run("PGD " + name, c, model.labelOnly, fitted, pgd, Targets.untargeted(), run.execution(),
-                run.quiet, o, (i, a) -> null)
+                run.console(spec), (i, a) -> null)
             : null;
         EvaluationResult p = Evaluations.run("one pixel " + name, c, model.labelOnly, fitted, pixel,
-            Targets.untargeted(), run.execution(), run.quiet, o, (i, a) -> null);
+            Targets.untargeted(), run.execution(), run.console(spec), (i, a) -> null);
         rows.add(new Row(name, g, p));
       }
     }

@@ -52,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
           : attackOptions.target == null ? new Targets.Untargeted(attackOptions.criterion())
           : new Targets.Target(info.classIndex(attackOptions.target), attackOptions.criterion());
       EvaluationResult r = Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
-          run.execution(), run.quiet, o, (i, a) -> Evaluations.success(i, a, info));
+          run.execution(), run.console(spec), (i, a) -> Evaluations.success(i, a, info));
       Evaluations.printHeader(o, r);
       String goal = targets.matrix() ? "toward every other class"
           : attackOptions.target == null ? "untargeted"

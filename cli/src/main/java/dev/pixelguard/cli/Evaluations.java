@@ -20,6 +20,9 @@ import java.util.Locale;
 final class Evaluations {
   private Evaluations() {}
 
+  /** Where a command prints: results to {@code out}, warnings to {@code err}; per-image lines unless quiet. */
+  record Console(PrintWriter out, PrintWriter err, boolean quiet) {}
+
   /** What to print for one attempt, given the image's index in the dataset; nothing when null is returned. */
   interface Line {
     String of(int index, AttackResult result);
@@ -31,7 +34,9 @@ final class Evaluations {
    * killed mid-run has logged what it found), or in dataset order after the bar on a terminal.
    */
   static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
-      Attack<M> attack, Targets targets, Execution execution, boolean quiet, PrintWriter o, Line line) {
+      Attack<M> attack, Targets targets, Execution execution, Console console, Line line) {
+    boolean quiet = console.quiet();
+    PrintWriter o = console.out();
     M model = AttackOptions.modelFor(attack, c, labelOnly);
     String verb = targets.matrix() ? "reached" : "fooled";
     Map<String, Integer> index = new HashMap<>();
@@ -55,7 +60,7 @@ final class Evaluations {
         io.attempts().forEach(a -> print(o, line.of(io.index(), a)));
       }
     }
-    warnIfCollapsed(r);
+    warnIfCollapsed(r, console.err());
     return r;
   }
 
@@ -74,13 +79,14 @@ final class Evaluations {
   }
 
   /**
-   * One warning line on stderr when the clean predictions look like a model fed the wrong input conventions:
-   * at least 20 labelled images, and one class predicted for nearly all of them while accuracy is near chance.
+   * One warning line on stderr when the clean predictions look like a model fed the wrong input conventions
+   * (layout, value range, normalisation): on at least 20 labelled images, accuracy near chance, or one class
+   * predicted for nearly every image while most are wrong.
    */
-  static void warnIfCollapsed(EvaluationResult r) {
+  static void warnIfCollapsed(EvaluationResult r, PrintWriter err) {
     Summary s = r.summary();
     int k = r.model().numClasses();
-    if (s.labelled() < 20 || s.cleanAccuracy() > 2.0 / k) {
+    if (s.labelled() < 20) {
       return;
     }
     int[] counts = new int[k];
@@ -90,11 +96,16 @@ final class Evaluations {
       top = counts[c] > counts[top] ? c : top;
     }
     double share = (double) counts[top] / r.images().size();
-    if (share >= 0.8) {
-      System.err.printf(Locale.ROOT, "pixelguard: warning: the model predicts '%s' for %.0f%% of the images (clean "
-          + "accuracy %.1f%%); check its input conventions (--layout, --range, --mean/--std; docs/model-descriptor.md)%n",
-          r.model().className(top), 100 * share, 100 * s.cleanAccuracy());
+    boolean constant = share >= 0.8 && s.cleanAccuracy() < 0.5;
+    if (!constant && s.cleanAccuracy() > 2.0 / k) {
+      return;
     }
+    String what = constant
+        ? String.format(Locale.ROOT, "the model predicts '%s' for %.0f%% of the images (clean accuracy %.1f%%)",
+            r.model().className(top), 100 * share, 100 * s.cleanAccuracy())
+        : String.format(Locale.ROOT, "clean accuracy %.1f%% is near chance for %d classes", 100 * s.cleanAccuracy(), k);
+    err.printf(Locale.ROOT, "pixelguard: warning: %s; check the model's input conventions (--layout, --range, "
+        + "--mean/--std; docs/model-descriptor.md)%n", what);
   }
 
   /** The summary's first lines, the same for every attack. */

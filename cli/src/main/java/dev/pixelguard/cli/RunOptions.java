@@ -16,6 +16,11 @@ public final class RunOptions {
   @Option(names = "--quiet", description = "No progress bar and no per-image lines, only the summary.")
   boolean quiet;
 
+  /** The command's output streams, quiet or not. */
+  Evaluations.Console console(picocli.CommandLine.Model.CommandSpec spec) {
+    return new Evaluations.Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet);
+  }
+
   Execution execution() {
     try {
       return new Execution(batch, concurrency);

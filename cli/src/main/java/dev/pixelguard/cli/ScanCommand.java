@@ -60,7 +60,7 @@ final class ScanCommand implements Callable<Integer> {
       data = dataOptions.fit(data, info);
       Targets targets = target == null ? Targets.untargeted() : new Targets.Target(info.classIndex(target), null);
       EvaluationResult r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets, run.execution(),
-          run.quiet, o, (i, a) -> vulnerable(i, a, info));
+          run.console(spec), (i, a) -> vulnerable(i, a, info));
       Summary s = r.summary();
       int colours = scan.colours(info.channels()).size();
       o.printf(Locale.ROOT, "scanned:  %d correctly classified of %d images, %d positions x %d colours each%n",
