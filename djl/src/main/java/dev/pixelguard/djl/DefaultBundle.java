@@ -61,6 +61,22 @@ public final class DefaultBundle {
     return null;
   }
 
+  /**
+   * The network of a bundled model by its command-line name ({@link #names()}), or null when the name is not
+   * one: what {@code pixelguard export} writes as ONNX. Close it when done.
+   */
+  public static NetworkModel network(String name) {
+    String file = name.equals(names().get(0)) ? MODEL : name.equals(names().get(1)) ? ADVERSARIAL_MODEL : null;
+    if (file == null) {
+      return null;
+    }
+    try (InputStream in = resource(file)) {
+      return NetworkModel.load(in, "bundled model " + file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static NetworkClassifier load(String file, String name) {
     try (InputStream in = resource(file)) {
       return new NetworkClassifier(NetworkModel.load(in, "bundled model " + file), name);
