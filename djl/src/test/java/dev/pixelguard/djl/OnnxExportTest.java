@@ -110,6 +110,43 @@ class OnnxExportTest {
   }
 
   @Test
+  void theBundledOnnxFilesAreExactlyTheExportOfTheBundledNetworks() {
+    for (String pgm : List.of(DefaultBundle.MODEL, DefaultBundle.ADVERSARIAL_MODEL)) {
+      String name = DefaultBundle.PREFIX + pgm.replace(".pgm", "");
+      try (NetworkModel net = DefaultBundle.network(name)) {
+        assertArrayEquals(OnnxExport.toBytes(net), DefaultBundle.bytes(DefaultBundle.onnxFile(pgm)),
+            DefaultBundle.onnxFile(pgm) + " is not the export of " + pgm + "; regenerate it with: ./pixelguard export "
+                + "--model " + name + " --out djl/src/main/resources" + DefaultBundle.ROOT + DefaultBundle.onnxFile(pgm));
+      }
+    }
+  }
+
+  @Test
+  void bundledModelsClassifyInOnnxRuntimeAndTakeGradientsFromDjl() {
+    Dataset samples = DefaultBundle.samples().limit(50);
+    ImageBatch batch = ImageBatch.of(samples.images().stream().map(LabeledImage::image).toList());
+    int[] labels = samples.images().stream().mapToInt(LabeledImage::label).toArray();
+    try (BundledClassifier both = DefaultBundle.byName("builtin:fashion-cnn-pgd");
+        NetworkClassifier djl = DefaultBundle.adversarialModel()) {
+      assertEquals("builtin:fashion-cnn-pgd", both.info().name());
+      assertEquals(djl.info().classNames(), both.info().classNames());
+      Scores fast = both.classify(batch);
+      Scores slow = djl.classify(batch);
+      for (int i = 0; i < 50; i++) {
+        assertEquals(slow.top(i), fast.top(i));
+        assertEquals(slow.probability(i, labels[i]), fast.probability(i, labels[i]), 1e-5);
+      }
+      var g = both.lossGradient(batch, labels);
+      var h = djl.lossGradient(batch, labels);
+      assertArrayEquals(h.gradient()[3], g.gradient()[3], 0f, "the gradient is DJL's, exactly");
+    }
+    try (BundledClassifier d = DefaultBundle.defaultClassifier(1)) {
+      assertEquals("default: fashion-cnn.pgm", d.info().name());
+      assertEquals(10, d.info().numClasses());
+    }
+  }
+
+  @Test
   void aFreshlyInitialisedNetworkExportsToo(@TempDir Path dir) {
     // Three channels, 32x32, three classes: the exporter follows the network's shapes, not Fashion-MNIST's.
     try (NetworkModel net = NetworkModel.create("small-cnn", new int[] {3, 32, 32}, List.of("a", "b", "c"), 5)) {
