@@ -40,6 +40,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE.pgm", description = "Where to write the model (also the checkpoint).")
   Path out;
 
+  @Option(names = "--onnx", paramLabel = "FILE.onnx", description = "Also write the trained network as ONNX "
+      + "(as pixelguard export does) when training ends.")
+  Path onnx;
+
   @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs = 8;
 
@@ -89,7 +93,8 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && !Files.isRegularFile(out)) {
       throw new InputException("--resume: no checkpoint at " + out);
     }
-    CliFiles.requireWritable(out);
+    ExportCommand.requireOnnxName(onnx, "--onnx");
+    CliFiles.requireWritable(out, onnx);
     if (epochs < 1 || batch < 1 || !(lr > 0)) {
       throw new InputException("--epochs and --batch must be at least 1 and --lr positive");
     }
@@ -120,6 +125,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (done >= epochs) {
         o.printf("%s already has %d epochs; nothing to do%n", out, done);
+        if (onnx != null) {
+          ExportCommand.write(net, onnx, o);
+        }
         return ExitCode.OK;
       }
       o.printf("training %s on %s (%d images, %s) for epochs %d-%d, seed %d, %s%n", net.architecture(),
@@ -154,6 +162,9 @@ final class TrainCommand implements Callable<Integer> {
       });
       if (batches == 0) {
         throw new InputException("no training images");
+      }
+      if (onnx != null) {
+        ExportCommand.write(net, onnx, o);
       }
     }
     return ExitCode.OK;

@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * The models inside pixelguard-djl's jar, by name: {@code builtin:fashion-cnn} and
  * {@code builtin:fashion-cnn-pgd} ({@link DefaultBundle#names()}). They carry their own conventions, so the
- * request's descriptor is not used. Registered in {@code META-INF/services/dev.pixelguard.model.ModelBackend}.
+ * request's descriptor is not used. They classify through ONNX Runtime and take gradients from DJL
+ * ({@link BundledClassifier}). Registered in {@code META-INF/services/dev.pixelguard.model.ModelBackend}.
  */
 public final class BuiltinBackend implements ModelBackend {
   @Override
@@ -31,7 +32,7 @@ public final class BuiltinBackend implements ModelBackend {
     if (handles(name)) {
       name = DefaultBundle.PREFIX + name.substring(DefaultBundle.PREFIX.length()).toLowerCase(Locale.ROOT);
     }
-    Classifier c = DefaultBundle.byName(name);
+    Classifier c = DefaultBundle.byName(name, request.threads());
     if (c == null) {
       throw new InputException("no bundled model " + request.location() + "; there are "
           + String.join(", ", DefaultBundle.names()));

@@ -6,6 +6,8 @@ import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ModelSpec;
+import dev.pixelguard.onnx.OnnxClassifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +21,13 @@ import java.util.zip.GZIPInputStream;
  * The standard model is used when no model or dataset is given, so the tool works on a fresh machine with
  * nothing downloaded; both are named on the command line as {@code builtin:NAME}. Rebuild them with
  * {@code pixelguard train} (see README).
+ *
+ * <p>Each network is bundled twice: as a {@code .pgm} (its weights for DJL: training and input gradients)
+ * and as that file's ONNX export (ONNX Runtime: classification, four times faster). The {@code .onnx} files
+ * are generated from the {@code .pgm} files by {@code pixelguard export} (README, "Bundled models"), never
+ * edited: a test checks that they are byte for byte what the export gives. The command line's
+ * {@code builtin:} models ({@link #byName}) classify through ONNX Runtime and take gradients from DJL
+ * ({@link BundledClassifier}); {@link #model()} and {@link #adversarialModel()} are the DJL networks alone.
  */
 public final class DefaultBundle {
   /** Class-path folder of the bundle. */
@@ -26,6 +35,8 @@ public final class DefaultBundle {
   public static final String MODEL = "fashion-cnn.pgm";
   /** The PGD-trained model. */
   public static final String ADVERSARIAL_MODEL = "fashion-cnn-pgd.pgm";
+  /** The ONNX export of a bundled {@code .pgm}: the same name ending in {@code .onnx}. */
+  public static final String ONNX_EXTENSION = ".onnx";
   /** How the command line names a bundled model: {@code builtin:fashion-cnn}. */
   public static final String PREFIX = "builtin:";
   public static final String IMAGES = "fashion-mnist-test-500-images-idx3-ubyte.gz";
@@ -33,12 +44,22 @@ public final class DefaultBundle {
 
   private DefaultBundle() {}
 
-  /** The default model as a classifier; close it when done. */
+  /**
+   * The default model as the command line opens it when no model is given: classified in ONNX Runtime,
+   * gradients from DJL ({@link BundledClassifier}), named {@code default: fashion-cnn.pgm}. Close it.
+   *
+   * @param threads ONNX Runtime's intra-op threads, or 0 for one per core
+   */
+  public static BundledClassifier defaultClassifier(int threads) {
+    return bundled(MODEL, "default: " + MODEL, threads);
+  }
+
+  /** The default model's DJL network as a classifier; close it when done. */
   public static NetworkClassifier model() {
     return load(MODEL, "default: " + MODEL);
   }
 
-  /** The PGD-trained model as a classifier; close it when done. */
+  /** The PGD-trained model's DJL network as a classifier; close it when done. */
   public static NetworkClassifier adversarialModel() {
     return load(ADVERSARIAL_MODEL, PREFIX + ADVERSARIAL_MODEL.replace(".pgm", ""));
   }
@@ -49,16 +70,58 @@ public final class DefaultBundle {
   }
 
   /**
-   * A bundled model by its command-line name ({@link #names()}), or null when the name is not one.
+   * A bundled model by its command-line name ({@link #names()}), or null when the name is not one: classified
+   * in ONNX Runtime, gradients from DJL ({@link BundledClassifier}). Close it when done.
    */
-  public static NetworkClassifier byName(String name) {
+  public static BundledClassifier byName(String name) {
+    return byName(name, 0);
+  }
+
+  /** {@link #byName(String)} with ONNX Runtime's intra-op threads (0: one per core). */
+  public static BundledClassifier byName(String name, int threads) {
     if (name.equals(names().get(0))) {
-      return load(MODEL, name);
+      return bundled(MODEL, name, threads);
     }
     if (name.equals(names().get(1))) {
-      return adversarialModel();
+      return bundled(ADVERSARIAL_MODEL, name, threads);
     }
     return null;
+  }
+
+  /** The resource name of a bundled network's ONNX export: {@code fashion-cnn.onnx} for {@code fashion-cnn.pgm}. */
+  public static String onnxFile(String pgm) {
+    return pgm.substring(0, pgm.length() - NetworkModel.EXTENSION.length()) + ONNX_EXTENSION;
+  }
+
+  /** The bytes of a bundled file, such as {@link #onnxFile}'s. */
+  public static byte[] bytes(String file) {
+    try (InputStream in = resource(file)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static BundledClassifier bundled(String pgm, String name, int threads) {
+    String onnx = onnxFile(pgm);
+    OnnxClassifier fast = OnnxClassifier.load(bytes(onnx), name, ModelSpec.DEFAULT, threads);
+    return new BundledClassifier(fast, () -> load(pgm, name), name);
+  }
+
+  /**
+   * The network of a bundled model by its command-line name ({@link #names()}), or null when the name is not
+   * one: what {@code pixelguard export} writes as ONNX. Close it when done.
+   */
+  public static NetworkModel network(String name) {
+    String file = name.equals(names().get(0)) ? MODEL : name.equals(names().get(1)) ? ADVERSARIAL_MODEL : null;
+    if (file == null) {
+      return null;
+    }
+    try (InputStream in = resource(file)) {
+      return NetworkModel.load(in, "bundled model " + file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static NetworkClassifier load(String file, String name) {

@@ -8,6 +8,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
@@ -19,7 +22,9 @@ import dev.pixelguard.model.TensorCodec;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,10 +38,19 @@ import java.util.Map;
  *
  * <p>The model must take one float tensor of rank 4 (NCHW or NHWC; the layout is read from the model when
  * the channel axis is unambiguous) and give a float [N, K] tensor as its first output. Input height and
- * width come from the model, or from the spec when the model leaves them dynamic. Thread-safe: ONNX
+ * width come from the model, or from the spec when the model leaves them dynamic. Class names come from the
+ * spec, else from the model's metadata ({@link #CLASSES_METADATA}). Thread-safe: ONNX
  * Runtime sessions may be run concurrently.
  */
 public final class OnnxClassifier implements Classifier {
+  /**
+   * The metadata key ({@code metadata_props}) whose value, a JSON list of strings, gives the class names in
+   * label order when the descriptor gives none. pixelguard's ONNX export writes it.
+   */
+  public static final String CLASSES_METADATA = "classes";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final OrtEnvironment env;
   private final OrtSession session;
   private final String inputName;
@@ -63,6 +77,22 @@ public final class OnnxClassifier implements Classifier {
     if (!Files.isRegularFile(file)) {
       throw new InputException("model file not found: " + file);
     }
+    return open(file.toString(), file.getFileName().toString(), spec, threads, null);
+  }
+
+  /**
+   * Loads a model held in memory (such as one inside a jar).
+   *
+   * @param name names the model in messages and reports
+   * @param threads intra-op threads, or 0 for ONNX Runtime's default
+   * @throws InputException if the bytes are not a valid ONNX model, or its input or output is not that of an
+   *     image classifier
+   */
+  public static OnnxClassifier load(byte[] model, String name, ModelSpec spec, int threads) {
+    return open(name, name, spec, threads, model);
+  }
+
+  private static OnnxClassifier open(String what, String name, ModelSpec spec, int threads, byte[] bytes) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session;
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
@@ -70,12 +100,12 @@ public final class OnnxClassifier implements Classifier {
       if (threads > 0) {
         opts.setIntraOpNumThreads(threads);
       }
-      session = env.createSession(file.toString(), opts);
+      session = bytes == null ? env.createSession(what, opts) : env.createSession(bytes, opts);
     } catch (OrtException e) {
-      throw new InputException("cannot load ONNX model " + file + ": " + InputException.firstLine(e.getMessage()));
+      throw new InputException("cannot load ONNX model " + what + ": " + InputException.firstLine(e.getMessage()));
     }
     try {
-      return create(file, spec, env, session);
+      return create(what, name, spec, env, session);
     } catch (RuntimeException | OrtException e) {
       try {
         session.close();
@@ -85,12 +115,12 @@ public final class OnnxClassifier implements Classifier {
       if (e instanceof InputException ie) {
         throw ie;
       }
-      throw new InputException("cannot use ONNX model " + file + ": " + InputException.firstLine(e.getMessage()));
+      throw new InputException("cannot use ONNX model " + what + ": " + InputException.firstLine(e.getMessage()));
     }
   }
 
-  private static OnnxClassifier create(Path file, ModelSpec spec, OrtEnvironment env, OrtSession session)
-      throws OrtException {
+  private static OnnxClassifier create(String file, String name, ModelSpec spec, OrtEnvironment env,
+      OrtSession session) throws OrtException {
     Map<String, NodeInfo> inputs = session.getInputInfo();
     if (inputs.size() != 1) {
       throw new InputException("ONNX model " + file + " has " + inputs.size() + " inputs; an image classifier has one");
@@ -157,6 +187,12 @@ public final class OnnxClassifier implements Classifier {
           + Arrays.toString(oshape) + "; a classifier outputs [N, classes]");
     }
     int k = (int) oshape[1];
+    if (s.classNames().isEmpty()) {
+      List<String> recorded = metadataClassNames(session);
+      if (recorded != null && (k <= 0 || recorded.size() == k)) {
+        s = s.withClassNames(recorded);
+      }
+    }
     if (k <= 0) {
       k = s.classNames().size();
     }
@@ -167,10 +203,36 @@ public final class OnnxClassifier implements Classifier {
       throw new InputException("ONNX model " + file + " has " + k + " classes but " + s.classNames().size()
           + " class names were given");
     }
-    ModelInfo info = new ModelInfo(c, h, w, k, s.classNames(), file.getFileName().toString());
+    ModelInfo info = new ModelInfo(c, h, w, k, s.classNames(), name);
     return new OnnxClassifier(env, session, in.getName(), new TensorCodec(s, info, out.getName()));
   }
 
+  /**
+   * The class names the model records in its metadata under {@value #CLASSES_METADATA} (a JSON list of
+   * strings, as pixelguard's ONNX export writes it), or null when it records none or they do not parse.
+   */
+  private static List<String> metadataClassNames(OrtSession session) throws OrtException {
+    String text = session.getMetadata().getCustomMetadataValue(CLASSES_METADATA).orElse(null);
+    if (text == null) {
+      return null;
+    }
+    try {
+      JsonNode list = JSON.readTree(text);
+      if (!list.isArray() || list.size() < 2) {
+        return null;
+      }
+      List<String> names = new ArrayList<>();
+      for (JsonNode n : list) {
+        if (!n.isTextual()) {
+          return null;
+        }
+        names.add(n.asText());
+      }
+      return names;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
 
   @Override
   public ModelInfo info() {

@@ -20,6 +20,9 @@ public final class Networks {
   /** Name of {@link #smallCnn}. */
   public static final String SMALL_CNN = "small-cnn";
 
+  /** Window and stride of every max-pooling layer in these networks (read by {@link OnnxExport}). */
+  public static final int POOL = 2;
+
   /** Every architecture name {@link #build} knows. */
   public static final List<String> NAMES = List.of(SMALL_CNN);
 
@@ -47,10 +50,10 @@ public final class Networks {
     return new SequentialBlock()
         .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(32).build())
         .add(Activation.reluBlock())
-        .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+        .add(Pool.maxPool2dBlock(new Shape(POOL, POOL), new Shape(POOL, POOL)))
         .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(64).build())
         .add(Activation.reluBlock())
-        .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+        .add(Pool.maxPool2dBlock(new Shape(POOL, POOL), new Shape(POOL, POOL)))
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(128).build())
         .add(Activation.reluBlock())
