@@ -67,13 +67,8 @@ final class ExportCommand implements Callable<Integer> {
    * @throws InputException for anything else, or a bundled name that does not exist
    */
   static NetworkModel open(String location) {
-    if (location.regionMatches(true, 0, DefaultBundle.PREFIX, 0, DefaultBundle.PREFIX.length())) {
-      String name = DefaultBundle.PREFIX + location.substring(DefaultBundle.PREFIX.length()).toLowerCase(Locale.ROOT);
-      NetworkModel net = DefaultBundle.network(name);
-      if (net == null) {
-        throw new InputException("no bundled model " + location + "; there are " + String.join(", ", DefaultBundle.names()));
-      }
-      return net;
+    if (DefaultBundle.isBundled(location)) {
+      return DefaultBundle.network(location);
     }
     if (!location.toLowerCase(Locale.ROOT).endsWith(NetworkModel.EXTENSION)) {
       throw new InputException("export takes pixelguard's own networks (a .pgm file from train, or builtin:NAME); "

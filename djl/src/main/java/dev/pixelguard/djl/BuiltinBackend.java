@@ -4,7 +4,6 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelBackend;
 import dev.pixelguard.model.ModelRequest;
-import java.util.Locale;
 
 /**
  * The models inside pixelguard-djl's jar, by name: {@code builtin:fashion-cnn} and
@@ -20,7 +19,7 @@ public final class BuiltinBackend implements ModelBackend {
 
   @Override
   public boolean handles(String location) {
-    return location.regionMatches(true, 0, DefaultBundle.PREFIX, 0, DefaultBundle.PREFIX.length());
+    return DefaultBundle.isBundled(location);
   }
 
   /**
@@ -28,15 +27,6 @@ public final class BuiltinBackend implements ModelBackend {
    */
   @Override
   public Classifier open(ModelRequest request) {
-    String name = request.location();
-    if (handles(name)) {
-      name = DefaultBundle.PREFIX + name.substring(DefaultBundle.PREFIX.length()).toLowerCase(Locale.ROOT);
-    }
-    Classifier c = DefaultBundle.byName(name, request.threads());
-    if (c == null) {
-      throw new InputException("no bundled model " + request.location() + "; there are "
-          + String.join(", ", DefaultBundle.names()));
-    }
-    return c;
+    return DefaultBundle.byName(request.location(), request.threads());
   }
 }

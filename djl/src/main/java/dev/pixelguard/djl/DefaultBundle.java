@@ -1,5 +1,6 @@
 package dev.pixelguard.djl;
 
+import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.IdxReader;
 import dev.pixelguard.data.LabeledImage;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -70,8 +72,10 @@ public final class DefaultBundle {
   }
 
   /**
-   * A bundled model by its command-line name ({@link #names()}), or null when the name is not one: classified
-   * in ONNX Runtime, gradients from DJL ({@link BundledClassifier}). Close it when done.
+   * A bundled model by its command-line name ({@link #names()}, the prefix in any case): classified in ONNX
+   * Runtime, gradients from DJL ({@link BundledClassifier}). Close it when done.
+   *
+   * @throws InputException when the name is not one of {@link #names()}
    */
   public static BundledClassifier byName(String name) {
     return byName(name, 0);
@@ -79,13 +83,29 @@ public final class DefaultBundle {
 
   /** {@link #byName(String)} with ONNX Runtime's intra-op threads (0: one per core). */
   public static BundledClassifier byName(String name, int threads) {
-    if (name.equals(names().get(0))) {
-      return bundled(MODEL, name, threads);
+    return bundled(pgmOf(name), canonical(name), threads);
+  }
+
+  /** Whether {@code location} names a bundled model: it starts with {@link #PREFIX}, in any case. */
+  public static boolean isBundled(String location) {
+    return location.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+  }
+
+  /** {@code builtin:fashion-cnn} for {@code BUILTIN:Fashion-CNN}. */
+  private static String canonical(String name) {
+    return isBundled(name) ? PREFIX + name.substring(PREFIX.length()).toLowerCase(Locale.ROOT) : name;
+  }
+
+  /** The bundled {@code .pgm} a command-line name stands for, or one clear refusal. */
+  private static String pgmOf(String name) {
+    String n = canonical(name);
+    if (n.equals(names().get(0))) {
+      return MODEL;
     }
-    if (name.equals(names().get(1))) {
-      return bundled(ADVERSARIAL_MODEL, name, threads);
+    if (n.equals(names().get(1))) {
+      return ADVERSARIAL_MODEL;
     }
-    return null;
+    throw new InputException("no bundled model " + name + "; there are " + String.join(", ", names()));
   }
 
   /** The resource name of a bundled network's ONNX export: {@code fashion-cnn.onnx} for {@code fashion-cnn.pgm}. */
@@ -109,14 +129,16 @@ public final class DefaultBundle {
   }
 
   /**
-   * The network of a bundled model by its command-line name ({@link #names()}), or null when the name is not
-   * one: what {@code pixelguard export} writes as ONNX. Close it when done.
+   * The network of a bundled model by its command-line name ({@link #names()}, the prefix in any case): what
+   * {@code pixelguard export} writes as ONNX. Close it when done.
+   *
+   * @throws InputException when the name is not one of {@link #names()}
    */
   public static NetworkModel network(String name) {
-    String file = name.equals(names().get(0)) ? MODEL : name.equals(names().get(1)) ? ADVERSARIAL_MODEL : null;
-    if (file == null) {
-      return null;
-    }
+    return networkFile(pgmOf(name));
+  }
+
+  private static NetworkModel networkFile(String file) {
     try (InputStream in = resource(file)) {
       return NetworkModel.load(in, "bundled model " + file);
     } catch (IOException e) {
@@ -125,11 +147,7 @@ public final class DefaultBundle {
   }
 
   private static NetworkClassifier load(String file, String name) {
-    try (InputStream in = resource(file)) {
-      return new NetworkClassifier(NetworkModel.load(in, "bundled model " + file), name);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new NetworkClassifier(networkFile(file), name);
   }
 
   /** The bundled sample images with their labels and Fashion-MNIST's class names. */
