@@ -194,9 +194,14 @@ public final class AttackOptions {
             .budget(budget != null ? budget : pixels == 1 ? 9_600 : 10_000).build();
       };
     } catch (IllegalArgumentException e) {
-      String m = e.getMessage().replace("epsilon", "--eps");
-      throw new InputException(method == Method.pgd ? m.replace("iterations must", "--steps must") : m);
+      throw refusal(e, method == Method.pgd);
     }
+  }
+
+  /** A builder's refusal in the command line's words: epsilon is --eps, and PGD's iterations are --steps. */
+  static InputException refusal(IllegalArgumentException e, boolean pgd) {
+    String m = e.getMessage().replace("epsilon", "--eps");
+    return new InputException(pgd ? m.replace("iterations must", "--steps must") : m);
   }
 
   private Norm norm() {

@@ -1,6 +1,5 @@
 package dev.pixelguard.cli;
 
-import dev.pixelguard.InputException;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
@@ -68,7 +67,7 @@ final class CompareCommand implements Callable<Integer> {
       pgd = Pgd.builder(eps).iterations(steps).step(step).seed(seed.seed).build();
       pixel = GuidedPixelAttack.builder().pixels(1).budget(budget).seed(seed.seed).build();
     } catch (IllegalArgumentException e) {
-      throw new InputException(e.getMessage().replace("epsilon", "--eps").replace("iterations must", "--steps must"));
+      throw AttackOptions.refusal(e, true);
     }
     Dataset data = dataOptions.load();
     List<Row> rows = new ArrayList<>();
