@@ -58,12 +58,7 @@ public final class Fgsm extends GradientAttack {
     float[] adv = new float[n * per];
     long[] gradients = new long[n];
     for (int i = 0; i < n; i++) {
-      float[] g = lg.gradient()[i];
-      float[] d = new float[per];
-      for (int j = 0; j < per; j++) {
-        d[j] = (float) (epsilon() * Math.signum(g[j] * dir[i]));
-      }
-      apply(x, adv, i, per, d);
+      apply(x, adv, i, per, Norm.LINF.step(directed(lg.gradient()[i], dir[i]), epsilon()));
       gradients[i] = 1;
     }
     return new Perturbed(adv, gradients, new long[n]);

@@ -124,6 +124,15 @@ public abstract class GradientAttack implements Attack<GradientClassifier> {
     return d;
   }
 
+  /** The gradient times the goal's direction (+1 ascend, -1 descend), as a new array. */
+  static float[] directed(float[] gradient, float direction) {
+    float[] g = gradient.clone();
+    for (int j = 0; j < g.length; j++) {
+      g[j] *= direction;
+    }
+    return g;
+  }
+
   /** adv_i = clip(x_i + project(d), 0, 1), in place. */
   void apply(float[] x, float[] adv, int i, int per, float[] d) {
     norm.project(d, epsilon);

@@ -157,11 +157,7 @@ public final class Pgd extends GradientAttack {
             continue;
           }
           if (gradientStep) {
-            float[] g = lg.gradient()[a].clone();
-            for (int j = 0; j < per; j++) {
-              g[j] *= dir[i];
-            }
-            float[] stepped = norm().step(g, step);
+            float[] stepped = norm().step(directed(lg.gradient()[a], dir[i]), step);
             float[] d = new float[per];
             for (int j = 0; j < per; j++) {
               d[j] = adv[i * per + j] + stepped[j] - x[i * per + j];
