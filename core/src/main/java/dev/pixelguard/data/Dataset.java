@@ -72,4 +72,18 @@ public record Dataset(String name, List<LabeledImage> images, List<String> class
   public Dataset limit(int n) {
     return n >= images.size() ? this : new Dataset(name, images.subList(0, n), classNames, namedByFolder);
   }
+
+  /**
+   * Images {@code range.from()} to {@code range.to()} (inclusive), keeping their ids; the name says which.
+   *
+   * @throws InputException when the range does not lie inside the dataset
+   */
+  public Dataset range(Split.Range range) {
+    if (range.to() >= images.size()) {
+      throw new InputException("images " + range + " are out of range; " + name + " has " + images.size()
+          + " images (0 to " + (images.size() - 1) + ")");
+    }
+    return new Dataset(name + "[" + range + "]", images.subList(range.from(), range.to() + 1), classNames,
+        namedByFolder);
+  }
 }
