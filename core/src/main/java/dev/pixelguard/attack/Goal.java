@@ -12,7 +12,7 @@ import java.util.Locale;
  * {@link #lossDirection}). {@link #and} narrows a goal with an extra criterion, e.g. a minimum confidence of
  * the wrong class, keeping its direction.
  */
-public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Targeted, Goal.Narrowed {
+public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Targeted, Goal.Harm, Goal.Narrowed {
 
   /** Whether a prediction of class {@code predicted} reaches the goal, judged on the class alone. */
   boolean reachedBy(int predicted);
@@ -46,6 +46,14 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
   /** The class the goal wants predicted, or -1 when it only wants the true class gone. */
   default int target() {
     return -1;
+  }
+
+  /**
+   * The goal an attack that ignores a defence pursues on the undefended model: for {@link Harm}, simply a
+   * wrong class ({@link Untargeted}); every other goal is its own.
+   */
+  default Goal undefended() {
+    return this;
   }
 
   /** This goal, with {@code extra} required as well; the direction stays this goal's. */
@@ -130,6 +138,70 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
     }
   }
 
+  /**
+   * Harm through a defence that may abstain: the defended system (a classifier whose class {@code abstain}
+   * means "no answer", such as {@link dev.pixelguard.defence.Gate#asClassifier}) accepts the image and
+   * answers a class other than {@code trueClass}. Abstaining is not harm: it is the defence working. The
+   * search pushes toward the best wrong class against both the true class and abstention; a gradient attack
+   * follows the true class's loss, as an untargeted one.
+   */
+  record Harm(int trueClass, int abstain) implements Goal {
+    public Harm {
+      if (trueClass < 0 || abstain < 0 || trueClass == abstain) {
+        throw new IllegalArgumentException("a harm goal needs a class and a different abstain class, were "
+            + trueClass + " and " + abstain);
+      }
+    }
+
+    @Override
+    public boolean reachedBy(int predicted) {
+      return predicted != trueClass && predicted != abstain;
+    }
+
+    /** The best-scoring class that is neither the true class nor abstention. */
+    private int bestHarm(Scores s, int i) {
+      int best = -1;
+      for (int k = 0; k < s.numClasses(); k++) {
+        if (k != trueClass && k != abstain
+            && (best < 0 || Objective.score(s, i, k) > Objective.score(s, i, best))) {
+          best = k;
+        }
+      }
+      return best;
+    }
+
+    @Override
+    public double fitness(Objective objective, Scores s, int i) {
+      int harm = bestHarm(s, i);
+      return switch (objective) {
+        case PROBABILITY -> 1.0 - s.probability(i, harm);
+        case LOG_PROBABILITY -> -s.logProbability(i, harm);
+        case MARGIN -> Math.max(Objective.score(s, i, trueClass), Objective.score(s, i, abstain))
+            - Objective.score(s, i, harm);
+      };
+    }
+
+    @Override
+    public int lossClass() {
+      return trueClass;
+    }
+
+    @Override
+    public int lossDirection(Loss loss) {
+      return loss == Loss.CROSS_ENTROPY ? 1 : -1;
+    }
+
+    @Override
+    public Goal undefended() {
+      return new Untargeted(trueClass);
+    }
+
+    @Override
+    public String describe() {
+      return "harm (abstain " + abstain + ")";
+    }
+  }
+
   /** A goal with an extra criterion: reached when both are met; searched and followed as {@code base}. */
   record Narrowed(Goal base, Criterion extra) implements Goal {
     @Override
@@ -163,6 +235,11 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
     }
 
     @Override
+    public Goal undefended() {
+      return new Narrowed(base.undefended(), extra);
+    }
+
+    @Override
     public String describe() {
       return base.describe() + " and " + extra.describe();
     }
@@ -177,7 +254,7 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
   }
 
   /**
-   * The goal a {@link #describe()} string names: "untargeted" or "target K", optionally followed by
+   * The goal a {@link #describe()} string names: "untargeted", "target K" or "harm (abstain K)", optionally followed by
    * " and top confidence >= P". Results files store goals this way.
    *
    * @param trueClass the image's true class, for an untargeted goal
@@ -195,6 +272,8 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
     try {
       if (t.equals("untargeted")) {
         g = new Untargeted(trueClass);
+      } else if (t.startsWith("harm (abstain ") && t.endsWith(")")) {
+        g = new Harm(trueClass, Integer.parseInt(t.substring(14, t.length() - 1).trim()));
       } else if (t.startsWith("target ")) {
         g = new Targeted(Integer.parseInt(t.substring(7).trim()));
       } else {

@@ -10,7 +10,7 @@ import java.util.List;
  * or toward every other class (Su et al.'s original-to-target matrix). An optional extra criterion, such as a
  * minimum confidence of the wrong class, narrows every goal.
  */
-public sealed interface Targets permits Targets.Untargeted, Targets.Target, Targets.EveryOther {
+public sealed interface Targets permits Targets.Untargeted, Targets.Target, Targets.EveryOther, Targets.Harm {
 
   /** The goals for an image of class {@code label} among {@code numClasses}; empty when it is not attacked. */
   List<Goal> goalsFor(int label, int numClasses);
@@ -90,6 +90,29 @@ public sealed interface Targets permits Targets.Untargeted, Targets.Target, Targ
     }
   }
 
+  /**
+   * Harm through a defence that may abstain (see {@link Goal.Harm}): the defended system accepts the image
+   * and answers a wrong class. Images it abstains on, or gets wrong, are not attacked.
+   *
+   * @param abstain the defended classifier's abstain class
+   */
+  record Harm(int abstain, Criterion extra) implements Targets {
+    @Override
+    public List<Goal> goalsFor(int label, int numClasses) {
+      return List.of(narrowed(new Goal.Harm(label, abstain), extra));
+    }
+
+    @Override
+    public String skipReason(int label) {
+      return label == abstain ? "the abstain class" : null;
+    }
+
+    @Override
+    public String describe() {
+      return "harm (abstain " + abstain + ")";
+    }
+  }
+
   static Targets untargeted() {
     return new Untargeted(null);
   }
@@ -101,6 +124,9 @@ public sealed interface Targets permits Targets.Untargeted, Targets.Target, Targ
     }
     if (text.equals("every other class")) {
       return new EveryOther(extra);
+    }
+    if (text.startsWith("harm (abstain ") && text.endsWith(")")) {
+      return new Harm(Integer.parseInt(text.substring(14, text.length() - 1).trim()), extra);
     }
     if (text.startsWith("target ")) {
       return new Target(Integer.parseInt(text.substring(7).trim()), extra);

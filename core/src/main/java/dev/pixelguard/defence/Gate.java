@@ -1,0 +1,413 @@
+package dev.pixelguard.defence;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.GradientClassifier;
+import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.model.Scores;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A safe-fallback gate: one object that looks at an image through several <em>views</em> (the model as
+ * is, the model on a transformed image such as a 2x2 median filter, a second independently trained model,
+ * each calibrated) and returns a {@link Decision}: accept (class, confidence) or abstain with every reason
+ * that fired. The checks:
+ *
+ * <ul>
+ *   <li><b>fusion and agreement</b>: the views' probabilities are fused by a stated {@link Fusion} rule; with
+ *       {@code all-agree} (or the disagreement alarm) every view's top class must be the fused class, with
+ *       {@code majority} more than half of them;
+ *   <li><b>confidence</b>: the fused confidence must reach {@link Settings#minConfidence};
+ *   <li><b>squeeze detector</b> (feature squeezing, Xu et al. 2018): the largest L1 distance between the first
+ *       view's probabilities and any other view's must not exceed {@link Settings#maxSqueeze}.
+ * </ul>
+ *
+ * <p>{@link #asClassifier()} is the whole defended system as a classifier with one more class,
+ * {@code abstain}, so every attack can query it (and a gradient attack differentiate it, when every view
+ * can be): attack it with {@link dev.pixelguard.attack.Goal.Harm} to search for an accepted wrong answer.
+ * Its scores are logits: each class's fused log-probability, and for {@code abstain} the fused class's
+ * minus the smallest slack of the checks (how far the image is from tripping one), so abstention is on top
+ * exactly when the gate abstains and the attack has a signal on both sides of the decision.
+ *
+ * <p>The gate owns the models it is given to close ({@link #close()}); views wrap them and are not closed
+ * twice.
+ */
+public final class Gate implements AutoCloseable {
+
+  /** How the views' probabilities are fused into one prediction. */
+  public enum Fusion {
+    /** Mean of the views' probabilities; accepted only when every view's top class agrees. */
+    ALL_AGREE("all-agree"),
+    /** The class most views put on top (ties by mean probability); accepted when more than half agree. */
+    MAJORITY("majority"),
+    /** The normalised product of the views' (calibrated) probabilities, a naive-Bayes fusion. */
+    PRODUCT("product");
+
+    private final String label;
+
+    Fusion(String label) {
+      this.label = label;
+    }
+
+    /** The name in gate files and on the command line. */
+    public String label() {
+      return label;
+    }
+
+    /** The rule {@code text} names (all-agree, majority, product; case-insensitive). */
+    public static Fusion parse(String text) {
+      for (Fusion f : values()) {
+        if (f.label.equalsIgnoreCase(text.trim()) || f.name().equalsIgnoreCase(text.trim())) {
+          return f;
+        }
+      }
+      throw new InputException("unknown fusion rule '" + text + "'; give all-agree, majority or product");
+    }
+  }
+
+  /**
+   * The gate's thresholds and policies.
+   *
+   * @param fusion how the views' probabilities are fused
+   * @param alarm whether any disagreement among the views abstains even when the rule would not require it
+   *     ({@code majority}, {@code product})
+   * @param minConfidence the smallest fused confidence accepted, in [0, 1]; 0 turns the check off
+   * @param maxSqueeze the largest L1 distance accepted between the first view's probabilities and any
+   *     other's, in [0, 2]; {@code Double.POSITIVE_INFINITY} turns the detector off
+   * @param fallback what to do on abstention
+   */
+  public record Settings(Fusion fusion, boolean alarm, double minConfidence, double maxSqueeze, Fallback fallback) {
+    public Settings {
+      if (!(minConfidence >= 0 && minConfidence <= 1)) {
+        throw new InputException("the minimum confidence must be in [0, 1], was " + minConfidence);
+      }
+      if (!(maxSqueeze >= 0)) {
+        throw new InputException("the squeeze threshold must be at least 0, was " + maxSqueeze);
+      }
+    }
+
+    /** These settings with another confidence threshold. */
+    public Settings withMinConfidence(double c) {
+      return new Settings(fusion, alarm, c, maxSqueeze, fallback);
+    }
+
+    /** These settings with another squeeze threshold. */
+    public Settings withMaxSqueeze(double s) {
+      return new Settings(fusion, alarm, minConfidence, s, fallback);
+    }
+
+    /** Whether every view must agree with the fused class. */
+    boolean requiresAll() {
+      return fusion == Fusion.ALL_AGREE || alarm;
+    }
+
+    /** One line for reports. */
+    public String describe() {
+      return String.format(Locale.ROOT, "%s%s, confidence >= %.4f, squeeze <= %s, fallback %s", fusion.label(),
+          alarm && fusion != Fusion.ALL_AGREE ? " with disagreement alarm" : "", minConfidence,
+          Double.isInfinite(maxSqueeze) ? "off" : String.format(Locale.ROOT, "%.4f", maxSqueeze),
+          fallback.safeClass() < 0 ? "abstain" : "class " + fallback.safeClass());
+    }
+  }
+
+  /**
+   * A named way of looking at the image: a (calibrated) model, possibly on a transformed image.
+   *
+   * @param name for reasons and reports, e.g. "cifar10-resnet20.onnx + median(size=2)"
+   * @param classifier the view
+   */
+  public record View(String name, Classifier classifier) {}
+
+  private final List<View> views;
+  private final Settings settings;
+  private final List<? extends AutoCloseable> owned;
+  private final ModelInfo info;
+
+  /**
+   * @param views at least one view; the first is the reference of the squeeze detector. All views must take
+   *     the same input and give the same classes
+   * @param settings thresholds and policies
+   * @param owned what {@link #close()} closes (the models under the views)
+   */
+  public Gate(List<View> views, Settings settings, List<? extends AutoCloseable> owned) {
+    if (views.isEmpty()) {
+      throw new IllegalArgumentException("a gate needs at least one view");
+    }
+    ModelInfo first = views.get(0).classifier().info();
+    for (View v : views) {
+      ModelInfo i = v.classifier().info();
+      if (i.numClasses() != first.numClasses() || i.channels() != first.channels() || i.height() != first.height()
+          || i.width() != first.width()) {
+        throw new InputException("the gate's views differ: " + views.get(0).name() + " takes " + first.inputShape()
+            + " with " + first.numClasses() + " classes, " + v.name() + " takes " + i.inputShape() + " with "
+            + i.numClasses());
+      }
+      if (i.hasNames() && first.hasNames() && !i.classNames().equals(first.classNames())) {
+        throw new InputException("the gate's views name their classes differently: " + v.name() + " has "
+            + i.classNames() + ", " + views.get(0).name() + " has " + first.classNames());
+      }
+    }
+    this.views = List.copyOf(views);
+    this.settings = settings;
+    this.owned = List.copyOf(owned);
+    this.info = first;
+  }
+
+  /** The gate's views, the reference first. */
+  public List<View> views() {
+    return views;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** The same views under other settings; the new gate owns nothing (close this one). */
+  public Gate with(Settings other) {
+    return new Gate(views, other, List.of());
+  }
+
+  /** The protected model's input shape and classes (those of the first view). */
+  public ModelInfo info() {
+    return info;
+  }
+
+  /** Decides every image of a batch. */
+  public List<Decision> decide(ImageBatch batch) {
+    List<Decision> out = new ArrayList<>();
+    for (Evidence e : assess(batch)) {
+      out.add(e.decide(settings));
+    }
+    return out;
+  }
+
+  /** What every view says about every image of a batch, before any threshold. */
+  public List<Evidence> assess(ImageBatch batch) {
+    List<Scores> perView = new ArrayList<>(views.size());
+    for (View v : views) {
+      perView.add(v.classifier().classify(batch));
+    }
+    return evidence(perView, batch.size());
+  }
+
+  List<Evidence> evidence(List<Scores> perView, int n) {
+    List<Evidence> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      float[][] p = new float[perView.size()][];
+      for (int v = 0; v < p.length; v++) {
+        p[v] = perView.get(v).probabilities(i);
+      }
+      out.add(Evidence.of(p, settings.fusion()));
+    }
+    return out;
+  }
+
+  /**
+   * The defended system as a classifier with K + 1 classes, the last being {@code abstain}; a
+   * {@link GradientClassifier} when every view is one (gradients: the mean of the views' loss gradients,
+   * each through its own transform). Closing it does not close the gate.
+   */
+  public Classifier asClassifier() {
+    boolean gradients = views.stream().allMatch(v -> v.classifier() instanceof GradientClassifier);
+    return gradients ? new GatedClassifier.Gradient(this) : new GatedClassifier(this);
+  }
+
+  /** The index of the abstain class in {@link #asClassifier()}: the number of the model's classes. */
+  public int abstainClass() {
+    return info.numClasses();
+  }
+
+  /** One line for reports: the views and the settings. */
+  public String describe() {
+    List<String> names = new ArrayList<>();
+    for (View v : views) {
+      names.add(v.name());
+    }
+    return "gate over [" + String.join("; ", names) + "]: " + settings.describe();
+  }
+
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * What the views say about one image, before any threshold: enough to decide under any settings with the
+   * same fusion rule, so fitting a threshold costs no further model call.
+   *
+   * @param views each view's probabilities [V][K]
+   * @param fused the fused probabilities [K]
+   * @param predicted the fused class
+   * @param votes how many views put {@code predicted} on top
+   * @param agreementSlack the log-probability margin by which the views needed for agreement put
+   *     {@code predicted} on top (all views under all-agree; the deciding one under majority); negative when
+   *     they do not
+   * @param majoritySlack the same for the majority rule
+   * @param squeeze the largest L1 distance between view 0's probabilities and another view's (0 with one view)
+   */
+  public record Evidence(float[][] views, double[] fused, int predicted, int votes, double agreementSlack,
+      double majoritySlack, double squeeze) {
+
+    static Evidence of(float[][] p, Fusion fusion) {
+      int k = p[0].length;
+      int n = p.length;
+      double[] fused = new double[k];
+      if (fusion == Fusion.PRODUCT) {
+        double[] logs = new double[k];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+          for (float[] row : p) {
+            logs[c] += Math.log(Math.max(row[c], 1e-30));
+          }
+          max = Math.max(max, logs[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < k; c++) {
+          fused[c] = Math.exp(logs[c] - max);
+          sum += fused[c];
+        }
+        for (int c = 0; c < k; c++) {
+          fused[c] /= sum;
+        }
+      } else {
+        for (float[] row : p) {
+          for (int c = 0; c < k; c++) {
+            fused[c] += row[c] / (double) n;
+          }
+        }
+      }
+      int[] votes = new int[k];
+      for (float[] row : p) {
+        votes[argmax(row)]++;
+      }
+      int predicted = 0;
+      for (int c = 1; c < k; c++) {
+        boolean better = fusion == Fusion.MAJORITY
+            ? votes[c] > votes[predicted] || (votes[c] == votes[predicted] && fused[c] > fused[predicted])
+            : fused[c] > fused[predicted];
+        if (better) {
+          predicted = c;
+        }
+      }
+      double[] margins = new double[n];
+      for (int v = 0; v < n; v++) {
+        double other = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+          if (c != predicted) {
+            other = Math.max(other, p[v][c]);
+          }
+        }
+        margins[v] = Math.log(Math.max(p[v][predicted], 1e-30)) - Math.log(Math.max(other, 1e-30));
+        if (argmax(p[v]) != predicted) {
+          margins[v] = Math.min(margins[v], -1e-9); // a tie lost on index is a disagreement
+        } else {
+          margins[v] = Math.max(margins[v], 1e-9);
+        }
+      }
+      double[] sorted = margins.clone();
+      java.util.Arrays.sort(sorted); // ascending: the (n/2 + 1)-th largest decides a majority
+      double all = sorted[0];
+      double majority = sorted[n - (n / 2 + 1)];
+      double squeeze = 0;
+      for (int v = 1; v < n; v++) {
+        double l1 = 0;
+        for (int c = 0; c < k; c++) {
+          l1 += Math.abs(p[v][c] - p[0][c]);
+        }
+        squeeze = Math.max(squeeze, l1);
+      }
+      return new Evidence(p, fused, predicted, votes[predicted], all, majority, squeeze);
+    }
+
+    private static int argmax(float[] row) {
+      int best = 0;
+      for (int c = 1; c < row.length; c++) {
+        if (row[c] > row[best]) {
+          best = c;
+        }
+      }
+      return best;
+    }
+
+    /** The fused confidence of the predicted class. */
+    public double confidence() {
+      return fused[predicted];
+    }
+
+    /** Whether all views put the fused class on top. */
+    public boolean unanimous() {
+      return votes == views.length;
+    }
+
+    /** The decision under {@code s} (whose fusion rule must be the one this evidence was fused with). */
+    public Decision decide(Settings s) {
+      List<String> reasons = new ArrayList<>();
+      int n = views.length;
+      if (s.requiresAll() && votes < n) {
+        reasons.add("views disagree (" + votes + " of " + n + " put class " + predicted + " on top)");
+      } else if (s.fusion() == Fusion.MAJORITY && votes * 2 <= n) {
+        reasons.add("no majority (" + votes + " of " + n + " views put class " + predicted + " on top)");
+      }
+      if (confidence() < s.minConfidence()) {
+        reasons.add(String.format(Locale.ROOT, "confidence %.4f below %.4f", confidence(), s.minConfidence()));
+      }
+      if (squeeze > s.maxSqueeze()) {
+        reasons.add(String.format(Locale.ROOT, "squeeze distance %.4f above %.4f", squeeze, s.maxSqueeze()));
+      }
+      return new Decision(reasons.isEmpty(), predicted, confidence(), reasons, s.fallback().safeClass());
+    }
+
+    /**
+     * The smallest slack of the checks under {@code s}: positive when all pass (how far from tripping the
+     * nearest), negative when one fails; in log units, +infinity when no check applies.
+     */
+    public double slack(Settings s) {
+      double slack = Double.POSITIVE_INFINITY;
+      int n = views.length;
+      if (s.requiresAll() && n > 1) {
+        slack = Math.min(slack, agreementSlack);
+      } else if (s.fusion() == Fusion.MAJORITY && n > 1) {
+        slack = Math.min(slack, majoritySlack);
+      }
+      if (s.minConfidence() > 0) {
+        slack = Math.min(slack, Math.log(Math.max(confidence(), 1e-30)) - Math.log(s.minConfidence()));
+      }
+      if (!Double.isInfinite(s.maxSqueeze()) && n > 1) {
+        slack = Math.min(slack, Math.log(Math.max(s.maxSqueeze(), 1e-12)) - Math.log(Math.max(squeeze, 1e-12)));
+      }
+      return slack;
+    }
+
+    /**
+     * The gated logits [K + 1]: each class's fused log-probability, and for abstain the predicted class's
+     * minus the slack, placed so that abstain is on top exactly when the decision abstains.
+     */
+    float[] gatedLogits(Settings s) {
+      int k = fused.length;
+      float[] z = new float[k + 1];
+      for (int c = 0; c < k; c++) {
+        z[c] = (float) Math.log(Math.max(fused[c], 1e-30));
+      }
+      boolean accepted = decide(s).accepted();
+      double slack = slack(s);
+      double gap = Math.min(50, Math.max(1e-3, Math.abs(slack)));
+      z[k] = (float) (z[predicted] + (accepted ? -gap : gap));
+      return z;
+    }
+  }
+}

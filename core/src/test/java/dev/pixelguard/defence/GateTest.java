@@ -1,0 +1,123 @@
+package dev.pixelguard.defence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.Objective;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.model.Scores;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The gate's decision logic on views whose answers are stated (the real-model tests are in pixelguard-onnx). */
+class GateTest {
+
+  /** A view answering the stated probabilities for image i (the batch's i-th image). */
+  private static Classifier stated(String name, float[]... rows) {
+    ModelInfo info = new ModelInfo(1, 2, 2, 3, List.of("a", "b", "c"), name);
+    return new Classifier() {
+      @Override
+      public ModelInfo info() {
+        return info;
+      }
+
+      @Override
+      public Scores classify(ImageBatch batch) {
+        float[][] p = new float[batch.size()][];
+        for (int i = 0; i < p.length; i++) {
+          p[i] = rows[i].clone();
+        }
+        return Scores.fromProbabilities(p);
+      }
+    };
+  }
+
+  private static final ImageBatch THREE = ImageBatch.wrap(3, 1, 2, 2, new float[12]);
+
+  private static Gate gate(Gate.Fusion fusion, boolean alarm, double minConf, double maxSqueeze, Classifier... v) {
+    List<Gate.View> views = new java.util.ArrayList<>();
+    for (Classifier c : v) {
+      views.add(new Gate.View(c.info().name(), c));
+    }
+    return new Gate(views, new Gate.Settings(fusion, alarm, minConf, maxSqueeze, Fallback.ABSTAIN), List.of());
+  }
+
+  // image 0: both views say a; image 1: they disagree (a vs b); image 2: both say c, but weakly
+  private static final Classifier V1 = stated("v1", new float[] {0.9f, 0.05f, 0.05f}, new float[] {0.6f, 0.3f, 0.1f},
+      new float[] {0.3f, 0.3f, 0.4f});
+  private static final Classifier V2 = stated("v2", new float[] {0.8f, 0.1f, 0.1f}, new float[] {0.3f, 0.6f, 0.1f},
+      new float[] {0.3f, 0.25f, 0.45f});
+
+  @Test
+  void allAgreeAbstainsOnDisagreementAndLowConfidence() {
+    List<Decision> d = gate(Gate.Fusion.ALL_AGREE, false, 0.5, Double.POSITIVE_INFINITY, V1, V2).decide(THREE);
+    assertTrue(d.get(0).accepted());
+    assertEquals(0, d.get(0).predicted());
+    assertEquals(0.85, d.get(0).confidence(), 1e-6);
+    assertFalse(d.get(1).accepted());
+    assertTrue(d.get(1).reasons().get(0).startsWith("views disagree"), d.get(1).reasons().toString());
+    assertFalse(d.get(2).accepted());
+    assertEquals(2, d.get(2).predicted());
+    assertEquals(1, d.get(2).reasons().size());
+    assertTrue(d.get(2).reasons().get(0).startsWith("confidence 0.4250 below 0.5000"));
+    assertEquals(-1, d.get(2).action());
+  }
+
+  @Test
+  void productFusesWithoutRequiringAgreementUnlessAlarmed() {
+    Gate product = gate(Gate.Fusion.PRODUCT, false, 0, Double.POSITIVE_INFINITY, V1, V2);
+    List<Decision> d = product.decide(THREE);
+    // image 1: product a = 0.18, b = 0.18, c = 0.01: a tie, kept by the lower index
+    assertTrue(d.get(1).accepted());
+    assertEquals(0, d.get(1).predicted());
+    assertEquals(0.18 / 0.37, d.get(1).confidence(), 1e-6);
+    Gate alarmed = gate(Gate.Fusion.PRODUCT, true, 0, Double.POSITIVE_INFINITY, V1, V2);
+    assertFalse(alarmed.decide(THREE).get(1).accepted());
+  }
+
+  @Test
+  void squeezeDetectorFlagsDistantViews() {
+    // L1 distances to view 0: image 0: 0.2, image 1: 0.6, image 2: 0.1
+    List<Decision> d = gate(Gate.Fusion.PRODUCT, false, 0, 0.3, V1, V2).decide(THREE);
+    assertTrue(d.get(0).accepted());
+    assertFalse(d.get(1).accepted());
+    assertTrue(d.get(1).reasons().get(0).startsWith("squeeze distance 0.6000 above 0.3000"));
+    assertTrue(d.get(2).accepted());
+  }
+
+  @Test
+  void theGatedClassifierPutsAbstainOnTopExactlyWhenTheGateAbstains() {
+    for (Gate.Fusion f : Gate.Fusion.values()) {
+      Gate g = gate(f, false, 0.5, 0.5, V1, V2);
+      Classifier gated = g.asClassifier();
+      assertEquals(4, gated.info().numClasses());
+      assertEquals("abstain", gated.info().className(3));
+      Scores s = gated.classify(THREE);
+      List<Decision> d = g.decide(THREE);
+      for (int i = 0; i < 3; i++) {
+        assertEquals(d.get(i).accepted() ? d.get(i).predicted() : 3, s.top(i), f + " image " + i);
+      }
+    }
+  }
+
+  @Test
+  void harmMeansAcceptedAndWrong() {
+    Gate g = gate(Gate.Fusion.ALL_AGREE, false, 0.5, Double.POSITIVE_INFINITY, V1, V2);
+    Scores s = g.asClassifier().classify(THREE);
+    Goal harmA = new Goal.Harm(0, 3); // true class a
+    Goal harmB = new Goal.Harm(1, 3); // true class b
+    assertFalse(harmA.isMet(s, 0), "accepted and right is no harm");
+    assertTrue(harmB.isMet(s, 0), "accepted and wrong is harm");
+    assertFalse(harmB.isMet(s, 1), "abstaining is no harm");
+    assertFalse(harmB.isMet(s, 2));
+    // the search's margin: negative exactly on harm
+    assertTrue(harmB.fitness(Objective.MARGIN, s, 0) < 0);
+    assertTrue(harmB.fitness(Objective.MARGIN, s, 1) > 0);
+    assertEquals(new Goal.Untargeted(1), harmB.undefended());
+    assertEquals(harmB, Goal.parse(harmB.describe(), 1));
+  }
+}
