@@ -108,7 +108,8 @@ public final class ModelOptions {
    * @param dataClassNames class names of the data, used when the model has none and the counts agree
    */
   Classifier open(int[] dataShape, List<String> dataClassNames) {
-    return finish(isDefault() ? DefaultBundle.defaultClassifier(threads) : openRaw(location(), dataShape), dataClassNames);
+    return finish(isDefault() ? Models.withTemperature(DefaultBundle.defaultClassifier(threads), descriptor())
+        : openRaw(location(), dataShape), dataClassNames);
   }
 
   /**
