@@ -123,6 +123,17 @@ public final class ModelOptions {
     return finish(openRaw(location, dataShape), dataClassNames);
   }
 
+  /**
+   * Opens the model as {@link #open(int[], List)} does, but without the descriptor's temperature: the model's
+   * own scores, which calibrate fits a temperature to.
+   */
+  Classifier openUncalibrated(int[] dataShape, List<String> dataClassNames) {
+    Classifier raw = isDefault() ? DefaultBundle.defaultClassifier(threads)
+        : Models.open(ModelRequest.builder(location()).spec(descriptor(location()).withTemperature(null))
+            .backend(backend).threads(threads).dataShape(dataShape).build());
+    return finish(raw, dataClassNames);
+  }
+
   private Classifier finish(Classifier raw, List<String> dataClassNames) {
     Classifier c = raw;
     if (labelOnly) {

@@ -208,6 +208,52 @@ public record ModelSpec(
     return s;
   }
 
+  /**
+   * Sets {@code "temperature"} in a descriptor file, keeping every other key and value (JSON comments are not
+   * kept), or creates the file with only that key. The new content is checked by {@link #read} and written
+   * to a temporary file in the same folder, then moved over the destination in one step, so a failure
+   * leaves the old file as it was.
+   *
+   * @param file the descriptor, such as {@code resnet20.onnx.json}
+   * @param temperature positive and finite
+   * @throws InputException if the existing file is not a valid descriptor or cannot be written
+   */
+  public static void writeTemperature(Path file, double temperature) {
+    checkTemperature(temperature, "temperature");
+    com.fasterxml.jackson.databind.node.ObjectNode root;
+    if (java.nio.file.Files.exists(file)) {
+      read(file); // refuses a file that is no valid descriptor before it is rewritten
+      try {
+        root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.toFile());
+      } catch (IOException e) {
+        throw new InputException("cannot read model descriptor " + file + ": " + InputException.firstLine(e.getMessage()));
+      }
+    } else {
+      root = JSON.createObjectNode();
+    }
+    root.put("temperature", temperature);
+    Path abs = file.toAbsolutePath();
+    Path tmp = null;
+    try {
+      tmp = java.nio.file.Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+      java.nio.file.Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+      read(tmp);
+      java.nio.file.Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new InputException("cannot write model descriptor " + file + ": " + InputException.firstLine(
+          e.getClass().getSimpleName() + " " + e.getMessage()));
+    } finally {
+      if (tmp != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+
   /** Parses "unit", "0-1", "[0,1]", "byte", "0-255", "[0,255]". */
   public static ValueRange parseRange(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
