@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
         + "by T, which changes no prediction, only the confidence) by minimising the NLL on the fit images, and "
         + "report calibration before and after on other images of the same dataset: ECE (equal-width bins), its "
         + "perfect-calibration floor (the ECEs a perfectly calibrated model with the same confidences scores on as "
-        + "many images: mean and 95th percentile) and a bootstrap 95% interval, MCE, NLL, Brier score and accuracy.",
+        + "many images: mean and 95th percentile) and a bootstrap 95%% interval, MCE, NLL, Brier score and accuracy.",
         "By default, of a dataset of N images the first N/2 (rounded down) are reported on and the rest are fitted "
         + "on. --write puts the temperature into the model's descriptor (--spec FILE, else MODEL.json beside the "
         + "model, created when absent, its other keys kept), so every command then sees calibrated probabilities; "
@@ -74,7 +74,7 @@ final class CalibrateCommand implements Callable<Integer> {
       + "ECE floor (default: ${DEFAULT-VALUE}).")
   int draws = EceFloor.DEFAULT_DRAWS;
 
-  @Option(names = "--resamples", paramLabel = "N", description = "Bootstrap resamples for the ECE's 95% interval "
+  @Option(names = "--resamples", paramLabel = "N", description = "Bootstrap resamples for the ECE's 95%% interval "
       + "(default: ${DEFAULT-VALUE}).")
   int resamples = EceInterval.DEFAULT_RESAMPLES;
 
