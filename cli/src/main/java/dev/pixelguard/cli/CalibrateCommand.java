@@ -93,6 +93,9 @@ final class CalibrateCommand implements Callable<Integer> {
     if (bins < 1 || draws < 1 || resamples < 1) {
       throw new InputException("--bins, --draws and --resamples must be at least 1");
     }
+    if (model.labelOnly) {
+      throw new InputException("calibrate needs the model's probabilities; --label-only hides them");
+    }
     Split.Range fitRange = fitOn == null ? null : Split.Range.parse(fitOn);
     Split.Range reportRange = reportOn == null ? null : Split.Range.parse(reportOn);
     Path descriptor = write ? destination() : null;

@@ -146,6 +146,8 @@ class CalibrateCommandTest {
         "invalid image range 'abc'");
     BadInputTest.assertBadInput(Cli.run("calibrate", "-m", model.toString(), "-d", cifar, "--bins", "0"),
         "--bins, --draws and --resamples must be at least 1");
+    BadInputTest.assertBadInput(Cli.run("calibrate", "--label-only"),
+        "calibrate needs the model's probabilities; --label-only hides them");
     assertFalse(Files.exists(dir.resolve("resnet20.onnx.json")), "nothing written by a refused run");
   }
 
