@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         + "reports and a CI gate, and training of pixelguard's own networks.",
         "With no --model and no data, commands use the embedded Fashion-MNIST CNN and sample images."},
     subcommands = {PredictCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
-        ReportCommand.class, TrainCommand.class, ExportCommand.class, CompareCommand.class,
+        ReportCommand.class, TrainCommand.class, ExportCommand.class, CompareCommand.class, CalibrateCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success (an attack that finds nothing still succeeds; its output says so)",

@@ -108,7 +108,8 @@ public final class ModelOptions {
    * @param dataClassNames class names of the data, used when the model has none and the counts agree
    */
   Classifier open(int[] dataShape, List<String> dataClassNames) {
-    return finish(isDefault() ? DefaultBundle.defaultClassifier(threads) : openRaw(location(), dataShape), dataClassNames);
+    return finish(isDefault() ? Models.withTemperature(DefaultBundle.defaultClassifier(threads), descriptor())
+        : openRaw(location(), dataShape), dataClassNames);
   }
 
   /**
@@ -120,6 +121,17 @@ public final class ModelOptions {
    */
   Classifier open(String location, int[] dataShape, List<String> dataClassNames) {
     return finish(openRaw(location, dataShape), dataClassNames);
+  }
+
+  /**
+   * Opens the model as {@link #open(int[], List)} does, but without the descriptor's temperature: the model's
+   * own scores, which calibrate fits a temperature to.
+   */
+  Classifier openUncalibrated(int[] dataShape, List<String> dataClassNames) {
+    Classifier raw = isDefault() ? DefaultBundle.defaultClassifier(threads)
+        : Models.open(ModelRequest.builder(location()).spec(descriptor(location()).withTemperature(null))
+            .backend(backend).threads(threads).dataShape(dataShape).build());
+    return finish(raw, dataClassNames);
   }
 
   private Classifier finish(Classifier raw, List<String> dataClassNames) {

@@ -22,7 +22,8 @@ import java.util.Objects;
  *     ({@code builtin:fashion-cnn})
  * @param spec the model's descriptor, already resolved (sidecar or {@code --spec}, then overrides);
  *     {@link ModelSpec#DEFAULT} when none. Backends whose models carry their own conventions (pixelguard's
- *     networks, the bundled models) ignore it
+ *     networks, the bundled models) ignore it, except its temperature, which {@link Models#open(ModelRequest)}
+ *     applies to every model
  * @param backend the name of the backend to use instead of the one chosen from the location, or null
  * @param threads intra-op threads for ONNX Runtime, or 0 for its default (one per core)
  * @param dataShape [C, H, W] of the images the model will see, or null: a hint for models that do not

@@ -26,7 +26,8 @@ import java.util.Locale;
  *   "std":  [0.2470, 0.2435, 0.2616],   // optional
  *   "output": "logits",           // or "probabilities", or "auto"
  *   "classes": ["airplane", "automobile", ...],
- *   "input": [3, 32, 32]          // C, H, W; needed only where the model file does not say (TorchScript)
+ *   "input": [3, 32, 32],         // C, H, W; needed only where the model file does not say (TorchScript)
+ *   "temperature": 2.35           // optional: divide the logits by it (pixelguard calibrate fits it)
  * }
  * }</pre>
  *
@@ -39,6 +40,9 @@ import java.util.Locale;
  * @param inputShape [C, H, W], or null to take it from the model file
  * @param layoutStated whether the layout was stated (descriptor or option) rather than defaulted: a stated
  *     layout the model's input contradicts is refused, a default one follows the model
+ * @param temperature the calibration temperature T the logits are divided by before the softmax (positive,
+ *     finite; see {@link dev.pixelguard.calibration.TemperatureScaled}), or null for none; {@link Models#open}
+ *     applies it to every model it opens
  */
 public record ModelSpec(
     InputLayout layout,
@@ -48,7 +52,8 @@ public record ModelSpec(
     OutputKind output,
     List<String> classNames,
     int[] inputShape,
-    boolean layoutStated) {
+    boolean layoutStated,
+    Double temperature) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_COMMENTS)
@@ -56,7 +61,7 @@ public record ModelSpec(
 
   /** NCHW, [0, 1], no normalisation, output kind detected, names and shape from the model. */
   public static final ModelSpec DEFAULT =
-      new ModelSpec(InputLayout.NCHW, ValueRange.UNIT, null, null, OutputKind.AUTO, List.of(), null, false);
+      new ModelSpec(InputLayout.NCHW, ValueRange.UNIT, null, null, OutputKind.AUTO, List.of(), null, false, null);
 
   public ModelSpec {
     if (layout == null || range == null || output == null) {
@@ -83,6 +88,20 @@ public record ModelSpec(
       }
       inputShape = inputShape.clone();
     }
+    if (temperature != null) {
+      checkTemperature(temperature, "temperature");
+    }
+  }
+
+  /**
+   * Refuses a temperature that is not positive and finite, in one line naming {@code what}.
+   *
+   * @throws InputException if it is zero, negative, NaN or infinite
+   */
+  public static void checkTemperature(double t, String what) {
+    if (!(t > 0) || Double.isInfinite(t)) {
+      throw new InputException(what + " must be a positive, finite number, was " + t);
+    }
   }
 
   @Override
@@ -101,27 +120,32 @@ public record ModelSpec(
   }
 
   public ModelSpec withLayout(InputLayout v) {
-    return new ModelSpec(v, range, mean, std, output, classNames, inputShape, true);
+    return new ModelSpec(v, range, mean, std, output, classNames, inputShape, true, temperature);
   }
 
   public ModelSpec withRange(ValueRange v) {
-    return new ModelSpec(layout, v, mean, std, output, classNames, inputShape, layoutStated);
+    return new ModelSpec(layout, v, mean, std, output, classNames, inputShape, layoutStated, temperature);
   }
 
   public ModelSpec withNormalization(float[] m, float[] s) {
-    return new ModelSpec(layout, range, m, s, output, classNames, inputShape, layoutStated);
+    return new ModelSpec(layout, range, m, s, output, classNames, inputShape, layoutStated, temperature);
   }
 
   public ModelSpec withOutput(OutputKind v) {
-    return new ModelSpec(layout, range, mean, std, v, classNames, inputShape, layoutStated);
+    return new ModelSpec(layout, range, mean, std, v, classNames, inputShape, layoutStated, temperature);
   }
 
   public ModelSpec withClassNames(List<String> v) {
-    return new ModelSpec(layout, range, mean, std, output, v, inputShape, layoutStated);
+    return new ModelSpec(layout, range, mean, std, output, v, inputShape, layoutStated, temperature);
+  }
+
+  /** With this calibration temperature, or none for null; see {@link #temperature()}. */
+  public ModelSpec withTemperature(Double v) {
+    return new ModelSpec(layout, range, mean, std, output, classNames, inputShape, layoutStated, v);
   }
 
   public ModelSpec withInputShape(int[] v) {
-    return new ModelSpec(layout, range, mean, std, output, classNames, v, layoutStated);
+    return new ModelSpec(layout, range, mean, std, output, classNames, v, layoutStated, temperature);
   }
 
   /**
@@ -173,7 +197,61 @@ public record ModelSpec(
       }
       s = s.withInputShape(shape);
     }
+    if (n.hasNonNull("temperature")) {
+      JsonNode t = n.get("temperature");
+      if (!t.isNumber()) {
+        throw new InputException("model descriptor " + file + ": temperature must be a number, was " + t);
+      }
+      checkTemperature(t.asDouble(), "model descriptor " + file + ": temperature");
+      s = s.withTemperature(t.asDouble());
+    }
     return s;
+  }
+
+  /**
+   * Sets {@code "temperature"} in a descriptor file, keeping every other key and value (JSON comments are not
+   * kept), or creates the file with only that key. The new content is checked by {@link #read} and written
+   * to a temporary file in the same folder, then moved over the destination in one step, so a failure
+   * leaves the old file as it was.
+   *
+   * @param file the descriptor, such as {@code resnet20.onnx.json}
+   * @param temperature positive and finite
+   * @throws InputException if the existing file is not a valid descriptor or cannot be written
+   */
+  public static void writeTemperature(Path file, double temperature) {
+    checkTemperature(temperature, "temperature");
+    com.fasterxml.jackson.databind.node.ObjectNode root;
+    if (java.nio.file.Files.exists(file)) {
+      read(file); // refuses a file that is no valid descriptor before it is rewritten
+      try {
+        root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.toFile());
+      } catch (IOException e) {
+        throw new InputException("cannot read model descriptor " + file + ": " + InputException.firstLine(e.getMessage()));
+      }
+    } else {
+      root = JSON.createObjectNode();
+    }
+    root.put("temperature", temperature);
+    Path abs = file.toAbsolutePath();
+    Path tmp = null;
+    try {
+      tmp = java.nio.file.Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+      java.nio.file.Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+      read(tmp);
+      java.nio.file.Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new InputException("cannot write model descriptor " + file + ": " + InputException.firstLine(
+          e.getClass().getSimpleName() + " " + e.getMessage()));
+    } finally {
+      if (tmp != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
   }
 
   /** Parses "unit", "0-1", "[0,1]", "byte", "0-255", "[0,255]". */
@@ -196,7 +274,8 @@ public record ModelSpec(
   }
 
   /** The keys a descriptor may hold; any other (a misspelling such as "meen") is refused. */
-  public static final List<String> KEYS = List.of("layout", "range", "mean", "std", "output", "classes", "input");
+  public static final List<String> KEYS = List.of("layout", "range", "mean", "std", "output", "classes", "input",
+      "temperature");
 
   private static float[] floats(JsonNode n, String key, Path file) {
     if (n == null || n.isNull()) {
@@ -221,7 +300,8 @@ public record ModelSpec(
   public boolean equals(Object o) {
     return o instanceof ModelSpec m && layout == m.layout && range == m.range && Arrays.equals(mean, m.mean)
         && Arrays.equals(std, m.std) && output == m.output && classNames.equals(m.classNames)
-        && Arrays.equals(inputShape, m.inputShape) && layoutStated == m.layoutStated;
+        && Arrays.equals(inputShape, m.inputShape) && layoutStated == m.layoutStated
+        && java.util.Objects.equals(temperature, m.temperature);
   }
 
   @Override
@@ -232,6 +312,7 @@ public record ModelSpec(
   @Override
   public String toString() {
     return "ModelSpec[" + layout + ", " + range + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std)
-        + ", output=" + output + ", classes=" + classNames.size() + ", input=" + Arrays.toString(inputShape) + "]";
+        + ", output=" + output + ", classes=" + classNames.size() + ", input=" + Arrays.toString(inputShape)
+        + (temperature == null ? "" : ", temperature=" + temperature) + "]";
   }
 }

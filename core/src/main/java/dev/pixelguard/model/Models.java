@@ -1,6 +1,7 @@
 package dev.pixelguard.model;
 
 import dev.pixelguard.InputException;
+import dev.pixelguard.calibration.TemperatureScaled;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -69,7 +70,9 @@ public final class Models {
   }
 
   /**
-   * Opens a model as the request says.
+   * Opens a model as the request says. When the descriptor has a {@link ModelSpec#temperature()}, the model
+   * is wrapped in {@link TemperatureScaled} (whatever the backend, bundled models included), so its callers
+   * see calibrated probabilities; a gradient classifier stays one.
    *
    * @return the classifier, which the caller closes
    * @throws InputException if the request names no installed backend, the local file does not exist, no
@@ -88,7 +91,16 @@ public final class Models {
     if (backend == null) {
       backend = all.stream().filter(b -> b.handles(location)).findFirst().orElseThrow(() -> unknownFormat(location));
     }
-    return backend.open(request);
+    return withTemperature(backend.open(request), request.spec());
+  }
+
+  /**
+   * The classifier with the descriptor's temperature applied ({@link TemperatureScaled}), or as it is when the
+   * descriptor has none. For code that opens a model without {@link #open(ModelRequest)}.
+   */
+  public static Classifier withTemperature(Classifier c, ModelSpec spec) {
+    Double t = spec.temperature();
+    return t == null ? c : TemperatureScaled.of(c, t);
   }
 
   /** The names of the backends on the class path, in the order they are tried. */

@@ -81,6 +81,29 @@ class ScoresAndSpecTest {
   }
 
   @Test
+  void aDescriptorCarriesAPositiveFiniteTemperature(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("m.onnx.json");
+    Files.writeString(f, "{\"range\": \"unit\", \"temperature\": 2.35}");
+    ModelSpec s = ModelSpec.read(f);
+    assertEquals(2.35, s.temperature());
+    assertEquals(ValueRange.UNIT, s.range());
+    assertEquals(null, ModelSpec.DEFAULT.temperature());
+    assertEquals(s, ModelSpec.DEFAULT.withTemperature(2.35));
+    assertTrue(!s.equals(ModelSpec.DEFAULT), "the temperature is part of the descriptor");
+    assertEquals(2.35, s.withRange(ValueRange.BYTE).withLayout(InputLayout.NHWC).temperature(), "kept by withers");
+    for (String bad : new String[] {"0", "-1.5", "\"2\"", "[2]", "1e999"}) {
+      Files.writeString(f, "{\"temperature\": " + bad + "}");
+      InputException e = assertThrows(InputException.class, () -> ModelSpec.read(f), bad);
+      assertTrue(e.getMessage().startsWith("model descriptor " + f + ": temperature must be a"), e.getMessage());
+      assertEquals(1, e.getMessage().lines().count());
+    }
+    Files.writeString(f, "{\"temprature\": 2}");
+    InputException e = assertThrows(InputException.class, () -> ModelSpec.read(f));
+    assertTrue(e.getMessage().contains("unknown key 'temprature'") && e.getMessage().endsWith("input, temperature"),
+        e.getMessage());
+  }
+
+  @Test
   void classesByNameOrNumber() {
     ModelInfo info = new ModelInfo(3, 32, 32, 3, List.of("cat", "dog", "ship"), "m");
     assertEquals(1, info.classIndex("Dog"));
