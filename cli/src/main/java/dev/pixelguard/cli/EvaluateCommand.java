@@ -3,6 +3,7 @@ package dev.pixelguard.cli;
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.defence.Gate;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
@@ -32,6 +33,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin SeedOption seed;
   @Mixin RunOptions run;
   @Mixin OutputOptions outputs;
+  @Mixin GateOption gate;
 
   @Override
   public Integer call() {
@@ -42,6 +44,9 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean all = "all".equalsIgnoreCase(attackOptions.target);
     if (all && (outputs.failUnder != null || outputs.junit != null)) {
       throw new InputException("--fail-under and --junit judge a single goal; they do not apply to --target all");
+    }
+    if (gate.given()) {
+      return gated(o);
     }
     Dataset data = dataOptions.load();
     try (Classifier c = model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
@@ -81,6 +86,29 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       Evaluations.printCost(o, r);
       return outputs.write(o, spec.commandLine().getErr(), r);
+    }
+  }
+
+  /**
+   * {@code --gate}: the undefended reference model, the gate against an attack that ignores it and the gate
+   * against the adaptive attack, side by side; the adaptive evaluation is the one reported and gated on.
+   */
+  private int gated(PrintWriter o) {
+    gate.spec(model);
+    if (attackOptions.target != null) {
+      throw new InputException("--gate attacks with the harm goal (the gate accepts a wrong class); --target does "
+          + "not apply");
+    }
+    Attack<?> attack = attackOptions.build(seed.seed);
+    Dataset data = dataOptions.load();
+    try (Gate g = gate.open(model, DataOptions.namesForModel(data))) {
+      attackOptions.checkFits(g.info());
+      data = dataOptions.fit(data, g.info());
+      GatedEvaluation.Outcome r = GatedEvaluation.run(g, data, attack, attackOptions, run.execution(),
+          run.console(spec));
+      GatedEvaluation.print(o, g, r);
+      Evaluations.printCost(o, r.adaptive());
+      return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all());
     }
   }
 

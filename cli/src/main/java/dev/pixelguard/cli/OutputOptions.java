@@ -46,11 +46,24 @@ public final class OutputOptions {
    * fails, those already written by this run are removed again, so no partial set of files is left behind.
    */
   int write(PrintWriter o, PrintWriter err, EvaluationResult r) {
+    return write(o, err, r, List.of(r));
+  }
+
+  /**
+   * As {@link #write(PrintWriter, PrintWriter, EvaluationResult)}, with {@code --results} holding all of
+   * {@code together} (a comparison when there are several); the report, the JUnit file and the gate are
+   * {@code r}'s.
+   */
+  int write(PrintWriter o, PrintWriter err, EvaluationResult r, List<EvaluationResult> together) {
     List<Path> written = new ArrayList<>();
     boolean reportFolderIsNew = report != null && !Files.exists(report);
     try {
       if (results != null) {
-        ResultsJson.write(r, results);
+        if (together.size() == 1) {
+          ResultsJson.write(together.get(0), results);
+        } else {
+          ResultsJson.write(together, results);
+        }
         written.add(results);
       }
       if (report != null) {

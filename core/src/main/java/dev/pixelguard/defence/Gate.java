@@ -28,9 +28,10 @@ import java.util.Locale;
  * <p>{@link #asClassifier()} is the whole defended system as a classifier with one more class,
  * {@code abstain}, so every attack can query it (and a gradient attack differentiate it, when every view
  * can be): attack it with {@link dev.pixelguard.attack.Goal.Harm} to search for an accepted wrong answer.
- * Its scores are logits: each class's fused log-probability, and for {@code abstain} the fused class's
- * minus the smallest slack of the checks (how far the image is from tripping one), so abstention is on top
- * exactly when the gate abstains and the attack has a signal on both sides of the decision.
+ * Its logits are each class's fused log-probability, and for {@code abstain} the fused class's minus the
+ * smallest slack of the checks (how far the image is from tripping one), so abstention is on top exactly when
+ * the gate abstains and a search has a signal on both sides of the decision. Its probabilities, for people,
+ * are the fused ones when the gate accepts (so an accepted class shows its fused confidence).
  *
  * <p>The gate owns the models it is given to close ({@link #close()}); views wrap them and are not closed
  * twice.
@@ -391,6 +392,22 @@ public final class Gate implements AutoCloseable {
         slack = Math.min(slack, Math.log(Math.max(s.maxSqueeze(), 1e-12)) - Math.log(Math.max(squeeze, 1e-12)));
       }
       return slack;
+    }
+
+    /**
+     * The gated probabilities [K + 1], for people: when the gate accepts, the fused probabilities and 0 for
+     * abstain; when it abstains, the fused probabilities scaled by {@code 1 - a} and {@code a} for abstain, with
+     * {@code a} just enough to put abstain on top.
+     */
+    float[] gatedProbabilities(Settings s) {
+      int k = fused.length;
+      float[] p = new float[k + 1];
+      double a = decide(s).accepted() ? 0 : Math.min(1, confidence() / (1 + confidence()) + 1e-4);
+      for (int c = 0; c < k; c++) {
+        p[c] = (float) (fused[c] * (1 - a));
+      }
+      p[k] = (float) a;
+      return p;
     }
 
     /**

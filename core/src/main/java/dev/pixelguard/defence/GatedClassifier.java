@@ -41,10 +41,12 @@ class GatedClassifier implements Classifier {
 
   Scores gated(List<Gate.Evidence> evidence) {
     float[][] z = new float[evidence.size()][];
+    float[][] p = new float[evidence.size()][];
     for (int i = 0; i < z.length; i++) {
       z[i] = evidence.get(i).gatedLogits(gate.settings());
+      p[i] = evidence.get(i).gatedProbabilities(gate.settings());
     }
-    return Scores.fromLogits(z);
+    return Scores.of(p, z);
   }
 
   /** The gated classifier of a gate whose views all have gradients. */

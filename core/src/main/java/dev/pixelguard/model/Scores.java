@@ -51,6 +51,38 @@ public final class Scores {
     return new Scores(probabilities, null);
   }
 
+  /**
+   * Scores whose probabilities are stated apart from the logits: for a composite system (such as a gate with
+   * an abstain class) whose probabilities people read, and whose logits searches follow. Each row's top class
+   * must be the same in both. Takes ownership of both arrays.
+   *
+   * @throws IllegalArgumentException if the shapes or the top classes differ, or a row is not a distribution
+   */
+  public static Scores of(float[][] probabilities, float[][] logits) {
+    if (probabilities.length != logits.length) {
+      throw new IllegalArgumentException("probabilities and logits have " + probabilities.length + " and "
+          + logits.length + " rows");
+    }
+    Scores s = new Scores(probabilities, logits);
+    for (int i = 0; i < logits.length; i++) {
+      requireFinite(logits[i], i, "logit");
+      requireFinite(probabilities[i], i, "probability");
+      if (!isDistribution(probabilities[i], 1e-3) || probabilities[i].length != logits[i].length) {
+        throw new IllegalArgumentException("row " + i + " of the probabilities is not a distribution over the "
+            + logits[i].length + " classes of the logits");
+      }
+      int byP = 0;
+      for (int k = 1; k < probabilities[i].length; k++) {
+        byP = probabilities[i][k] > probabilities[i][byP] ? k : byP;
+      }
+      if (probabilities[i][byP] > probabilities[i][s.top(i)]) {
+        throw new IllegalArgumentException("row " + i + ": the top class by probability (" + byP + ") is not the top "
+            + "class by logit (" + s.top(i) + ")");
+      }
+    }
+    return s;
+  }
+
   /** Whether a row looks like a probability distribution: values in [0, 1], sum within {@code tol} of 1. */
   public static boolean isDistribution(float[] row, double tol) {
     double sum = 0;

@@ -1,0 +1,42 @@
+package dev.pixelguard.cli;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.defence.Gate;
+import dev.pixelguard.defence.GateSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code --gate FILE}: a safe-fallback gate (gate.json, as 'gate fit' writes it) in front of the models. */
+public final class GateOption {
+  @Option(names = "--gate", paramLabel = "GATE.json",
+      description = "Put the safe-fallback gate of this file (written by 'gate fit') in front: its models replace "
+          + "--model, and a prediction is accepted or abstained on (docs/defences.md).")
+  Path file;
+
+  private GateSpec spec;
+
+  boolean given() {
+    return file != null;
+  }
+
+  /** Reads the file, refusing it with --model and any problem in one line, before any work. */
+  GateSpec spec(ModelOptions model) {
+    if (spec == null) {
+      if (!model.models.isEmpty()) {
+        throw new InputException("--gate brings its own models; do not give --model with it");
+      }
+      if (!Files.isRegularFile(file)) {
+        throw new InputException("gate file not found: " + file);
+      }
+      spec = GateSpec.read(file);
+    }
+    return spec;
+  }
+
+  /** Opens the gate's models and builds it. */
+  Gate open(ModelOptions model, List<String> dataClassNames) {
+    return spec(model).open(dataClassNames);
+  }
+}
