@@ -5,6 +5,7 @@ import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.attack.scan.ScanFindings;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.defence.Gate;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
@@ -31,6 +32,7 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin DataOptions dataOptions;
   @Mixin RunOptions run;
   @Mixin OutputOptions outputs;
+  @Mixin GateOption gate;
 
   @Option(names = "--levels", description = "Values per channel, spread over [0,255]; 2 = corners "
       + "(8 RGB colours), 3 = 27 colours (default: ${DEFAULT-VALUE}).")
@@ -54,19 +56,32 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage().replace("levels", "--levels"));
     }
+    if (gate.given()) {
+      if (target != null) {
+        throw new InputException("--gate scans for harm (the gate accepts a wrong class); --target does not apply");
+      }
+      gate.spec(model);
+    }
     Dataset data = dataOptions.load();
-    try (Classifier c = model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
+    try (Gate g = gate.given() ? gate.open(model, DataOptions.namesForModel(data)) : null;
+        Classifier c = g != null ? g.asClassifier() : model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
       ModelInfo info = c.info();
-      data = dataOptions.fit(data, info);
-      Targets targets = target == null ? Targets.untargeted() : new Targets.Target(info.classIndex(target), null);
+      data = dataOptions.fit(data, g != null ? g.info() : info);
+      Targets targets = g != null ? new Targets.Harm(g.abstainClass(), null)
+          : target == null ? Targets.untargeted() : new Targets.Target(info.classIndex(target), null);
       EvaluationResult r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets, run.execution(),
           run.console(spec), (i, a) -> vulnerable(i, a, info));
       Summary s = r.summary();
       int colours = scan.colours(info.channels()).size();
-      o.printf(Locale.ROOT, "scanned:  %d correctly classified of %d images, %d positions x %d colours each%n",
-          s.attacked(), s.evaluated(), info.width() * info.height(), colours);
-      o.printf(Locale.ROOT, "result:   %d of %d are one-pixel vulnerable (%.1f%%) for this colour grid%n",
-          s.successes(), s.attacked(), s.attacked() == 0 ? 0.0 : 100.0 * s.successRate());
+      if (g != null) {
+        o.printf(Locale.ROOT, "gate:     %s%n", g.describe());
+      }
+      o.printf(Locale.ROOT, "scanned:  %d %s of %d images, %d positions x %d colours each%n",
+          s.attacked(), g != null ? "accepted and correctly classified" : "correctly classified", s.evaluated(),
+          info.width() * info.height(), colours);
+      o.printf(Locale.ROOT, "result:   %d of %d %s (%.1f%%) for this colour grid%n", s.successes(), s.attacked(),
+          g != null ? "have a pixel the gate accepts a wrong class for" : "are one-pixel vulnerable",
+          s.attacked() == 0 ? 0.0 : 100.0 * s.successRate());
       Evaluations.printCost(o, r);
       return outputs.write(o, spec.commandLine().getErr(), r);
     }

@@ -33,6 +33,11 @@ public final class Fixtures {
     return file("models/cifar10-resnet20.onnx");
   }
 
+  /** ResNet-32, trained independently of ResNet-20: the second model for redundancy and transfer. */
+  public static Path resnet32Onnx() {
+    return file("models/cifar10-resnet32.onnx");
+  }
+
   public static Path resnetTorchScript() {
     return file("models/cifar10-resnet20.pt");
   }

@@ -1,0 +1,76 @@
+package dev.pixelguard.bench;
+
+import dev.pixelguard.attack.Attack;
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.Execution;
+import dev.pixelguard.attack.TransferAttack;
+import dev.pixelguard.attack.pixel.GuidedPixelAttack;
+import dev.pixelguard.attack.scan.PixelScan;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.defence.Gate;
+import dev.pixelguard.defence.GateSpec;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.eval.Targets;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelSpec;
+import dev.pixelguard.onnx.OnnxClassifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Issue 12's gate benchmark: on the 100-image set (the first 100 fixture images ResNet-20 classifies
+ * correctly), the harm (the gate accepts a wrong class) found by the guided search with the harm goal at 9,600
+ * queries and by the exhaustive corner scan through the gate, beside the undefended model and an attack that
+ * ignores the gate. Arguments: {@code SHARED GATE.json [ATTACKS=undefended,oblivious,guided,scan] [RESULTS.json]}.
+ */
+public final class GateBenchmark {
+  private GateBenchmark() {}
+
+  public static void main(String[] args) {
+    Path shared = Path.of(args[0]);
+    GateSpec spec = GateSpec.read(Path.of(args[1]));
+    String attacks = args.length > 2 ? args[2] : "undefended,oblivious,guided,scan";
+    Path results = args.length > 3 ? Path.of(args[3]) : null;
+    Dataset data;
+    try (OnnxClassifier r20 = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {
+      data = Fixture100.firstCorrect(r20, shared, 100);
+    }
+    List<EvaluationResult> all = new ArrayList<>();
+    try (Gate gate = spec.open(data.classNames())) {
+      Classifier gated = gate.asClassifier();
+      Classifier reference = gate.views().get(0).classifier();
+      Targets harm = new Targets.Harm(gate.abstainClass(), null);
+      Execution ex = new Execution(400, 8);
+      System.out.println("gate: " + gate.describe());
+      for (String a : attacks.split(",")) {
+        Attack<Classifier> guided = GuidedPixelAttack.builder().build();
+        EvaluationResult r = switch (a) {
+          case "undefended" -> Evaluation.run(reference, data, guided, Targets.untargeted(), ex, null);
+          case "oblivious" -> Evaluation.run(gated, data, new TransferAttack<>(guided, reference), harm, ex, null);
+          case "guided" -> Evaluation.run(gated, data, guided, harm, ex, null);
+          case "scan" -> Evaluation.run(gated, data, new PixelScan(2, true, 400), harm, ex, null);
+          default -> throw new IllegalArgumentException("unknown attack " + a);
+        };
+        all.add(r);
+        List<String> harmed = new ArrayList<>();
+        for (AttackResult x : r.attempts()) {
+          if (x.success()) {
+            harmed.add(x.imageId().substring(x.imageId().indexOf('#')));
+          }
+        }
+        System.out.printf(Locale.ROOT, "%-10s attacked %d of %d, %s %d (%.1f%%), %,d queries, %.0f s: %s%n", a,
+            r.summary().attacked(), data.size(), a.equals("undefended") ? "flipped" : "harmed", harmed.size(),
+            100.0 * harmed.size() / Math.max(1, r.summary().attacked()), r.summary().attackQueries(),
+            r.totals().seconds(), String.join(" ", harmed));
+        System.out.flush();
+      }
+    }
+    if (results != null) {
+      ResultsJson.write(all, results);
+    }
+  }
+}
