@@ -101,12 +101,12 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     Attack<?> attack = attackOptions.build(seed.seed);
     Dataset data = dataOptions.load();
-    try (Gate g = gate.open(model, DataOptions.namesForModel(data))) {
+    try (Gate g = gate.open(model, DataOptions.namesForModel(data), DataOptions.shape(data))) {
       attackOptions.checkFits(g.info());
       data = dataOptions.fit(data, g.info());
       GatedEvaluation.Outcome r = GatedEvaluation.run(g, data, attack, attackOptions, run.execution(),
           run.console(spec));
-      GatedEvaluation.print(o, g, r);
+      GatedEvaluation.print(o, g, attack, r);
       Evaluations.printCost(o, r.adaptive());
       return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all());
     }

@@ -119,7 +119,7 @@ final class GateCommand implements Runnable {
           squeezeFpr == null ? Double.NaN : squeezeFpr, fallback, seed.seed);
       GateFit.Result fitted = GateFit.fit(request, split.fit());
       GateSpec gs = fitted.spec();
-      try (Gate gate = gs.open(all.classNames())) {
+      try (Gate gate = gs.open(all.classNames(), DataOptions.shape(all))) {
         ModelInfo info = gate.info();
         gs.fallback(info); // refuses an unknown class name before anything is written
         GateFit.Figures report = GateFit.measure(gate, split.report());

@@ -35,8 +35,12 @@ public final class GateOption {
     return spec;
   }
 
-  /** Opens the gate's models and builds it. */
-  Gate open(ModelOptions model, List<String> dataClassNames) {
-    return spec(model).open(dataClassNames);
+  /**
+   * Opens the gate's models and builds it.
+   *
+   * @param dataShape [C, H, W] of the images, for models that do not record their input shape
+   */
+  Gate open(ModelOptions model, List<String> dataClassNames, int[] dataShape) {
+    return spec(model).open(dataClassNames, dataShape);
   }
 }

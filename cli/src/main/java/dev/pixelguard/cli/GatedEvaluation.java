@@ -54,7 +54,7 @@ final class GatedEvaluation {
     return new TransferAttack(attack, surrogate);
   }
 
-  static void print(PrintWriter o, Gate gate, Outcome r) {
+  static void print(PrintWriter o, Gate gate, Attack<?> attack, Outcome r) {
     o.printf(Locale.ROOT, "gate:     %s%n", gate.describe());
     Summary u = r.undefended().summary();
     Summary b = r.oblivious().summary();
@@ -62,7 +62,7 @@ final class GatedEvaluation {
     o.printf(Locale.ROOT, "data:     %s, %d images; the reference model gets %d right (%.1f%%); the gate accepts "
         + "%d of them%n", r.adaptive().dataset(), u.evaluated(), u.cleanCorrect(), 100 * u.cleanAccuracy(),
         a.attacked());
-    o.printf(Locale.ROOT, "attack:   %s%n", r.adaptive().settings().getOrDefault("attack", r.adaptive().attack()));
+    o.printf(Locale.ROOT, "attack:   %s; seed %d%n", attack.describe(), attack.seed());
     o.printf(Locale.ROOT, "%-34s %9s %8s %8s%n", "", "attacked", "harmed", "rate");
     row(o, "undefended model (wrong class)", u);
     row(o, "gate, attack that ignores it", b);

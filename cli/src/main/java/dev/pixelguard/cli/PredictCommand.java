@@ -62,7 +62,7 @@ final class PredictCommand implements Callable<Integer> {
 
   /** The gate's decision: accept (class, confidence) or abstain with its reasons and the fallback. */
   private int gated(PrintWriter out, LabeledImage raw) {
-    try (Gate g = gate.open(model, input.classNames())) {
+    try (Gate g = gate.open(model, input.classNames(), new int[] {raw.image().channels(), raw.image().height(), raw.image().width()})) {
       ModelInfo info = g.info();
       LabeledImage li = input.matched(raw, info);
       Image fitted = input.fit(raw.image(), info);

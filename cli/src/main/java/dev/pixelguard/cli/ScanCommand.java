@@ -63,7 +63,7 @@ final class ScanCommand implements Callable<Integer> {
       gate.spec(model);
     }
     Dataset data = dataOptions.load();
-    try (Gate g = gate.given() ? gate.open(model, DataOptions.namesForModel(data)) : null;
+    try (Gate g = gate.given() ? gate.open(model, DataOptions.namesForModel(data), DataOptions.shape(data)) : null;
         Classifier c = g != null ? g.asClassifier() : model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
       ModelInfo info = c.info();
       data = dataOptions.fit(data, g != null ? g.info() : info);

@@ -5,7 +5,6 @@ import dev.pixelguard.data.Dataset;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.Models;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,7 +73,7 @@ public final class GateFit {
     for (String loc : request.models()) {
       double t = Double.NaN;
       if (request.calibrate()) {
-        try (Classifier c = Models.open(loc)) {
+        try (Classifier c = draftOpen(loc, fit)) {
           List<Scores> s = scores(c, fit);
           float[][] logits = new float[labels.length][];
           for (int i = 0; i < labels.length; i++) {
@@ -88,7 +87,7 @@ public final class GateFit {
     Gate.Settings open = new Gate.Settings(request.fusion(), request.alarm(), 0, Double.POSITIVE_INFINITY,
         Fallback.ABSTAIN);
     GateSpec draft = new GateSpec(members, request.views(), open, request.fallback(), request.seed(), Map.of());
-    try (Gate gate = draft.open(fit.classNames())) {
+    try (Gate gate = draft.open(fit.classNames(), shape(fit))) {
       List<Gate.Evidence> ev = assess(gate, fit);
       double maxSqueeze = Double.POSITIVE_INFINITY;
       if (!Double.isNaN(request.squeezeFpr())) {
@@ -123,6 +122,25 @@ public final class GateFit {
       return new Result(new GateSpec(members, request.views(), fitted, request.fallback(), request.seed(), provenance),
           onFit);
     }
+  }
+
+  private static int[] shape(Dataset d) {
+    Image first = d.get(0).image();
+    return new int[] {first.channels(), first.height(), first.width()};
+  }
+
+  /** One model as the gate will open it, without a temperature of the gate's. */
+  private static Classifier draftOpen(String location, Dataset fit) {
+    GateSpec one = new GateSpec(List.of(new GateSpec.Member(location, Double.NaN)), List.of(),
+        new Gate.Settings(Gate.Fusion.PRODUCT, false, 0, Double.POSITIVE_INFINITY, Fallback.ABSTAIN), "abstain", 1,
+        Map.of());
+    Gate g = one.open(fit.classNames(), shape(fit));
+    return new dev.pixelguard.model.ForwardingClassifier(g.views().get(0).classifier()) {
+      @Override
+      public void close() {
+        g.close();
+      }
+    };
   }
 
   private static double round(double v) {

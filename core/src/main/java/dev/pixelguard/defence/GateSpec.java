@@ -11,6 +11,8 @@ import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.defence.transform.Transforms;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.model.ModelRequest;
+import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Models;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -79,11 +81,25 @@ public record GateSpec(List<Member> models, List<String> views, Gate.Settings se
    * @param dataClassNames class names to give models that have none, or null
    */
   public Gate open(List<String> dataClassNames) {
+    return open(dataClassNames, null);
+  }
+
+  /**
+   * As {@link #open(List)}, for images of shape {@code dataShape} [C, H, W] (used by models that do not
+   * record their input shape, such as TorchScript; may be null).
+   */
+  public Gate open(List<String> dataClassNames, int[] dataShape) {
     List<Classifier> opened = new ArrayList<>();
     try {
       List<Gate.View> vs = new ArrayList<>();
       for (Member m : models) {
-        Classifier c = Models.open(m.location());
+        Path file = Models.localPath(m.location());
+        ModelRequest.Builder request = ModelRequest.builder(m.location())
+            .spec(file == null ? ModelSpec.DEFAULT : Models.descriptorFor(file));
+        if (dataShape != null) {
+          request.dataShape(dataShape);
+        }
+        Classifier c = Models.open(request.build());
         opened.add(c);
         if (!c.info().hasNames() && dataClassNames != null && dataClassNames.size() == c.info().numClasses()) {
           c = dev.pixelguard.model.Classifiers.withClassNames(c, dataClassNames);
