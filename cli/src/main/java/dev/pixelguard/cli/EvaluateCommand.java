@@ -105,7 +105,7 @@ final class EvaluateCommand implements Callable<Integer> {
       attackOptions.checkFits(g.info());
       data = dataOptions.fit(data, g.info());
       GatedEvaluation.Outcome r = GatedEvaluation.run(g, data, attack, attackOptions, run.execution(),
-          run.console(spec));
+          run.console(spec), model.labelOnly);
       GatedEvaluation.print(o, g, attack, r);
       Evaluations.printCost(o, r.adaptive());
       return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all());

@@ -27,6 +27,13 @@ public final class GateOption {
       if (!model.models.isEmpty()) {
         throw new InputException("--gate brings its own models; do not give --model with it");
       }
+      if (model.backend != null || model.spec != null || model.classes != null || model.layout != null
+          || model.range != null || model.mean != null || model.std != null || model.outputKind != null
+          || model.inputShape != null) {
+        throw new InputException("with --gate each model's conventions come from the descriptor beside it "
+            + "(docs/model-descriptor.md); --backend, --spec, --classes, --layout, --range, --mean, --std, "
+            + "--output-kind and --input-shape do not apply");
+      }
       if (!Files.isRegularFile(file)) {
         throw new InputException("gate file not found: " + file);
       }

@@ -9,6 +9,7 @@ import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.ModelInfo;
 import java.io.PrintWriter;
 import java.util.List;
@@ -28,19 +29,28 @@ final class GatedEvaluation {
     }
   }
 
+  /**
+   * @param labelOnly whether the attacks see only the top class (of the reference model, and of the gated
+   *     system: a class or "abstain")
+   */
   static Outcome run(Gate gate, Dataset data, Attack<?> attack, AttackOptions options, Execution execution,
-      Evaluations.Console console) {
+      Evaluations.Console console, boolean labelOnly) {
     Classifier reference = gate.views().get(0).classifier();
     Classifier gated = gate.asClassifier();
+    if (labelOnly) {
+      reference = Classifiers.labelOnly(reference);
+      gated = Classifiers.labelOnly(gated);
+    }
     ModelInfo info = gate.info();
     Targets harm = new Targets.Harm(gate.abstainClass(), options.criterion());
     Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
-    EvaluationResult undefended = Evaluations.run("undefended", reference, false, data, attack,
+    ModelInfo gatedInfo = gated.info();
+    EvaluationResult undefended = Evaluations.run("undefended", reference, labelOnly, data, attack,
         new Targets.Untargeted(options.criterion()), execution, quiet(console), line);
-    EvaluationResult oblivious = Evaluations.run("gate, attack ignores it", gated, false, data,
-        transfer(attack, reference), harm, execution, quiet(console), line);
-    EvaluationResult adaptive = Evaluations.run("gate, adaptive attack", gated, false, data, attack, harm, execution,
-        console, (i, a) -> a.success() ? "harmed " + Evaluations.success(i, a, gated.info()).substring(8) : null);
+    EvaluationResult oblivious = Evaluations.run("gate, attack ignores it", gated, labelOnly, data,
+        transfer(attack, reference, labelOnly), harm, execution, quiet(console), line);
+    EvaluationResult adaptive = Evaluations.run("gate, adaptive attack", gated, labelOnly, data, attack, harm, execution,
+        console, (i, a) -> a.success() ? "harmed " + Evaluations.success(i, a, gatedInfo).substring(8) : null);
     return new Outcome(undefended, oblivious, adaptive);
   }
 
@@ -49,8 +59,8 @@ final class GatedEvaluation {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Attack<Classifier> transfer(Attack<?> attack, Classifier reference) {
-    Classifier surrogate = AttackOptions.modelFor(attack, reference, false);
+  private static Attack<Classifier> transfer(Attack<?> attack, Classifier reference, boolean labelOnly) {
+    Classifier surrogate = AttackOptions.modelFor(attack, reference, labelOnly);
     return new TransferAttack(attack, surrogate);
   }
 
@@ -62,7 +72,8 @@ final class GatedEvaluation {
     o.printf(Locale.ROOT, "data:     %s, %d images; the reference model gets %d right (%.1f%%); the gate accepts "
         + "%d of them%n", r.adaptive().dataset(), u.evaluated(), u.cleanCorrect(), 100 * u.cleanAccuracy(),
         a.attacked());
-    o.printf(Locale.ROOT, "attack:   %s; seed %d%n", attack.describe(), attack.seed());
+    String d = attack.describe();
+    o.printf(Locale.ROOT, "attack:   %s%n", d.contains("seed") ? d : d + ", seed " + attack.seed());
     o.printf(Locale.ROOT, "%-34s %9s %8s %8s%n", "", "attacked", "harmed", "rate");
     row(o, "undefended model (wrong class)", u);
     row(o, "gate, attack that ignores it", b);
