@@ -30,6 +30,7 @@ import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.ViewBox;
 
 /**
  * The defence report's charts, drawn with JFreeChart into inline SVG (JFreeSVG): risk-coverage, reliability
@@ -88,7 +89,7 @@ final class DefenceCharts {
     ((NumberAxis) plot.getDomainAxis()).setRange(Math.max(0, Math.floor(minCoverage / 10) * 10 - 2), 101);
     double top = Math.max(curve.isEmpty() ? 0 : curve.getMaxY(), 100 * modelRisk);
     ((NumberAxis) plot.getRangeAxis()).setRange(0, Math.max(1, Math.ceil(top * 1.15)));
-    plot.addAnnotation(label("operating point", 100 * f.coverage(), 100 * f.risk(), ACCENT, TextAnchor.BOTTOM_RIGHT));
+    plot.addAnnotation(label("operating point  ", 100 * f.coverage(), 100 * f.risk(), ACCENT, TextAnchor.CENTER_RIGHT));
     return svg(chart(plot), "pgrc", width, height);
   }
 
@@ -245,6 +246,7 @@ final class DefenceCharts {
     SVGGraphics2D g = new SVGGraphics2D(width, height);
     g.setDefsKeyPrefix(prefix); // fixed (not JFreeSVG's time-based default): pages are reproducible
     chart.draw(g, new Rectangle(0, 0, width, height));
-    return g.getSVGElement();
+    // A view box and no fixed size: the chart scales with its column instead of being cropped.
+    return g.getSVGElement(prefix + "-chart", false, new ViewBox(0, 0, width, height), null, null);
   }
 }
