@@ -100,7 +100,7 @@ public final class DefenceReportPage {
     }
     List<Map<String, Object>> gallery = gallery(report.adaptive());
     ctx.put("gallery", gallery);
-    ctx.put("galleryCount", gallery.size());
+    ctx.put("galleryCount", gallery.size() == 1 ? "1 image" : gallery.size() + " images");
     ctx.put("galleryEmpty", gallery.isEmpty());
     ctx.put("runs", List.of(run("Undefended model", report.undefended()),
         run("Gate vs attack that ignores it", report.oblivious()), run("Gate vs adaptive attack", report.adaptive())));
