@@ -4,11 +4,14 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
+import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.report.DefenceReport;
+import dev.pixelguard.report.DefenceReportPage;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -108,7 +111,10 @@ final class EvaluateCommand implements Callable<Integer> {
           run.console(spec), model.labelOnly);
       GatedEvaluation.print(o, g, attack, r);
       Evaluations.printCost(o, r.adaptive());
-      return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all());
+      Dataset judged = data;
+      return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(), dir -> DefenceReportPage.write(
+          DefenceReport.builder(g.describe(), r.undefended(), r.oblivious(), r.adaptive())
+              .cleanFigures(GateFit.measure(g, judged), judged.name()).build(), dir));
     }
   }
 

@@ -55,6 +55,15 @@ public final class OutputOptions {
    * {@code r}'s.
    */
   int write(PrintWriter o, PrintWriter err, EvaluationResult r, List<EvaluationResult> together) {
+    return write(o, err, r, together, dir -> HtmlReport.write(r, dir));
+  }
+
+  /**
+   * As above, with the report written by {@code reportWriter} (given the folder, it returns the HTML file it
+   * wrote beside a results.json), such as the defence report of {@code evaluate --gate}.
+   */
+  int write(PrintWriter o, PrintWriter err, EvaluationResult r, List<EvaluationResult> together,
+      java.util.function.Function<Path, Path> reportWriter) {
     List<Path> written = new ArrayList<>();
     boolean reportFolderIsNew = report != null && !Files.exists(report);
     try {
@@ -67,7 +76,7 @@ public final class OutputOptions {
         written.add(results);
       }
       if (report != null) {
-        Path index = HtmlReport.write(r, report);
+        Path index = reportWriter.apply(report);
         written.add(index);
         written.add(index.resolveSibling("results.json"));
       }

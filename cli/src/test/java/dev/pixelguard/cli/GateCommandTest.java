@@ -75,11 +75,13 @@ class GateCommandTest {
   void evaluateAttacksTheUndefendedModelTheGateObliviouslyAndTheGateAdaptively() throws Exception {
     Path results = dir.resolve("gated.json");
     Cli r = Cli.run("evaluate", "--gate", gate.toString(), "-d", Fixtures.cifarBatch().toString(), "--limit", "8",
-        "--budget", "600", "--results", results.toString());
+        "--budget", "600", "--results", results.toString(), "--report", dir.resolve("report").toString());
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().contains("undefended model (wrong class)"), r.out());
     assertTrue(r.out().contains("gate, attack that ignores it"), r.out());
     assertTrue(r.out().contains("gate, adaptive attack"), r.out());
+    String page = Files.readString(dir.resolve("report").resolve("index.html"));
+    assertTrue(page.contains("Side by side") && page.contains("Risk against coverage"), "the defence report");
     List<EvaluationResult> all = ResultsJson.readAll(results);
     assertEquals(3, all.size());
     assertEquals("untargeted", all.get(0).targets().describe());
