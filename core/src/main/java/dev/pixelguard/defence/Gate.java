@@ -345,6 +345,11 @@ public final class Gate implements AutoCloseable {
       return best;
     }
 
+    /** The class view {@code v} puts on top (lowest index on ties). */
+    public int top(int v) {
+      return argmax(views[v]);
+    }
+
     /** The fused confidence of the predicted class. */
     public double confidence() {
       return fused[predicted];

@@ -167,23 +167,13 @@ public final class GateFit {
         accepted++;
         errors += d.predicted() != labels[i] ? 1 : 0;
       }
-      modelErrors += argmax(e.views()[0]) != labels[i] ? 1 : 0;
+      modelErrors += e.top(0) != labels[i] ? 1 : 0;
       conf[i] = e.confidence();
       correct[i] = e.predicted() == labels[i];
       eligible[i] = e.decide(noConf).accepted();
     }
     return new Figures(ev.size(), accepted, errors, modelErrors, RiskCoverage.area(conf, correct, eligible),
         RiskCoverage.curve(conf, correct, eligible));
-  }
-
-  private static int argmax(float[] row) {
-    int best = 0;
-    for (int c = 1; c < row.length; c++) {
-      if (row[c] > row[best]) {
-        best = c;
-      }
-    }
-    return best;
   }
 
   private static int[] labels(Dataset d) {
@@ -208,29 +198,30 @@ public final class GateFit {
 
   private static List<Scores> scores(Classifier c, Dataset d) {
     List<Scores> out = new ArrayList<>();
+    inBatches(d, batch -> {
+      Scores s = c.classify(batch);
+      for (int i = 0; i < s.size(); i++) {
+        out.add(s.slice(i, i + 1));
+      }
+    });
+    return out;
+  }
+
+  /** Hands {@code d}'s images to {@code each} in batches of 400, in order. */
+  private static void inBatches(Dataset d, java.util.function.Consumer<ImageBatch> each) {
     for (int from = 0; from < d.size(); from += 400) {
       List<Image> ims = new ArrayList<>();
       for (int i = from; i < Math.min(d.size(), from + 400); i++) {
         ims.add(d.get(i).image());
       }
-      Scores s = c.classify(ImageBatch.of(ims));
-      for (int i = 0; i < s.size(); i++) {
-        out.add(s.slice(i, i + 1));
-      }
+      each.accept(ImageBatch.of(ims));
     }
-    return out;
   }
 
   /** Every image's evidence, in batches of 400. */
   public static List<Gate.Evidence> assess(Gate gate, Dataset d) {
     List<Gate.Evidence> out = new ArrayList<>();
-    for (int from = 0; from < d.size(); from += 400) {
-      List<Image> ims = new ArrayList<>();
-      for (int i = from; i < Math.min(d.size(), from + 400); i++) {
-        ims.add(d.get(i).image());
-      }
-      out.addAll(gate.assess(ImageBatch.of(ims)));
-    }
+    inBatches(d, batch -> out.addAll(gate.assess(batch)));
     return out;
   }
 }
