@@ -13,6 +13,7 @@ import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +32,12 @@ import java.util.List;
  * <ul>
  *   <li>the <b>ROC on the report images</b> (curve, AUC, and the detection at 1% and 5% false positives with the
  *       threshold read off the report's own clean scores): what the score can separate;
- *   <li>the <b>fitted threshold</b>: set for the same rates on the clean images of the fit split only (all of
- *       them, as a deployed detector sees every clean input, see {@link GateFit}), then applied to the report
- *       images: the detection rate and the false-positive rate it actually reaches there.
+ *   <li>the <b>fitted threshold</b>: set for the same rates on the fit split's clean images that the model
+ *       classifies correctly (the same kind of image as the ROC's negatives), then applied to the report images:
+ *       the detection rate and the false-positive rate it actually reaches there. Misclassified clean images are
+ *       left out of the fit because flagging them is welcome, not a false alarm (they flip under squeezing more
+ *       often than correct ones, and counting them would raise the threshold); the share of all report images
+ *       flagged, misclassified ones included, is reported beside.
  * </ul>
  *
  * <p>With more than one squeezer the joint detector comes first, then each squeezer alone (its own threshold),
@@ -52,10 +56,11 @@ public final class DetectorEvaluation {
    * The figures at one false-positive rate.
    *
    * @param fpr the rate asked for, in [0, 1)
-   * @param threshold fitted on the fit split's clean images for {@code fpr}
+   * @param threshold fitted for {@code fpr} on the fit split's clean images that the model classifies correctly
    * @param detection share of the report adversarials whose score is above {@code threshold}
    * @param falsePositives share of the report's correctly classified clean images above {@code threshold}
-   * @param falsePositivesAll share of all report images (misclassified ones included) above {@code threshold}
+   * @param falsePositivesAll share of all report images (misclassified ones included, where a flag is welcome)
+   *     above {@code threshold}
    * @param rocThreshold the threshold read off the report's clean scores for {@code fpr} (the ROC's point)
    * @param rocDetection detection at {@code rocThreshold}
    * @param rocFalsePositives false positives at {@code rocThreshold} (at most {@code fpr})
@@ -88,7 +93,7 @@ public final class DetectorEvaluation {
 
   /**
    * @param attack the attack's short name ("guided", "su", "pgd", ...)
-   * @param fitImages clean images the thresholds were fitted on
+   * @param fitImages clean fit images the model classifies correctly, which the thresholds were fitted on
    * @param reportImages report images
    * @param clean report images the model classifies correctly (the negatives)
    * @param attacked images attacked
@@ -124,7 +129,8 @@ public final class DetectorEvaluation {
   /**
    * Measures {@code detector} on the adversarials of an evaluation that ignored it.
    *
-   * @param fit clean images to fit the thresholds on (disjoint from {@code report}; see {@link Split})
+   * @param fit labelled clean images to fit the thresholds on (those the model classifies correctly), disjoint
+   *     from {@code report} (see {@link Split})
    * @param report the images {@code onReport} evaluated, in the same order
    * @param onReport an evaluation of the detector's model on {@code report}
    * @param rates false-positive rates, each in [0, 1)
@@ -140,8 +146,11 @@ public final class DetectorEvaluation {
       throw new InputException("the squeeze detector is fitted on clean images; the fit set is empty");
     }
     ModelInfo info = detector.model().info();
-    List<float[]> fitImages = new ArrayList<>();
-    fit.images().forEach(li -> fitImages.add(unit(li.image())));
+    List<float[]> fitImages = correctOnly(detector.model(), fit, info);
+    if (fitImages.isEmpty()) {
+      throw new InputException("the model classifies none of the " + fit.size() + " fit images correctly; there is "
+          + "nothing to fit the thresholds on");
+    }
     List<float[]> reportImages = new ArrayList<>();
     List<Integer> correct = new ArrayList<>();
     List<float[]> adversarials = new ArrayList<>();
@@ -194,8 +203,40 @@ public final class DetectorEvaluation {
       d.squeezers().forEach(t -> names.add(t.describe()));
       rows.add(new Row(String.join(" + ", names), roc, at));
     }
-    return new Result(onReport.attack(), fit.size(), report.size(), correct.size(),
+    return new Result(onReport.attack(), fitImages.size(), report.size(), correct.size(),
         attacked, adversarials.size(), rows);
+  }
+
+  /** The planar values of the labelled images of {@code data} that {@code model} classifies correctly. */
+  private static List<float[]> correctOnly(Classifier model, Dataset data, ModelInfo info) {
+    List<float[]> all = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      if (!data.get(i).hasLabel()) {
+        throw new InputException("fit image " + data.get(i).id() + " has no label; the thresholds are fitted on "
+            + "the labelled images the model classifies correctly");
+      }
+      all.add(unit(data.get(i).image()));
+    }
+    List<float[]> out = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += BATCH) {
+      int n = Math.min(BATCH, all.size() - from);
+      Scores s = model.classify(batch(all, from, n, info));
+      for (int i = 0; i < n; i++) {
+        if (s.top(i) == data.get(from + i).label()) {
+          out.add(all.get(from + i));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static ImageBatch batch(List<float[]> images, int from, int n, ModelInfo info) {
+    int len = info.channels() * info.height() * info.width();
+    float[] nchw = new float[n * len];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(images.get(from + i), 0, nchw, i * len, len);
+    }
+    return ImageBatch.wrap(n, info.channels(), info.height(), info.width(), nchw);
   }
 
   private static float[] unit(dev.pixelguard.image.Image im) {
@@ -215,15 +256,10 @@ public final class DetectorEvaluation {
 
   /** The detector's scores of planar images ([C*H*W] each, in [0, 1]), {@link #BATCH} per model call. */
   static double[] scores(SqueezeDetector d, List<float[]> images, ModelInfo info) {
-    int len = info.channels() * info.height() * info.width();
     double[] out = new double[images.size()];
     for (int from = 0; from < images.size(); from += BATCH) {
       int n = Math.min(BATCH, images.size() - from);
-      float[] nchw = new float[n * len];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(images.get(from + i), 0, nchw, i * len, len);
-      }
-      double[] s = d.score(ImageBatch.wrap(n, info.channels(), info.height(), info.width(), nchw));
+      double[] s = d.score(batch(images, from, n, info));
       System.arraycopy(s, 0, out, from, n);
     }
     return out;

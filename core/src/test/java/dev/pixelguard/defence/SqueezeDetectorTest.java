@@ -145,15 +145,18 @@ class SqueezeDetectorTest {
     outcomes.add(new ImageOutcome(4, "#4", 1, Outcomes.prediction(0, 0.9f), "misclassified", List.of()));
     report.add(new LabeledImage("#4", e, 1));
     EvaluationResult r = Outcomes.result("guided", Targets.untargeted(), outcomes);
-    // fit: five clean images scoring 0, 0.09, 0.18, 0.36 and 0.0176...
+    // fit: five correctly classified images scoring 0, 0.09, 0.18, 0.0176... and 0.36, and f3, misclassified
+    // (the model says 0 for every v < 0.5), which is left out: were it counted, its 0.36 would lift the 20%
+    // threshold from 0.18 to 0.36
     Dataset fit = new Dataset("fit", List.of(new LabeledImage("f0", Outcomes.image(0, 0, 0, 0), 0),
         new LabeledImage("f1", Outcomes.image(51, 0, 0, 0), 0), new LabeledImage("f2", c, 0),
-        new LabeledImage("f3", e, 1), new LabeledImage("f4", Outcomes.image(10, 0, 0, 0), 0)), INFO.classNames());
+        new LabeledImage("f3", e, 1), new LabeledImage("f4", Outcomes.image(10, 0, 0, 0), 0),
+        new LabeledImage("f5", e, 0)), INFO.classNames());
 
     DetectorEvaluation.Result res = DetectorEvaluation.measure(detector("bitdepth:1", "bitdepth:8"), fit,
         new Dataset("report", report, INFO.classNames()), r, List.of(0.05, 0.2));
     assertEquals(5, res.reportImages());
-    assertEquals(5, res.fitImages());
+    assertEquals(5, res.fitImages(), "the correctly classified fit images");
     assertEquals(4, res.clean());
     assertEquals(4, res.attacked());
     assertEquals(3, res.adversarials());
