@@ -14,7 +14,7 @@ import java.util.Map;
  * <ul>
  *   <li>short: {@code NAME:VALUE}, the transform's one main parameter: {@code crop:2}, {@code rescale:0.5}
  *       (or a random range {@code rescale:0.5..0.9}), {@code blur:0.6}, {@code jpeg:75}, {@code median:2},
- *       {@code bitdepth:5};
+ *       {@code impulse:0.3}, {@code bitdepth:5};
  *   <li>long: what {@link Transform#describe()} writes, {@code NAME(KEY=VALUE, ...)}: {@code median(size=2)},
  *       {@code rescale(min=0.5, max=0.9)}.
  * </ul>
@@ -25,7 +25,7 @@ public final class Transforms {
   private Transforms() {}
 
   /** The transform names {@link #parse} knows, in the order the documentation lists them. */
-  public static final List<String> NAMES = List.of("crop", "rescale", "blur", "jpeg", "median", "bitdepth");
+  public static final List<String> NAMES = List.of("crop", "rescale", "blur", "jpeg", "median", "impulse", "bitdepth");
 
   /**
    * Parses one transform or a comma-separated chain of them.
@@ -102,6 +102,7 @@ public final class Transforms {
       case "blur" -> "sigma";
       case "jpeg" -> "quality";
       case "median" -> "size";
+      case "impulse" -> "threshold";
       case "bitdepth" -> "bits";
       default -> throw new InputException("unknown transform '" + name + "'; known: " + String.join(", ", NAMES));
     };
@@ -114,6 +115,7 @@ public final class Transforms {
       case "blur" -> new GaussianBlur(a.decimal("sigma"));
       case "jpeg" -> new Jpeg(a.integer("quality"));
       case "median" -> new Median(a.integer("size"));
+      case "impulse" -> new Impulse(a.decimal("threshold"));
       case "bitdepth" -> new BitDepth(a.integer("bits"));
       default -> a.rescale();
     };
@@ -192,6 +194,7 @@ public final class Transforms {
         case "blur" -> "blur:0.6";
         case "jpeg" -> "jpeg:75";
         case "median" -> "median:2";
+        case "impulse" -> "impulse:0.3";
         default -> "bitdepth:5";
       };
     }

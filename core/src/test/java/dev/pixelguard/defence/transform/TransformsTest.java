@@ -52,7 +52,7 @@ class TransformsTest {
 
   @Test
   void unknownNamesAndBadValuesAreRefusedInOneLine() {
-    assertEquals("unknown transform 'sharpen'; known: crop, rescale, blur, jpeg, median, bitdepth",
+    assertEquals("unknown transform 'sharpen'; known: crop, rescale, blur, jpeg, median, impulse, bitdepth",
         assertThrows(InputException.class, () -> Transforms.parse("sharpen:2")).getMessage());
     assertEquals("jpeg quality must be from 1 to 100, was 0",
         assertThrows(InputException.class, () -> Transforms.parse("jpeg:0")).getMessage());
