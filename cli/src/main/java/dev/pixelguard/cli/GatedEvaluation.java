@@ -50,7 +50,8 @@ final class GatedEvaluation {
     EvaluationResult oblivious = Evaluations.run("gate, attack ignores it", gated, labelOnly, data,
         transfer(attack, reference, labelOnly), harm, execution, quiet(console), line);
     EvaluationResult adaptive = Evaluations.run("gate, adaptive attack", gated, labelOnly, data, attack, harm, execution,
-        console, (i, a) -> a.success() ? "harmed " + Evaluations.success(i, a, gatedInfo).substring(8) : null);
+        console, (i, a) -> !a.success() ? null
+            : String.format(Locale.ROOT, "harmed #%d %s: %s", i, a.imageId(), Text.outcome(a, gatedInfo)));
     return new Outcome(undefended, oblivious, adaptive);
   }
 
