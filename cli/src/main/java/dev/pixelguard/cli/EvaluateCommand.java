@@ -4,13 +4,11 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
-import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
-import dev.pixelguard.report.DefenceReport;
 import dev.pixelguard.report.DefenceReportPage;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -112,9 +110,8 @@ final class EvaluateCommand implements Callable<Integer> {
       GatedEvaluation.print(o, g, attack, r);
       Evaluations.printCost(o, r.adaptive());
       Dataset judged = data;
-      return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(), dir -> DefenceReportPage.write(
-          DefenceReport.builder(g.describe(), r.undefended(), r.oblivious(), r.adaptive())
-              .cleanFigures(GateFit.measure(g, judged), judged.name()).build(), dir));
+      return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(),
+          dir -> DefenceReportPage.write(GatedEvaluation.report(g, judged, r), dir));
     }
   }
 

@@ -1,17 +1,27 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.attack.Attack;
+import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.TransferAttack;
+import dev.pixelguard.calibration.CalibrationSummary;
+import dev.pixelguard.calibration.TemperatureScaled;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
+import dev.pixelguard.defence.GateFit;
+import dev.pixelguard.defence.Roc;
+import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.model.Scores;
+import dev.pixelguard.report.DefenceReport;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -86,5 +96,68 @@ final class GatedEvaluation {
   private static void row(PrintWriter o, String name, Summary s) {
     o.printf(Locale.ROOT, "%-34s %9d %8d %8s%n", name, s.attacked(), s.successes(),
         s.attacked() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * s.successRate()));
+  }
+
+  /**
+   * The defence report of an outcome: the three runs, the gate's clean figures on the evaluated images, the
+   * reference model's calibration on them (when the gate calibrates it), and the ROC of the gate's squeeze
+   * distance between those clean images and the undefended run's adversarials (when the gate has several
+   * views).
+   */
+  static DefenceReport report(Gate gate, Dataset data, Outcome r) {
+    DefenceReport.Builder b = DefenceReport.builder(gate.describe(), r.undefended(), r.oblivious(), r.adaptive())
+        .cleanFigures(GateFit.measure(gate, data), data.name());
+    Classifier reference = gate.views().get(0).classifier();
+    int[] labels = new int[data.size()];
+    List<Scores> clean = CleanPass.score(reference, data, 400);
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = data.get(i).label();
+    }
+    double t = TemperatureScaled.temperatureOf(reference);
+    boolean labelled = java.util.Arrays.stream(labels).allMatch(y -> y >= 0);
+    if (t != 1 && labelled && labels.length > 0) {
+      double[][] after = new double[labels.length][];
+      double[][] before = new double[labels.length][];
+      for (int i = 0; i < labels.length; i++) {
+        after[i] = toDouble(clean.get(i).probabilities(0));
+        before[i] = toDouble(TemperatureScaled.scale(clean.get(i), 1 / t).probabilities(0));
+      }
+      b.calibration(reference.info().name(), CalibrationSummary.measure(before, labels, 15, 1),
+          CalibrationSummary.measure(after, labels, 15, 1), t);
+    }
+    if (gate.views().size() > 1) {
+      List<Double> cleanScores = new ArrayList<>();
+      List<Gate.Evidence> ev = GateFit.assess(gate, data);
+      for (int i = 0; i < ev.size(); i++) {
+        if (labels[i] >= 0 && clean.get(i).top(0) == labels[i]) {
+          cleanScores.add(ev.get(i).squeeze());
+        }
+      }
+      List<Double> advScores = new ArrayList<>();
+      ModelInfo info = gate.info();
+      for (AttackResult a : r.undefended().attempts()) {
+        if (a.success()) {
+          ImageBatch one = ImageBatch.wrap(1, info.channels(), info.height(), info.width(), a.adversarialValues());
+          advScores.add(gate.assess(one).get(0).squeeze());
+        }
+      }
+      if (!cleanScores.isEmpty() && !advScores.isEmpty()) {
+        b.detector("squeeze distance of the gate's views: clean images against the adversarials of the attack on "
+            + "the undefended model", new Roc(unbox(cleanScores), unbox(advScores)));
+      }
+    }
+    return b.build();
+  }
+
+  private static double[] toDouble(float[] p) {
+    double[] d = new double[p.length];
+    for (int k = 0; k < p.length; k++) {
+      d[k] = p[k];
+    }
+    return d;
+  }
+
+  private static double[] unbox(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).toArray();
   }
 }
