@@ -1,7 +1,6 @@
 package dev.pixelguard.defence.transform;
 
 import dev.pixelguard.InputException;
-import dev.pixelguard.defence.Transform;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -16,7 +15,7 @@ import java.util.SplittableRandom;
  *
  * @param pixels rows (and columns) removed in all, at least 0 and less than the image's height and width
  */
-public record Crop(int pixels) implements Transform {
+public record Crop(int pixels) implements SeparableLinear {
   public Crop {
     Transforms.require(pixels >= 0, "crop pixels must be at least 0, was " + pixels);
   }
@@ -37,23 +36,7 @@ public record Crop(int pixels) implements Transform {
   }
 
   @Override
-  public void apply(float[] src, int srcOffset, int channels, int height, int width, float[] dst, int dstOffset,
-      long seed) {
-    map(height, width, seed).apply(src, srcOffset, channels, dst, dstOffset);
-  }
-
-  @Override
-  public void backward(float[] src, int offset, int channels, int height, int width, long seed, float[] gradOut,
-      float[] gradIn) {
-    map(height, width, seed).transpose(gradOut, offset, channels, gradIn);
-  }
-
-  @Override
-  public boolean exactGradient() {
-    return true;
-  }
-
-  private Separable map(int height, int width, long seed) {
+  public Separable map(int height, int width, long seed) {
     if (pixels >= height || pixels >= width) {
       throw new InputException("crop pixels must be less than the image's height and width (" + height + "x"
           + width + "), was " + pixels);

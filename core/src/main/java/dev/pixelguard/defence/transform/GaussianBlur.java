@@ -1,6 +1,5 @@
 package dev.pixelguard.defence.transform;
 
-import dev.pixelguard.defence.Transform;
 import java.util.Map;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Map;
  *
  * @param sigma standard deviation in pixels, in (0, 10]
  */
-public record GaussianBlur(double sigma) implements Transform {
+public record GaussianBlur(double sigma) implements SeparableLinear {
   public GaussianBlur {
     Transforms.require(sigma > 0 && sigma <= 10, "blur sigma must be in (0, 10] pixels, was " + sigma);
   }
@@ -50,23 +49,7 @@ public record GaussianBlur(double sigma) implements Transform {
   }
 
   @Override
-  public void apply(float[] src, int srcOffset, int channels, int height, int width, float[] dst, int dstOffset,
-      long seed) {
-    map(height, width).apply(src, srcOffset, channels, dst, dstOffset);
-  }
-
-  @Override
-  public void backward(float[] src, int offset, int channels, int height, int width, long seed, float[] gradOut,
-      float[] gradIn) {
-    map(height, width).transpose(gradOut, offset, channels, gradIn);
-  }
-
-  @Override
-  public boolean exactGradient() {
-    return true;
-  }
-
-  private Separable map(int height, int width) {
+  public Separable map(int height, int width, long seed) {
     double[] k = kernel();
     return new Separable(Axis.convolve(height, k), Axis.convolve(width, k));
   }

@@ -1,6 +1,5 @@
 package dev.pixelguard.defence.transform;
 
-import dev.pixelguard.defence.Transform;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.SplittableRandom;
  * @param min smallest factor, in (0, 1]
  * @param max largest factor, in [min, 1]
  */
-public record Rescale(double min, double max) implements Transform {
+public record Rescale(double min, double max) implements SeparableLinear {
   public Rescale {
     Transforms.require(min > 0 && min <= max && max <= 1,
         "rescale factors must satisfy 0 < min <= max <= 1, were min " + min + ", max " + max);
@@ -57,23 +56,7 @@ public record Rescale(double min, double max) implements Transform {
   }
 
   @Override
-  public void apply(float[] src, int srcOffset, int channels, int height, int width, float[] dst, int dstOffset,
-      long seed) {
-    map(height, width, seed).apply(src, srcOffset, channels, dst, dstOffset);
-  }
-
-  @Override
-  public void backward(float[] src, int offset, int channels, int height, int width, long seed, float[] gradOut,
-      float[] gradIn) {
-    map(height, width, seed).transpose(gradOut, offset, channels, gradIn);
-  }
-
-  @Override
-  public boolean exactGradient() {
-    return true;
-  }
-
-  private Separable map(int height, int width, long seed) {
+  public Separable map(int height, int width, long seed) {
     double f = factor(seed);
     return new Separable(downUp(height, f), downUp(width, f));
   }
