@@ -52,10 +52,11 @@ final class DetectCommand implements Callable<Integer> {
   @Mixin SeedOption seed;
   @Mixin RunOptions run;
 
-  @Option(names = "--squeeze", paramLabel = "SPEC", description = "A squeezer: a transform spec (median:2, median:3, "
-      + "bitdepth:5, jpeg:75, a chain such as median:2,bitdepth:5; docs/defences.md). Repeat for the joint "
-      + "detector (default: median:2).")
-  List<String> squeeze = new ArrayList<>(List.of("median:2"));
+  @Option(names = "--squeeze", paramLabel = "SPEC", description = "A squeezer: a transform spec (impulse:0.3, median:2, "
+      + "median:3, bitdepth:5, jpeg:75, a chain such as median:2,bitdepth:5; docs/defences.md). Repeat for the "
+      + "joint detector (default: impulse:0.3, which replaces only outlier pixels: the one that detects one-pixel "
+      + "attacks).")
+  List<String> squeeze = new ArrayList<>(List.of("impulse:0.3"));
 
   @Option(names = "--fit-on", paramLabel = "FROM-TO",
       description = "Clean images the thresholds are fitted on (those the model classifies correctly), both ends "

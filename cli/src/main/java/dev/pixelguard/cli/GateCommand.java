@@ -51,7 +51,8 @@ final class GateCommand implements Runnable {
 
     @Option(names = "--view", paramLabel = "SPEC",
         description = "A transform every model is also looked at through (repeatable): crop:P, rescale:F, blur:SIGMA, "
-            + "jpeg:Q, median:S, bitdepth:B, or a chain such as median:2,jpeg:75.")
+            + "jpeg:Q, median:S, impulse:T (replaces only outlier pixels), bitdepth:B, or a chain such as "
+            + "median:2,jpeg:75.")
     List<String> views = new ArrayList<>();
 
     @Option(names = "--fusion", paramLabel = "RULE",
