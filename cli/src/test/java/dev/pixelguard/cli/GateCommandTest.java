@@ -72,6 +72,22 @@ class GateCommandTest {
   }
 
   @Test
+  void aFallbackClassIsActedOnWhenTheGateAbstains() throws Exception {
+    String data = Fixtures.cifarBatch().toString();
+    Path safe = dir.resolve("safe.json");
+    String abstain = "\"fallback\" : \"abstain\"";
+    Files.writeString(safe, Files.readString(gate).replace(abstain, "\"fallback\" : \"class:truck\""));
+    Cli r = Cli.run("predict", "--gate", safe.toString(), "-d", data, "--index", "12");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("fallback: act on the safe class truck"), r.out());
+    Path unknown = dir.resolve("unicorn.json");
+    Files.writeString(unknown, Files.readString(gate).replace(abstain, "\"fallback\" : \"class:unicorn\""));
+    Cli bad = Cli.run("predict", "--gate", unknown.toString(), "-d", data, "--index", "12");
+    assertEquals(2, bad.code(), bad.toString());
+    assertTrue(bad.err().contains("unknown class 'unicorn'"), bad.err());
+  }
+
+  @Test
   void evaluateAttacksTheUndefendedModelTheGateObliviouslyAndTheGateAdaptively() throws Exception {
     Path results = dir.resolve("gated.json");
     Cli r = Cli.run("evaluate", "--gate", gate.toString(), "-d", Fixtures.cifarBatch().toString(), "--limit", "8",

@@ -32,7 +32,8 @@ import java.util.Map;
  *
  * @param models the models, the reference first; each is looked at plain and through every view transform
  * @param views transform specs such as {@code median:2} (see {@link Transforms#parse})
- * @param settings fusion, thresholds, fallback (by class index of the first model)
+ * @param settings fusion and thresholds; its fallback is resolved from {@code fallbackText} against the first
+ *     model's classes when the gate is opened ({@link #fallback(ModelInfo)})
  * @param fallbackText the fallback as written ({@code abstain} or {@code class:NAME})
  * @param seed the root seed of random transforms
  * @param fitted where and how the thresholds were fitted, for people; may be empty
