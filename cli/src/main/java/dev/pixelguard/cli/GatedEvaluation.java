@@ -105,17 +105,20 @@ final class GatedEvaluation {
    * views).
    */
   static DefenceReport report(Gate gate, Dataset data, Outcome r) {
-    DefenceReport.Builder b = DefenceReport.builder(gate.describe(), r.undefended(), r.oblivious(), r.adaptive())
-        .cleanFigures(GateFit.measure(gate, data), data.name());
+    List<Gate.Evidence> ev = GateFit.assess(gate, data); // every view once, for the figures and the ROC
+    DefenceReport.Builder b = DefenceReport.builder(gate.describe(), r.undefended(), r.oblivious(), r.adaptive());
     Classifier reference = gate.views().get(0).classifier();
     int[] labels = new int[data.size()];
-    List<Scores> clean = CleanPass.score(reference, data, 400);
     for (int i = 0; i < labels.length; i++) {
       labels[i] = data.get(i).label();
     }
-    double t = TemperatureScaled.temperatureOf(reference);
     boolean labelled = java.util.Arrays.stream(labels).allMatch(y -> y >= 0);
+    if (labelled && labels.length > 0) {
+      b.cleanFigures(GateFit.measure(gate, ev, data), data.name());
+    }
+    double t = TemperatureScaled.temperatureOf(reference);
     if (t != 1 && labelled && labels.length > 0) {
+      List<Scores> clean = CleanPass.score(reference, data, 400); // with logits, to undo the temperature
       double[][] after = new double[labels.length][];
       double[][] before = new double[labels.length][];
       for (int i = 0; i < labels.length; i++) {
@@ -127,18 +130,28 @@ final class GatedEvaluation {
     }
     if (gate.views().size() > 1) {
       List<Double> cleanScores = new ArrayList<>();
-      List<Gate.Evidence> ev = GateFit.assess(gate, data);
       for (int i = 0; i < ev.size(); i++) {
-        if (labels[i] >= 0 && clean.get(i).top(0) == labels[i]) {
+        if (labels[i] >= 0 && ev.get(i).top(0) == labels[i]) {
           cleanScores.add(ev.get(i).squeeze());
+        }
+      }
+      List<float[]> adversarials = new ArrayList<>();
+      for (AttackResult a : r.undefended().attempts()) {
+        if (a.success()) {
+          adversarials.add(a.adversarialValues());
         }
       }
       List<Double> advScores = new ArrayList<>();
       ModelInfo info = gate.info();
-      for (AttackResult a : r.undefended().attempts()) {
-        if (a.success()) {
-          ImageBatch one = ImageBatch.wrap(1, info.channels(), info.height(), info.width(), a.adversarialValues());
-          advScores.add(gate.assess(one).get(0).squeeze());
+      int len = info.channels() * info.height() * info.width();
+      for (int from = 0; from < adversarials.size(); from += 400) {
+        int n = Math.min(400, adversarials.size() - from);
+        float[] values = new float[n * len];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(adversarials.get(from + i), 0, values, i * len, len);
+        }
+        for (Gate.Evidence e : gate.assess(ImageBatch.wrap(n, info.channels(), info.height(), info.width(), values))) {
+          advScores.add(e.squeeze());
         }
       }
       if (!cleanScores.isEmpty() && !advScores.isEmpty()) {

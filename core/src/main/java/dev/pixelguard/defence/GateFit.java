@@ -149,7 +149,12 @@ public final class GateFit {
 
   /** The gate's clean figures on {@code data} (labelled images the gate was not fitted on). */
   public static Figures measure(Gate gate, Dataset data) {
-    return figures(assess(gate, data), labels(data), gate.settings(), gate.views().size());
+    return measure(gate, assess(gate, data), data);
+  }
+
+  /** As {@link #measure(Gate, Dataset)}, from evidence already taken on {@code data} ({@link #assess}). */
+  public static Figures measure(Gate gate, List<Gate.Evidence> evidence, Dataset data) {
+    return figures(evidence, labels(data), gate.settings(), gate.views().size());
   }
 
   private static Figures figures(List<Gate.Evidence> ev, int[] labels, Gate.Settings s, int views) {
