@@ -404,7 +404,7 @@ public final class Gate implements AutoCloseable {
      * abstain; when it abstains, the fused probabilities scaled by {@code 1 - a} and {@code a} for abstain, with
      * {@code a} just enough to put abstain on top.
      */
-    float[] gatedProbabilities(Settings s) {
+    public float[] gatedProbabilities(Settings s) {
       int k = fused.length;
       float[] p = new float[k + 1];
       double a = decide(s).accepted() ? 0 : Math.min(1, confidence() / (1 + confidence()) + 1e-4);
@@ -419,7 +419,7 @@ public final class Gate implements AutoCloseable {
      * The gated logits [K + 1]: each class's fused log-probability, and for abstain the predicted class's
      * minus the slack, placed so that abstain is on top exactly when the decision abstains.
      */
-    float[] gatedLogits(Settings s) {
+    public float[] gatedLogits(Settings s) {
       int k = fused.length;
       float[] z = new float[k + 1];
       for (int c = 0; c < k; c++) {

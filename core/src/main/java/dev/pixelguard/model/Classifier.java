@@ -34,6 +34,17 @@ public interface Classifier extends AutoCloseable {
     return out;
   }
 
+  /**
+   * This classifier, or one it wraps, as an instance of {@code type}: the way to reach what a wrapper hides
+   * (the remote connection behind a temperature-scaled model, say), in the manner of JDBC's
+   * {@code Wrapper.unwrap}. Wrappers that extend {@link ForwardingClassifier} look through themselves.
+   *
+   * @return the first of this and the classifiers it wraps (outermost first) that is a {@code type}, or empty
+   */
+  default <T> java.util.Optional<T> unwrap(Class<T> type) {
+    return type.isInstance(this) ? java.util.Optional.of(type.cast(this)) : java.util.Optional.empty();
+  }
+
   @Override
   default void close() {}
 }

@@ -30,6 +30,11 @@ public class ForwardingClassifier implements Classifier {
   }
 
   @Override
+  public <T> java.util.Optional<T> unwrap(Class<T> type) {
+    return type.isInstance(this) ? java.util.Optional.of(type.cast(this)) : delegate.unwrap(type);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

@@ -28,6 +28,22 @@ public record ModelInfo(int channels, int height, int width, int numClasses, Lis
     classNames = List.copyOf(classNames);
   }
 
+  /**
+   * The name of the last class of a defended system that may refuse to answer (a {@link
+   * dev.pixelguard.defence.Gate} as a classifier, locally or served over HTTP): its top class is this when the
+   * system abstains.
+   */
+  public static final String ABSTAIN = "abstain";
+
+  /**
+   * The index of the class named {@value #ABSTAIN} when it is the last class, else -1. An attack on a system
+   * that may abstain means harm: it accepts the image and answers a wrong class ({@link
+   * dev.pixelguard.attack.Goal.Harm}).
+   */
+  public int abstainClass() {
+    return classNames.get(numClasses - 1).equals(ABSTAIN) ? numClasses - 1 : -1;
+  }
+
   /** The names a model without class names gets: "0", "1", ... */
   public static List<String> numbered(int numClasses) {
     List<String> out = new ArrayList<>();

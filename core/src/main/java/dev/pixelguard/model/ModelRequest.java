@@ -4,6 +4,8 @@ import dev.pixelguard.InputException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -28,8 +30,12 @@ import java.util.Objects;
  * @param threads intra-op threads for ONNX Runtime, or 0 for its default (one per core)
  * @param dataShape [C, H, W] of the images the model will see, or null: a hint for models that do not
  *     record their input shape (TorchScript), used only when {@code spec} has no input shape
+ * @param options settings for the backend by name, such as a remote model's {@code timeout} or {@code retries}
+ *     (in the manner of DJL's {@code Criteria.optOption}); each backend documents the ones it reads and
+ *     ignores the rest; never null
  */
-public record ModelRequest(String location, ModelSpec spec, String backend, int threads, int[] dataShape) {
+public record ModelRequest(String location, ModelSpec spec, String backend, int threads, int[] dataShape,
+    Map<String, String> options) {
 
   /**
    * Checks and copies.
@@ -54,6 +60,7 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
       }
       dataShape = dataShape.clone();
     }
+    options = options == null ? Map.of() : Map.copyOf(options);
   }
 
   /** A request for the location with default settings. */
@@ -68,7 +75,7 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
 
   /** A builder holding this request's values. */
   public Builder toBuilder() {
-    return new Builder(location).spec(spec).backend(backend).threads(threads).dataShape(dataShape);
+    return new Builder(location).spec(spec).backend(backend).threads(threads).dataShape(dataShape).options(options);
   }
 
   /** [C, H, W] of the images, or null; a copy. */
@@ -101,18 +108,19 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
   @Override
   public boolean equals(Object o) {
     return o instanceof ModelRequest r && location.equals(r.location) && spec.equals(r.spec)
-        && Objects.equals(backend, r.backend) && threads == r.threads && Arrays.equals(dataShape, r.dataShape);
+        && Objects.equals(backend, r.backend) && threads == r.threads && Arrays.equals(dataShape, r.dataShape)
+        && options.equals(r.options);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(location, spec, backend, threads, Arrays.hashCode(dataShape));
+    return Objects.hash(location, spec, backend, threads, Arrays.hashCode(dataShape), options);
   }
 
   @Override
   public String toString() {
     return "ModelRequest[location=" + location + ", spec=" + spec + ", backend=" + backend + ", threads=" + threads
-        + ", dataShape=" + Arrays.toString(dataShape) + "]";
+        + ", dataShape=" + Arrays.toString(dataShape) + ", options=" + options + "]";
   }
 
   /** Builds a {@link ModelRequest}; every setting but the location is optional. */
@@ -122,6 +130,7 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
     private String backend;
     private int threads;
     private int[] dataShape;
+    private final Map<String, String> options = new LinkedHashMap<>();
 
     private Builder(String location) {
       this.location = location;
@@ -151,8 +160,24 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
       return this;
     }
 
+    /** A backend setting by name ({@code timeout}, {@code retries} for remote models); null removes it. */
+    public Builder option(String name, String value) {
+      if (value == null) {
+        options.remove(name);
+      } else {
+        options.put(name, value);
+      }
+      return this;
+    }
+
+    /** Every setting of {@code all}, added to those already given. */
+    public Builder options(Map<String, String> all) {
+      all.forEach(this::option);
+      return this;
+    }
+
     public ModelRequest build() {
-      return new ModelRequest(location, spec, backend, threads, dataShape);
+      return new ModelRequest(location, spec, backend, threads, dataShape, options);
     }
   }
 }

@@ -1,0 +1,90 @@
+package dev.pixelguard.remote;
+
+import dev.pixelguard.InputException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How pixelguard talks to a remote model: the settings a {@link dev.pixelguard.model.ModelRequest} carries as
+ * options for the {@code v2} backend (the command line's {@code --remote-*} options).
+ *
+ * @param timeout how long one request may take before it is abandoned and retried (option {@code timeout},
+ *     seconds; default 30)
+ * @param retries how many times a failed request is tried again: timeouts, refused or reset connections and
+ *     5xx answers (option {@code retries}; default 6)
+ * @param backoff the pause before the first retry; each further pause doubles, with up to half of it drawn at
+ *     random (jitter), up to {@code maxBackoff} (option {@code backoff-ms}; default 100)
+ * @param maxBackoff the longest pause between tries (default 5 s)
+ * @param batch the most images one request carries (option {@code batch}; default 64, or less when the
+ *     server's metadata fixes the batch dimension)
+ * @param inFlight how many requests one batch may have in flight at once (option {@code in-flight}; default 4)
+ */
+public record RemoteSettings(Duration timeout, int retries, Duration backoff, Duration maxBackoff, int batch,
+    int inFlight) {
+  /** The defaults. */
+  public static final RemoteSettings DEFAULT =
+      new RemoteSettings(Duration.ofSeconds(30), 6, Duration.ofMillis(100), Duration.ofSeconds(5), 64, 4);
+
+  /** The option names this backend reads. */
+  public static final String TIMEOUT = "timeout";
+  public static final String RETRIES = "retries";
+  public static final String BACKOFF_MS = "backoff-ms";
+  public static final String BATCH = "batch";
+  public static final String IN_FLIGHT = "in-flight";
+
+  public RemoteSettings {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new InputException("the remote timeout must be positive, was " + timeout.toMillis() / 1000.0 + " s");
+    }
+    if (retries < 0 || retries > 100) {
+      throw new InputException("remote retries must be from 0 to 100, was " + retries);
+    }
+    if (backoff.isNegative() || maxBackoff.compareTo(backoff) < 0) {
+      throw new InputException("the remote backoff must be from 0 to " + maxBackoff.toMillis() + " ms");
+    }
+    if (batch < 1) {
+      throw new InputException("the remote batch must be at least 1, was " + batch);
+    }
+    if (inFlight < 1 || inFlight > 256) {
+      throw new InputException("remote requests in flight must be from 1 to 256, was " + inFlight);
+    }
+  }
+
+  /**
+   * The settings a request's options give, the defaults for the rest.
+   *
+   * @throws InputException if an option is not a number or out of range
+   */
+  public static RemoteSettings from(Map<String, String> options) {
+    RemoteSettings d = DEFAULT;
+    Duration timeout = options.containsKey(TIMEOUT)
+        ? Duration.ofMillis(Math.round(number(options, TIMEOUT) * 1000)) : d.timeout;
+    int retries = options.containsKey(RETRIES) ? (int) integer(options, RETRIES) : d.retries;
+    Duration backoff = options.containsKey(BACKOFF_MS) ? Duration.ofMillis(integer(options, BACKOFF_MS)) : d.backoff;
+    Duration max = backoff.compareTo(d.maxBackoff) > 0 ? backoff : d.maxBackoff;
+    int batch = options.containsKey(BATCH) ? (int) integer(options, BATCH) : d.batch;
+    int inFlight = options.containsKey(IN_FLIGHT) ? (int) integer(options, IN_FLIGHT) : d.inFlight;
+    return new RemoteSettings(timeout, retries, backoff, max, batch, inFlight);
+  }
+
+  private static double number(Map<String, String> o, String key) {
+    try {
+      return Double.parseDouble(o.get(key).trim());
+    } catch (NumberFormatException e) {
+      throw new InputException("remote option " + key + " must be a number, was '" + o.get(key) + "'");
+    }
+  }
+
+  private static long integer(Map<String, String> o, String key) {
+    try {
+      return Long.parseLong(o.get(key).trim());
+    } catch (NumberFormatException e) {
+      throw new InputException("remote option " + key + " must be a whole number, was '" + o.get(key) + "'");
+    }
+  }
+
+  /** The same settings with another batch size. */
+  public RemoteSettings withBatch(int b) {
+    return new RemoteSettings(timeout, retries, backoff, maxBackoff, b, inFlight);
+  }
+}

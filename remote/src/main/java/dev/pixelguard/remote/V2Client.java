@@ -1,0 +1,155 @@
+package dev.pixelguard.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pixelguard.InputException;
+import dev.pixelguard.TransientException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The HTTP side of a remote model: one JDK {@link HttpClient} (connection reuse, HTTP/1.1 keep-alive, TLS) and
+ * one Resilience4j {@link Retry} for every request. A timeout, a refused or reset connection, or a 5xx answer
+ * is a {@link TransientException}, retried with exponential backoff and jitter; a 4xx answer is an
+ * {@link InputException} carrying the server's message, never retried. What happened is counted in
+ * {@link TransportStats}, apart from any attack outcome. Thread-safe.
+ */
+final class V2Client {
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final HttpClient http;
+  private final Retry retry;
+  private final RemoteSettings settings;
+  private final TransportStats stats = new TransportStats();
+
+  V2Client(RemoteSettings settings) {
+    this.settings = settings;
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(settings.timeout())
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+    RetryConfig config = RetryConfig.custom()
+        .maxAttempts(settings.retries() + 1)
+        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Math.max(1, settings.backoff().toMillis()), 2.0,
+            0.5, Math.max(1, settings.maxBackoff().toMillis())))
+        .retryOnException(e -> e instanceof TransientException)
+        .failAfterMaxAttempts(false)
+        .build();
+    this.retry = Retry.of("pixelguard-v2-" + IDS.incrementAndGet(), config);
+    retry.getEventPublisher().onRetry(e -> stats.retry());
+    retry.getEventPublisher().onError(e -> {
+      if (e.getLastThrowable() instanceof TransientException) {
+        stats.failure();
+      }
+    });
+  }
+
+  TransportStats stats() {
+    return stats;
+  }
+
+  RemoteSettings settings() {
+    return settings;
+  }
+
+  /** GETs a JSON document, with retries. */
+  JsonNode getJson(URI uri) {
+    byte[] body = call(() -> HttpRequest.newBuilder(uri).GET().header("Accept", "application/json"));
+    try {
+      return V2Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new InputException("model server " + uri + " answered with malformed JSON: "
+          + V2Json.firstLine(e.getMessage()));
+    }
+  }
+
+  /** POSTs a JSON body and returns the answer's body, with retries. */
+  byte[] post(URI uri, byte[] json) {
+    return call(() -> HttpRequest.newBuilder(uri)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json"));
+  }
+
+  private interface RequestSupplier {
+    HttpRequest.Builder get();
+  }
+
+  private byte[] call(RequestSupplier request) {
+    try {
+      return retry.executeSupplier(() -> once(request.get().timeout(settings.timeout()).build()));
+    } catch (TransientException e) {
+      throw new TransientException(e.getMessage() + " (gave up after " + (settings.retries() + 1) + " tries)", e);
+    }
+  }
+
+  private byte[] once(HttpRequest request) {
+    stats.attempt();
+    long start = System.nanoTime();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpConnectTimeoutException | ConnectException e) {
+      stats.fault("connection");
+      throw new TransientException("model server " + request.uri() + " could not be reached: " + describe(e), e);
+    } catch (HttpTimeoutException e) {
+      stats.fault("timeout");
+      throw new TransientException("model server " + request.uri() + " did not answer within "
+          + settings.timeout().toMillis() / 1000.0 + " s", e);
+    } catch (IOException e) {
+      stats.fault("connection");
+      throw new TransientException("model server " + request.uri() + " dropped the connection: " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + request.uri(), e);
+    }
+    int code = response.statusCode();
+    if (code == 200) {
+      stats.answered(System.nanoTime() - start);
+      return response.body();
+    }
+    String message = errorMessage(response.body());
+    if (code >= 500) {
+      stats.fault("http " + code);
+      throw new TransientException("model server " + request.uri() + " answered " + code + message);
+    }
+    throw new InputException("model server " + request.uri() + " refused the request (" + code + ")" + message);
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : V2Json.firstLine(m);
+  }
+
+  /** The server's {@code {"error": ...}} message, as ": message", or empty. */
+  private static String errorMessage(byte[] body) {
+    if (body == null || body.length == 0) {
+      return "";
+    }
+    try {
+      JsonNode n = V2Json.MAPPER.readTree(body);
+      if (n != null && n.path("error").isTextual()) {
+        return ": " + V2Json.firstLine(n.get("error").asText());
+      }
+    } catch (IOException ignored) {
+      // not JSON: show the start of the text
+    }
+    String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8).strip();
+    return text.isEmpty() ? "" : ": " + V2Json.firstLine(text);
+  }
+
+  static Duration seconds(double s) {
+    return Duration.ofMillis(Math.round(s * 1000));
+  }
+}

@@ -1,0 +1,421 @@
+package dev.pixelguard.remote;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The JSON body of Open Inference Protocol v2 inference requests and responses ({@code POST
+ * /v2/models/NAME/infer}), read and written with Jackson's streaming API so that a tensor of many thousand
+ * numbers costs no tree of nodes. Shared by the client ({@link RemoteClassifier}) and pixelguard's server.
+ *
+ * <p>Floats are written in the shortest form that reads back to the same float and read as floats, so an
+ * FP32 tensor crosses the wire unchanged, bit for bit: a model served over HTTP gives the scores the local
+ * model gives. Tensor data may be flat or nested (the protocol allows both); it is read flat, row-major.
+ */
+public final class V2Json {
+  /** Jackson set up for tensors: the fast float parser and writer (Schubfach). */
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .build());
+
+  private V2Json() {}
+
+  /**
+   * One tensor of a request or response.
+   *
+   * @param name the input or output name
+   * @param datatype the protocol's datatype: FP32, FP64, INT32, INT64, BOOL, BYTES, ...
+   * @param shape its shape
+   * @param numbers the values of a numeric or BOOL tensor, flat, row-major (empty for BYTES)
+   * @param strings the values of a BYTES tensor (empty otherwise)
+   */
+  public record Tensor(String name, String datatype, long[] shape, float[] numbers, List<String> strings) {
+    public Tensor {
+      shape = shape.clone();
+      strings = List.copyOf(strings);
+    }
+
+    /** A numeric tensor. */
+    public static Tensor of(String name, String datatype, long[] shape, float[] numbers) {
+      return new Tensor(name, datatype, shape, numbers, List.of());
+    }
+
+    /** A BYTES tensor of strings, of shape [n]. */
+    public static Tensor ofStrings(String name, List<String> values) {
+      return new Tensor(name, "BYTES", new long[] {values.size()}, new float[0], values);
+    }
+
+    /** The number of elements the shape holds, or -1 when a dimension is negative. */
+    public long elements() {
+      long n = 1;
+      for (long d : shape) {
+        if (d < 0) {
+          return -1;
+        }
+        n = Math.multiplyExact(n, d);
+      }
+      return n;
+    }
+
+    /** How many values the data holds. */
+    public int size() {
+      return "BYTES".equals(datatype) ? strings.size() : numbers.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tensor t && name.equals(t.name) && datatype.equals(t.datatype) && Arrays.equals(shape, t.shape)
+          && Arrays.equals(numbers, t.numbers) && strings.equals(t.strings);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+      return "Tensor[" + name + " " + datatype + " " + Arrays.toString(shape) + "]";
+    }
+  }
+
+  /**
+   * A request or response body.
+   *
+   * @param id the request id, or null
+   * @param modelName the model name (responses), or null
+   * @param modelVersion the model version (responses), or null
+   * @param tensors the inputs (requests) or outputs (responses)
+   * @param requestedOutputs the outputs a request names, or empty for all
+   */
+  public record Message(String id, String modelName, String modelVersion, List<Tensor> tensors,
+      List<String> requestedOutputs) {
+    public Message {
+      tensors = List.copyOf(tensors);
+      requestedOutputs = List.copyOf(requestedOutputs);
+    }
+
+    /** The tensor of that name, or null. */
+    public Tensor tensor(String name) {
+      for (Tensor t : tensors) {
+        if (t.name().equals(name)) {
+          return t;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The body is not a valid v2 inference message; the message says why, in one line. */
+  public static final class FormatException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public FormatException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Reads a request (tensors under {@code "inputs"}) or a response (under {@code "outputs"}).
+   *
+   * @param tensorsField "inputs" or "outputs"
+   * @throws FormatException if the body is not JSON, not an object, or a tensor is malformed
+   */
+  public static Message read(byte[] body, String tensorsField) throws FormatException {
+    try (JsonParser p = MAPPER.getFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new FormatException("the body is not a JSON object");
+      }
+      String id = null;
+      String modelName = null;
+      String modelVersion = null;
+      List<Tensor> tensors = null;
+      List<String> requested = new ArrayList<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken t = p.nextToken();
+        if (field.equals(tensorsField)) {
+          if (t != JsonToken.START_ARRAY) {
+            throw new FormatException("'" + tensorsField + "' must be a list of tensors");
+          }
+          tensors = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            tensors.add(readTensor(p, tensorsField));
+          }
+        } else if (field.equals("outputs") && tensorsField.equals("inputs")) {
+          if (t != JsonToken.START_ARRAY) {
+            throw new FormatException("'outputs' must be a list of {\"name\": ...} objects");
+          }
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            JsonNode o = p.readValueAsTree();
+            if (o == null || !o.isObject() || !o.path("name").isTextual()) {
+              throw new FormatException("each requested output must be an object with a \"name\"");
+            }
+            requested.add(o.get("name").asText());
+          }
+        } else if (field.equals("id")) {
+          id = p.getValueAsString();
+        } else if (field.equals("model_name")) {
+          modelName = p.getValueAsString();
+        } else if (field.equals("model_version")) {
+          modelVersion = p.getValueAsString();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        throw new FormatException("the body is not a JSON object");
+      }
+      if (p.nextToken() != null) {
+        throw new FormatException("the body has content after its JSON object");
+      }
+      if (tensors == null) {
+        throw new FormatException("the body has no '" + tensorsField + "'");
+      }
+      return new Message(id, modelName, modelVersion, tensors, requested);
+    } catch (JsonParseException e) {
+      throw new FormatException("malformed JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new FormatException("unreadable JSON: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static Tensor readTensor(JsonParser p, String field) throws IOException, FormatException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new FormatException("each of '" + field + "' must be a tensor object");
+    }
+    String name = null;
+    String datatype = null;
+    long[] shape = null;
+    Numbers numbers = new Numbers();
+    List<String> strings = new ArrayList<>();
+    boolean hasData = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (f) {
+        case "name" -> name = t == JsonToken.VALUE_STRING ? p.getText() : null;
+        case "datatype" -> datatype = t == JsonToken.VALUE_STRING ? p.getText().toUpperCase(Locale.ROOT) : null;
+        case "shape" -> {
+          if (t != JsonToken.START_ARRAY) {
+            throw new FormatException("a tensor's 'shape' must be a list of integers");
+          }
+          List<Long> dims = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+              throw new FormatException("a tensor's 'shape' must be a list of integers");
+            }
+            dims.add(p.getLongValue());
+          }
+          shape = dims.stream().mapToLong(Long::longValue).toArray();
+        }
+        case "data" -> {
+          hasData = true;
+          readData(p, numbers, strings, 0);
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (name == null) {
+      throw new FormatException("a tensor of '" + field + "' has no \"name\"");
+    }
+    if (datatype == null) {
+      throw new FormatException("tensor '" + name + "' has no \"datatype\"");
+    }
+    if (shape == null) {
+      throw new FormatException("tensor '" + name + "' has no \"shape\"");
+    }
+    if (!hasData) {
+      throw new FormatException("tensor '" + name + "' has no \"data\" (binary tensor data is not supported; send JSON)");
+    }
+    if (datatype.equals("BYTES") ? numbers.size > 0 : !strings.isEmpty()) {
+      throw new FormatException("tensor '" + name + "' has datatype " + datatype + " but "
+          + (datatype.equals("BYTES") ? "numbers" : "strings") + " in its data");
+    }
+    return new Tensor(name, datatype, shape, numbers.toArray(), strings);
+  }
+
+  private static void readData(JsonParser p, Numbers numbers, List<String> strings, int depth)
+      throws IOException, FormatException {
+    JsonToken t = p.currentToken();
+    if (t != JsonToken.START_ARRAY) {
+      readScalar(p, numbers, strings);
+      return;
+    }
+    if (depth > 16) {
+      throw new FormatException("tensor data is nested more than 16 deep");
+    }
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == JsonToken.START_ARRAY) {
+        readData(p, numbers, strings, depth + 1);
+      } else {
+        readScalar(p, numbers, strings);
+      }
+    }
+  }
+
+  private static void readScalar(JsonParser p, Numbers numbers, List<String> strings)
+      throws IOException, FormatException {
+    switch (p.currentToken()) {
+      case VALUE_NUMBER_FLOAT, VALUE_NUMBER_INT -> numbers.add(p.getFloatValue());
+      case VALUE_TRUE -> numbers.add(1f);
+      case VALUE_FALSE -> numbers.add(0f);
+      case VALUE_STRING -> {
+        String s = p.getText();
+        // JSON has no NaN or infinity; servers that write them as strings are read, so that they can be refused.
+        switch (s) {
+          case "NaN", "nan" -> numbers.add(Float.NaN);
+          case "Infinity", "inf" -> numbers.add(Float.POSITIVE_INFINITY);
+          case "-Infinity", "-inf" -> numbers.add(Float.NEGATIVE_INFINITY);
+          default -> strings.add(s);
+        }
+      }
+      case VALUE_NULL -> throw new FormatException("tensor data holds null");
+      default -> throw new FormatException("tensor data holds an object; it must be numbers, booleans or strings");
+    }
+  }
+
+  /** A growable float list. */
+  private static final class Numbers {
+    float[] values = new float[1024];
+    int size;
+
+    void add(float v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    float[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+
+  /**
+   * Writes an inference request with one FP32 input.
+   *
+   * @param data the input values, from its position to its limit (not moved)
+   * @param outputs the outputs to ask for, or empty for all
+   */
+  public static byte[] request(String id, String input, long[] shape, FloatBuffer data, List<String> outputs) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.remaining() * 10 + 256);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(bytes)) {
+      g.writeStartObject();
+      if (id != null) {
+        g.writeStringField("id", id);
+      }
+      g.writeArrayFieldStart("inputs");
+      g.writeStartObject();
+      g.writeStringField("name", input);
+      writeShape(g, shape);
+      g.writeStringField("datatype", "FP32");
+      g.writeArrayFieldStart("data");
+      for (int i = data.position(); i < data.limit(); i++) {
+        g.writeNumber(data.get(i));
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeEndArray();
+      if (!outputs.isEmpty()) {
+        g.writeArrayFieldStart("outputs");
+        for (String o : outputs) {
+          g.writeStartObject();
+          g.writeStringField("name", o);
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Writes an inference response. */
+  public static void response(OutputStream out, String id, String model, String version, List<Tensor> outputs) {
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("model_name", model);
+      if (version != null) {
+        g.writeStringField("model_version", version);
+      }
+      if (id != null) {
+        g.writeStringField("id", id);
+      }
+      g.writeArrayFieldStart("outputs");
+      for (Tensor t : outputs) {
+        g.writeStartObject();
+        g.writeStringField("name", t.name());
+        writeShape(g, t.shape());
+        g.writeStringField("datatype", t.datatype());
+        g.writeArrayFieldStart("data");
+        if (t.datatype().equals("BYTES")) {
+          for (String s : t.strings()) {
+            g.writeString(s);
+          }
+        } else if (t.datatype().startsWith("INT") || t.datatype().startsWith("UINT")) {
+          for (float v : t.numbers()) {
+            g.writeNumber((long) v);
+          }
+        } else {
+          for (float v : t.numbers()) {
+            g.writeNumber(v);
+          }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeShape(JsonGenerator g, long[] shape) throws IOException {
+    g.writeArrayFieldStart("shape");
+    for (long d : shape) {
+      g.writeNumber(d);
+    }
+    g.writeEndArray();
+  }
+
+  /** The protocol's error body: {@code {"error": "..."}}. */
+  public static byte[] error(String message) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("error", message);
+    try {
+      return MAPPER.writeValueAsBytes(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

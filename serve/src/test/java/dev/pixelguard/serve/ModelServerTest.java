@@ -1,0 +1,169 @@
+package dev.pixelguard.serve;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pixelguard.InputException;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelRequest;
+import dev.pixelguard.model.Models;
+import dev.pixelguard.model.Scores;
+import dev.pixelguard.remote.RemoteClassifier;
+import dev.pixelguard.remote.V2Json;
+import dev.pixelguard.testing.Fixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** ResNet-20 served on 127.0.0.1 and read back through the v2 client, against the local ONNX model. */
+class ModelServerTest {
+  static Classifier local;
+  static ModelServer server;
+  static Dataset data;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    local = Models.open(Fixtures.resnetOnnx().toString());
+    server = ModelServer.builder(ServedModel.of(Models.open(Fixtures.resnetOnnx().toString())))
+        .name("resnet20").port(0).maxBody(1 << 20).build().start();
+    data = Fixtures.cifar().limit(80);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    server.model().close();
+    local.close();
+  }
+
+  static ImageBatch batch(int from, int to) {
+    return ImageBatch.of(data.images().subList(from, to).stream().map(LabeledImage::image).toList());
+  }
+
+  @Test
+  void servedScoresEqualLocalOnesBitForBit() {
+    ImageBatch b = batch(0, 80);
+    Scores want = local.classify(b);
+    try (Classifier remote = Models.open(ModelRequest.builder(server.url()).option("batch", "16")
+        .option("in-flight", "3").build())) {
+      assertEquals(local.info().classNames(), remote.info().classNames());
+      assertEquals(List.of(3, 32, 32), List.of(remote.info().channels(), remote.info().height(), remote.info().width()));
+      assertEquals(-1, remote.info().abstainClass());
+      Scores got = remote.classify(b);
+      for (int i = 0; i < b.size(); i++) {
+        assertArrayEquals(want.probabilities(i), got.probabilities(i), "image " + i);
+        assertEquals(want.logit(i, 3), got.logit(i, 3), "image " + i);
+      }
+      RemoteClassifier rc = remote.unwrap(RemoteClassifier.class).orElseThrow();
+      assertEquals(5, rc.transport().answered() - 1, rc.transport().describe()); // 80 images in 5 requests + metadata
+      assertEquals(0, rc.transport().retries());
+    }
+  }
+
+  @Test
+  void concurrentSingleImageRequestsAreBatchedAndAnsweredCorrectly() throws Exception {
+    Scores want = local.classify(batch(0, 64));
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try (Classifier remote = Models.open(server.url())) {
+      List<Future<Scores>> f = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        int k = i;
+        f.add(pool.submit(() -> remote.classify(batch(k, k + 1))));
+      }
+      for (int i = 0; i < 64; i++) {
+        assertArrayEquals(want.probabilities(i), f.get(i).get().probabilities(0), "image " + i);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    String metrics = get("/metrics").body();
+    assertTrue(metrics.contains("pixelguard_batch_images_bucket"), metrics);
+    assertTrue(metrics.contains("pixelguard_request_duration_seconds{quantile=\"0.99\"}"), metrics);
+  }
+
+  @Test
+  void healthAndMetadataFollowTheProtocol() throws Exception {
+    assertEquals(200, get("/v2/health/live").statusCode());
+    assertEquals(200, get("/v2/health/ready").statusCode());
+    assertEquals(200, get("/v2/models/resnet20/ready").statusCode());
+    JsonNode meta = V2Json.MAPPER.readTree(get("/v2/models/resnet20").body());
+    assertEquals("FP32", meta.at("/inputs/0/datatype").asText());
+    assertEquals("[-1,3,32,32]", meta.at("/inputs/0/shape").toString());
+    assertEquals("probabilities", meta.at("/outputs/0/name").asText());
+    assertEquals("pixelguard", V2Json.MAPPER.readTree(get("/v2").body()).path("name").asText());
+    HttpResponse<String> unknown = get("/v2/models/nosuch");
+    assertEquals(404, unknown.statusCode());
+    assertTrue(unknown.body().contains("this server serves 'resnet20'"), unknown.body());
+  }
+
+  @Test
+  void badRequestsGet400WithAClearMessageAndTheServerStaysHealthy() throws Exception {
+    float[] ok = new float[3 * 32 * 32];
+    String okInput = "\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,3,32,32],\"data\":";
+    String wrongShape = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,3,28,28],\"data\":"
+        + V2Json.MAPPER.writeValueAsString(new float[3 * 28 * 28]) + "}]}";
+    String wrongType = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"INT8\",\"shape\":[1,3,32,32],\"data\":"
+        + V2Json.MAPPER.writeValueAsString(new int[3 * 32 * 32]) + "}]}";
+    String withNaN = "{" + okInput + V2Json.MAPPER.writeValueAsString(ok).replaceFirst("0\\.0", "\"NaN\"") + "}]}";
+    String outOfRange = "{" + okInput + V2Json.MAPPER.writeValueAsString(ok).replaceFirst("0\\.0", "3.5") + "}]}";
+    String shortData = "{" + okInput + "[0.5, 0.5]}]}";
+    String malformed = "{\"inputs\": [{\"name\": \"input\", ";
+    byte[] huge = new byte[50 << 20];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    assertBad(wrongShape.getBytes(StandardCharsets.UTF_8), "has shape [1, 3, 28, 28]; the model takes [N, 3, 32, 32]");
+    assertBad(wrongType.getBytes(StandardCharsets.UTF_8), "must have datatype FP32, not INT8");
+    assertBad(withNaN.getBytes(StandardCharsets.UTF_8), "value 0 (image 0) is NaN");
+    assertBad(outOfRange.getBytes(StandardCharsets.UTF_8), "value 0 (image 0) is 3.5; values must be finite, in [0, 1]");
+    assertBad(shortData.getBytes(StandardCharsets.UTF_8), "holds 3072 values, but its data has 2");
+    assertBad(malformed.getBytes(StandardCharsets.UTF_8), "malformed JSON");
+    assertBad(huge, "over this server's limit of 1048576 bytes");
+    assertEquals(200, get("/v2/health/ready").statusCode());
+    try (Classifier remote = Models.open(server.url())) {
+      assertEquals(local.classify(batch(0, 2)).top(1), remote.classify(batch(0, 2)).top(1));
+    }
+    assertTrue(get("/metrics").body().contains("pixelguard_requests_total{code=\"400\",endpoint=\"infer\"} 7.0"));
+  }
+
+  @Test
+  void aClientErrorIsAnInputErrorWithTheServersMessage() {
+    InputException e = assertThrows(InputException.class,
+        () -> Models.open(server.url().replace("resnet20", "resnet99")));
+    assertTrue(e.getMessage().contains("(404): unknown model 'resnet99'"), e.getMessage());
+  }
+
+  static void assertBad(byte[] body, String message) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/v2/models/resnet20/infer"))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, r.statusCode(), r.body());
+    JsonNode error = V2Json.MAPPER.readTree(r.body());
+    assertNotNull(error.get("error"), r.body());
+    assertTrue(error.get("error").asText().contains(message), r.body());
+  }
+
+  static String base() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
