@@ -54,13 +54,20 @@ final class EvaluateCommand implements Callable<Integer> {
       ModelInfo info = c.info();
       attackOptions.checkFits(info);
       data = dataOptions.fit(data, info);
-      Targets targets = all ? new Targets.EveryOther(attackOptions.criterion())
+      int abstain = info.abstainClass();
+      if (abstain >= 0 && attackOptions.target != null) {
+        throw new InputException("the model may abstain (its last class is 'abstain', as a served gate's is), so "
+            + "the attack seeks harm: accepted and wrong; --target does not apply");
+      }
+      Targets targets = abstain >= 0 ? new Targets.Harm(abstain, attackOptions.criterion())
+          : all ? new Targets.EveryOther(attackOptions.criterion())
           : attackOptions.target == null ? new Targets.Untargeted(attackOptions.criterion())
           : new Targets.Target(info.classIndex(attackOptions.target), attackOptions.criterion());
       EvaluationResult r = Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
           run.execution(), run.console(spec), (i, a) -> Evaluations.success(i, a, info));
       Evaluations.printHeader(o, r);
-      String goal = targets.matrix() ? "toward every other class"
+      String goal = abstain >= 0 ? "harm (the system accepts the image and answers a wrong class)"
+          : targets.matrix() ? "toward every other class"
           : attackOptions.target == null ? "untargeted"
           : "targeted at '" + info.className(info.classIndex(attackOptions.target)) + "'";
       if (targets.extra() != null) {
@@ -86,6 +93,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }
       Evaluations.printCost(o, r);
+      Evaluations.printTransport(o, c);
       return outputs.write(o, spec.commandLine().getErr(), r);
     }
   }

@@ -126,4 +126,13 @@ final class Evaluations {
         t.gradients() > 0 ? " and " + Text.count(t.gradients()) + " image gradients" : "", t.seconds(),
         t.wallNanos() == 0 ? 0 : 100.0 * t.modelNanos() / t.wallNanos());
   }
+
+  /**
+   * For a model behind a server: what the network did (requests, retries by cause, failures, latency), on a
+   * line of its own, apart from the attack's figures. Nothing for a local model.
+   */
+  static void printTransport(PrintWriter o, dev.pixelguard.model.Classifier c) {
+    c.unwrap(dev.pixelguard.remote.RemoteClassifier.class)
+        .ifPresent(r -> o.printf(Locale.ROOT, "network:  %s%n", r.transport().describe()));
+  }
 }

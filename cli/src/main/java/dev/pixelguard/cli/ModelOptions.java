@@ -5,6 +5,7 @@ import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.InputLayout;
+import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Models;
@@ -25,7 +26,9 @@ public final class ModelOptions {
   @Option(names = {"-m", "--model"}, paramLabel = "FILE",
       description = "Model file: .onnx (ONNX Runtime), .pt/.pth/.ts/.torchscript (TorchScript via DJL PyTorch), "
           + ".pgm (pixelguard's own networks), or a bundled model: builtin:fashion-cnn (the default, trained "
-          + "normally) or builtin:fashion-cnn-pgd (adversarially trained). Default: builtin:fashion-cnn.")
+          + "normally) or builtin:fashion-cnn-pgd (adversarially trained), or a model behind an Open Inference "
+          + "Protocol v2 server: http://HOST:PORT/v2/models/NAME (KServe, Triton, MLServer, pixelguard serve). "
+          + "Default: builtin:fashion-cnn.")
   List<String> models = new ArrayList<>();
 
   @Option(names = "--backend", paramLabel = "NAME",
@@ -60,6 +63,23 @@ public final class ModelOptions {
   @Option(names = "--input-shape", paramLabel = "C,H,W", split = ",",
       description = "Input shape, for models that do not record it (TorchScript). Default: the images' shape.")
   int[] inputShape;
+
+  @Option(names = "--remote-timeout", paramLabel = "SECONDS",
+      description = "Remote models: how long one request may take before it is retried (default 30).")
+  Double remoteTimeout;
+
+  @Option(names = "--remote-retries", paramLabel = "N",
+      description = "Remote models: how often a timed-out, dropped or 5xx request is tried again, with "
+          + "exponential backoff and jitter (default 6). Retries never change an outcome; they are reported.")
+  Integer remoteRetries;
+
+  @Option(names = "--remote-batch", paramLabel = "N",
+      description = "Remote models: the most images one request carries (default 64).")
+  Integer remoteBatch;
+
+  @Option(names = "--remote-in-flight", paramLabel = "N",
+      description = "Remote models: how many requests of one batch are in flight at once (default 4).")
+  Integer remoteInFlight;
 
   @Option(names = "--threads", paramLabel = "N", description = "Inference threads for ONNX Runtime (default: one per core).")
   int threads;
@@ -130,7 +150,7 @@ public final class ModelOptions {
   Classifier openUncalibrated(int[] dataShape, List<String> dataClassNames) {
     Classifier raw = isDefault() ? DefaultBundle.defaultClassifier(threads)
         : Models.open(ModelRequest.builder(location()).spec(descriptor(location()).withTemperature(null))
-            .backend(backend).threads(threads).dataShape(dataShape).build());
+            .backend(backend).threads(threads).dataShape(dataShape).options(remoteOptions()).build());
     return finish(raw, dataClassNames);
   }
 
@@ -140,15 +160,39 @@ public final class ModelOptions {
       c = Classifiers.labelOnly(c);
     }
     boolean named = !c.info().classNames().get(0).equals("0");
-    if (!named && dataClassNames != null && dataClassNames.size() == c.info().numClasses()) {
+    int k = c.info().numClasses();
+    if (!named && dataClassNames != null && dataClassNames.size() == k) {
       c = Classifiers.withClassNames(c, dataClassNames);
+    } else if (!named && dataClassNames != null && c.info().abstainClass() == k - 1 && dataClassNames.size() == k - 1) {
+      // A defended system that may abstain (a gate served over HTTP): the data's classes, then "abstain".
+      List<String> names = new ArrayList<>(dataClassNames);
+      names.add(ModelInfo.ABSTAIN);
+      c = Classifiers.withClassNames(c, names);
     }
     return c;
   }
 
   private Classifier openRaw(String location, int[] dataShape) {
     return Models.open(ModelRequest.builder(location).spec(descriptor(location)).backend(backend).threads(threads)
-        .dataShape(dataShape).build());
+        .dataShape(dataShape).options(remoteOptions()).build());
+  }
+
+  /** The --remote-* options, as the v2 backend's request options. */
+  java.util.Map<String, String> remoteOptions() {
+    java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
+    if (remoteTimeout != null) {
+      o.put("timeout", Double.toString(remoteTimeout));
+    }
+    if (remoteRetries != null) {
+      o.put("retries", Integer.toString(remoteRetries));
+    }
+    if (remoteBatch != null) {
+      o.put("batch", Integer.toString(remoteBatch));
+    }
+    if (remoteInFlight != null) {
+      o.put("in-flight", Integer.toString(remoteInFlight));
+    }
+    return o;
   }
 
   /** The descriptor of {@link #location()}. */

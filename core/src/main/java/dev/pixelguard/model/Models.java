@@ -43,7 +43,8 @@ public final class Models {
       new Format("an ONNX model", "onnx", "pixelguard-onnx", ".onnx"),
       new Format("a TorchScript model", "torchscript", "pixelguard-djl", ".pt", ".pth", ".torchscript", ".ts"),
       new Format("a pixelguard network", "pixelguard", "pixelguard-djl", ".pgm"),
-      new Format("a bundled model", "builtin", "pixelguard-djl", "builtin:"));
+      new Format("a bundled model", "builtin", "pixelguard-djl", "builtin:"),
+      new Format("a remote model", "v2", "pixelguard-remote", "http:", "https:"));
 
   private Models() {}
 

@@ -20,7 +20,7 @@ import java.util.function.IntSupplier;
  *   <li>{@code pixelguard_request_duration_seconds}: inference latency, as a summary with the 50th, 90th, 99th
  *       and 99.9th percentiles over the last minutes, and as a histogram;
  *   <li>{@code pixelguard_images_total}, {@code pixelguard_batch_images} (histogram of model batch sizes),
- *       {@code pixelguard_batch_wait_seconds}, {@code pixelguard_queue_images} (images waiting now);
+ *       {@code pixelguard_batch_wait_seconds}, {@code pixelguard_batch_run_seconds} (the model's time per batch), {@code pixelguard_queue_images} (images waiting now);
  *   <li>{@code pixelguard_decisions_total{decision}}: a gate's accepted and abstained images.
  * </ul>
  */
@@ -32,6 +32,7 @@ final class ServerMetrics {
   private final Counter images;
   private final Histogram batchImages;
   private final Histogram batchWait;
+  private final Histogram batchRun;
   private final Counter decisions;
 
   ServerMetrics(IntSupplier queued) {
@@ -50,6 +51,9 @@ final class ServerMetrics {
     batchWait = Histogram.builder().name("pixelguard_batch_wait_seconds")
         .help("How long a batch's oldest request queued before the model ran").classicOnly()
         .classicExponentialUpperBounds(0.0001, 2, 16).register(registry);
+    batchRun = Histogram.builder().name("pixelguard_batch_run_seconds")
+        .help("How long the model took over one batch").classicOnly()
+        .classicExponentialUpperBounds(0.0005, 2, 16).register(registry);
     decisions = Counter.builder().name("pixelguard_decisions_total").help("Gate decisions, by decision")
         .labelNames("decision").register(registry);
     GaugeWithCallback.builder().name("pixelguard_queue_images").help("Images waiting for the model")
@@ -69,6 +73,7 @@ final class ServerMetrics {
     images.inc(e.images());
     batchImages.observe(e.images());
     batchWait.observe(e.waitSeconds());
+    batchRun.observe(e.runSeconds());
   }
 
   void decision(boolean accepted) {

@@ -1,0 +1,170 @@
+package dev.pixelguard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.defence.GateSpec;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.model.Models;
+import dev.pixelguard.serve.ModelServer;
+import dev.pixelguard.serve.ServedModel;
+import dev.pixelguard.testing.Fixtures;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ResNet-20 served over the Open Inference Protocol on 127.0.0.1 by a real server, attacked by {@code evaluate}
+ * as a remote model: image for image the outcomes of the local ONNX file, through a clean network and through
+ * one that drops, delays and refuses requests.
+ */
+class RemoteModelTest {
+  @TempDir static Path dir;
+  static ModelServer server;
+  static Path local;
+  static final String[] ATTACK = {"-d", Fixtures.cifarBatch().toString(), "--limit", "6", "--budget", "1500",
+      "--seed", "3"};
+
+  @BeforeAll
+  static void start() {
+    server = ModelServer.builder(ServedModel.of(Models.open(Fixtures.resnetOnnx().toString()))).name("resnet20")
+        .port(0).build().start();
+    local = dir.resolve("local.json");
+    Cli r = evaluate(Fixtures.resnetOnnx().toString(), local);
+    assertEquals(0, r.code(), r.toString());
+    assertFalse(r.out().contains("network:"), r.out());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    server.model().close();
+  }
+
+  static Cli evaluate(String model, Path results, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("evaluate", "-m", model, "--results", results.toString()));
+    args.addAll(List.of(ATTACK));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  /** Same images attacked, same outcome, same queries, same adversarial pixels. */
+  static void assertSameOutcomes(EvaluationResult want, EvaluationResult got) {
+    List<AttackResult> a = want.attempts();
+    List<AttackResult> b = got.attempts();
+    assertEquals(a.size(), b.size());
+    assertTrue(a.stream().anyMatch(AttackResult::success), "the local run flips an image");
+    for (int i = 0; i < a.size(); i++) {
+      String what = a.get(i).imageId();
+      assertEquals(a.get(i).imageId(), b.get(i).imageId());
+      assertEquals(a.get(i).success(), b.get(i).success(), what);
+      assertEquals(a.get(i).queries(), b.get(i).queries(), what);
+      assertEquals(a.get(i).adversarialClass(), b.get(i).adversarialClass(), what);
+      assertEquals(a.get(i).adversarialConfidence(), b.get(i).adversarialConfidence(), what);
+      assertArrayEquals(a.get(i).adversarialValues(), b.get(i).adversarialValues(), what);
+    }
+    assertEquals(want.totals().queries(), got.totals().queries());
+  }
+
+  @Test
+  void overHttpTheOutcomesAreTheLocalFilesImageForImage() {
+    Path remote = dir.resolve("remote.json");
+    Cli r = evaluate(server.url(), remote);
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("network:  ") && r.out().contains(" 0 retries, 0 failed"), r.out());
+    assertSameOutcomes(ResultsJson.read(local), ResultsJson.read(remote));
+  }
+
+  @Test
+  void throughAFaultyNetworkTheOutcomesAreTheSameAndTheRetriesAreReported() throws Exception {
+    try (FaultInjectingProxy proxy = new FaultInjectingProxy(URI.create("http://127.0.0.1:" + server.port()),
+        0.10, 0.05, 0.02, 1_500, 7)) {
+      Path remote = dir.resolve("faulty.json");
+      Cli r = evaluate("http://127.0.0.1:" + proxy.port() + "/v2/models/resnet20", remote, "--remote-timeout", "1",
+          "--remote-retries", "12");
+      assertEquals(0, r.code(), r.toString());
+      assertTrue(proxy.answered503.get() > 0 && proxy.timedOut.get() > 0 && proxy.resets.get() > 0,
+          "503: " + proxy.answered503 + ", timeouts: " + proxy.timedOut + ", resets: " + proxy.resets);
+      String network = r.out().lines().filter(l -> l.startsWith("network:")).findFirst().orElseThrow();
+      int faults = proxy.answered503.get() + proxy.timedOut.get() + proxy.resets.get();
+      assertTrue(network.contains(" " + faults + " retries ("), network + " vs " + faults + " faults");
+      assertTrue(network.contains(proxy.answered503.get() + " http 503") && network.contains(" timeout"), network);
+      assertTrue(network.contains(", 0 failed"), network);
+      assertSameOutcomes(ResultsJson.read(local), ResultsJson.read(remote));
+    }
+  }
+
+  @Test
+  void aServerThatCannotBeReachedExitsFourInOneLineAndWritesNothing() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path results = dir.resolve("never.json");
+    Cli r = Cli.run("evaluate", "-m", "http://127.0.0.1:" + port + "/v2/models/resnet20", "--remote-retries", "1",
+        "-d", Fixtures.cifarBatch().toString(), "--limit", "2", "--results", results.toString());
+    assertEquals(ExitCode.TRANSIENT, r.code(), r.toString());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("may pass when tried again") && r.err().contains("could not be reached")
+        && r.err().contains("gave up after 2 tries"), r.err());
+    assertFalse(Files.exists(results));
+  }
+
+  @Test
+  void aUrlThatIsNoV2ModelIsRefusedInOneLine() {
+    Cli r = Cli.run("evaluate", "-m", "http://127.0.0.1:" + server.port() + "/models/resnet20", "--limit", "1",
+        "-d", Fixtures.cifarBatch().toString());
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+    assertTrue(r.err().contains("http://HOST:PORT/v2/models/NAME"), r.err());
+  }
+
+  /**
+   * A gate served as 'guarded': evaluate of its URL attacks the whole defended system with the harm goal, as
+   * evaluate --gate's adaptive attack does on the same gate file, with the same outcomes.
+   */
+  @Test
+  void aServedGateIsAttackedAdaptivelyWithTheOutcomesOfTheLocalGate() throws Exception {
+    Path gateFile = dir.resolve("gate.json");
+    Files.writeString(gateFile, "{\"schema\": 1, \"models\": [\"" + Fixtures.resnetOnnx().toString().replace("\\", "/")
+        + "\"], \"views\": [\"impulse:0.3\"], \"fusion\": \"all-agree\", \"minConfidence\": 0.6}");
+    Path localGate = dir.resolve("local-gate.json");
+    Cli l = Cli.run(concat(new String[] {"evaluate", "--gate", gateFile.toString(), "--results",
+        localGate.toString()}, ATTACK));
+    assertEquals(0, l.code(), l.toString());
+    try (ModelServer guarded = ModelServer.builder(ServedModel.of(GateSpec.read(gateFile).open(List.of(), null)))
+        .name("guarded").port(0).build().start()) {
+      Path remote = dir.resolve("remote-gate.json");
+      Cli r = evaluate(guarded.url(), remote);
+      assertEquals(0, r.code(), r.toString());
+      assertTrue(r.out().contains("harm (the system accepts the image and answers a wrong class)"), r.out());
+      List<EvaluationResult> all = ResultsJson.readAll(localGate);
+      EvaluationResult adaptive = all.get(all.size() - 1);
+      EvaluationResult served = ResultsJson.read(remote);
+      assertEquals(adaptive.attempts().size(), served.attempts().size());
+      for (int i = 0; i < served.attempts().size(); i++) {
+        AttackResult a = adaptive.attempts().get(i);
+        AttackResult b = served.attempts().get(i);
+        assertEquals(a.success(), b.success(), a.imageId());
+        assertEquals(a.queries(), b.queries(), a.imageId());
+        assertArrayEquals(a.adversarialValues(), b.adversarialValues(), a.imageId());
+      }
+      guarded.model().close();
+    }
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
