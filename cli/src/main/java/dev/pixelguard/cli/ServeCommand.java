@@ -60,6 +60,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest request body in MiB; larger ones get 400 (default ${DEFAULT-VALUE}).")
   int maxBodyMb;
 
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+      description = "Model batches that may run at once (default ${DEFAULT-VALUE}): while one runs the next is "
+          + "gathered. Unless --threads is given, ONNX Runtime gets cores / N threads per run.")
+  int workers;
+
   @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "30",
       description = "On stop, how long to wait for requests in flight (default ${DEFAULT-VALUE}).")
   int drainSeconds;
@@ -69,6 +74,12 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     if (model.labelOnly) {
       throw new InputException("--label-only describes a model being attacked; serve always returns scores");
+    }
+    if (workers < 1) {
+      throw new InputException("--workers must be at least 1, was " + workers);
+    }
+    if (model.threads == 0) {
+      model.threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
     }
     ModelServer.Builder b;
     ServedModel served;
@@ -81,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       b = ModelServer.builder(served).host(host).port(port).maxBatch(maxBatch)
           .maxWait(Duration.ofNanos(Math.round(maxWaitMs * 1e6))).queue(queue).maxBody((long) maxBodyMb << 20)
-          .drainTimeout(Duration.ofSeconds(drainSeconds));
+          .drainTimeout(Duration.ofSeconds(drainSeconds)).workers(workers);
       if (name != null) {
         b.name(name);
       } else if (gate.given()) {
@@ -97,8 +108,8 @@ final class ServeCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "model:    %s  (%s, %d classes%s)%n", server.url(), served.info().inputShape(),
           served.info().numClasses(), served.gated() ? " including 'abstain'" : "");
       o.printf(Locale.ROOT, "metrics:  %s/metrics%n", server.url().replaceAll("/v2/models/.*$", ""));
-      o.printf(Locale.ROOT, "batching: up to %d images, waiting at most %s ms; 503 past %d images queued%n",
-          maxBatch, new java.text.DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)).format(maxWaitMs), queue);
+      o.printf(Locale.ROOT, "batching: up to %d images, waiting at most %s ms, %d at once (%d engine threads "
+          + "each); 503 past %d images queued%n", maxBatch, new java.text.DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)).format(maxWaitMs), workers, model.threads, queue);
       o.println("Ctrl-C or SIGTERM stops it gracefully.");
       o.flush();
       server.awaitStop();

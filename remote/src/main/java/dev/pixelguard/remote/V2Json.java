@@ -275,7 +275,7 @@ public final class V2Json {
   private static void readScalar(JsonParser p, Numbers numbers, List<String> strings)
       throws IOException, FormatException {
     switch (p.currentToken()) {
-      case VALUE_NUMBER_FLOAT, VALUE_NUMBER_INT -> numbers.add(p.getFloatValue());
+      case VALUE_NUMBER_FLOAT, VALUE_NUMBER_INT -> numbers.add(parseFloat(p));
       case VALUE_TRUE -> numbers.add(1f);
       case VALUE_FALSE -> numbers.add(0f);
       case VALUE_STRING -> {
@@ -291,6 +291,102 @@ public final class V2Json {
       case VALUE_NULL -> throw new FormatException("tensor data holds null");
       default -> throw new FormatException("tensor data holds an object; it must be numbers, booleans or strings");
     }
+  }
+
+  /**
+   * The number token as the nearest float, exactly as {@link Float#parseFloat} would read it, but without
+   * building a string for the common case (up to 17 significant digits, a small exponent): the digits make an
+   * exact long, divided or multiplied by an exact power of ten in double arithmetic (one correct rounding); that
+   * double rounds to the same float as the decimal does unless it lies exactly halfway between two floats, which
+   * is then read the slow way.
+   */
+  static float parseFloat(JsonParser p) throws IOException {
+    char[] c = p.getTextCharacters();
+    int at = p.getTextOffset();
+    int end = at + p.getTextLength();
+    boolean negative = at < end && c[at] == '-';
+    int i = negative ? at + 1 : at;
+    long digits = 0;
+    int significant = 0;
+    int exponent = 0;
+    boolean dot = false;
+    for (; i < end; i++) {
+      char ch = c[i];
+      if (ch >= '0' && ch <= '9') {
+        if (significant < 18) {
+          if (digits != 0 || ch != '0') {
+            significant++;
+          }
+          digits = digits * 10 + (ch - '0');
+          if (dot) {
+            exponent--;
+          }
+        } else if (!dot) {
+          exponent++;
+        }
+      } else if (ch == '.' && !dot) {
+        dot = true;
+      } else {
+        break;
+      }
+    }
+    if (i < end) {
+      if (c[i] != 'e' && c[i] != 'E') {
+        return p.getFloatValue();
+      }
+      i++;
+      boolean expNegative = i < end && c[i] == '-';
+      if (i < end && (c[i] == '-' || c[i] == '+')) {
+        i++;
+      }
+      int e = 0;
+      if (i == end) {
+        return p.getFloatValue();
+      }
+      for (; i < end; i++) {
+        if (c[i] < '0' || c[i] > '9' || e > 1000) {
+          return p.getFloatValue();
+        }
+        e = e * 10 + (c[i] - '0');
+      }
+      exponent += expNegative ? -e : e;
+    }
+    if (significant > 17 || digits > (1L << 53) || exponent < -22 || exponent > 22) {
+      return p.getFloatValue();
+    }
+    double d = exponent < 0 ? digits / POWERS[-exponent] : digits * POWERS[exponent];
+    if (exponent > 0 && digits * POWERS[exponent] > 9007199254740992.0) {
+      return p.getFloatValue(); // the product was rounded: not one correct rounding of the decimal
+    }
+    float f = (float) d;
+    if (isFloatMidpoint(d)) {
+      return p.getFloatValue();
+    }
+    return negative ? -f : f;
+  }
+
+  private static final double[] POWERS = new double[23];
+
+  static {
+    double v = 1;
+    for (int i = 0; i < POWERS.length; i++) {
+      POWERS[i] = v;
+      v *= 10;
+    }
+  }
+
+  /** Whether a double lies exactly halfway between two adjacent floats (or is out of float's normal range). */
+  private static boolean isFloatMidpoint(double d) {
+    if (d == 0) {
+      return false;
+    }
+    double a = Math.abs(d);
+    if (a < Float.MIN_NORMAL || a > Float.MAX_VALUE) {
+      return true; // subnormal or overflowing: leave it to the slow path
+    }
+    long bits = Double.doubleToRawLongBits(d);
+    // A float keeps 23 of the double's 52 fraction bits; halfway means the other 29 are exactly 1000...0.
+    return (bits & ((1L << 29) - 1)) == (1L << 28);
   }
 
   /** A growable float list. */

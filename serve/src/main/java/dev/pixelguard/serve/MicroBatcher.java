@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Groups concurrent requests into model batches. Requests wait in a queue bounded in images; one worker
- * thread takes the oldest, then keeps taking until the batch holds {@code maxBatch} images or {@code maxWait}
- * has passed since it took the first, runs the model once, and hands each request its rows. A request that
+ * Groups concurrent requests into model batches. Requests wait in a queue bounded in images; each of a few
+ * worker threads takes the oldest, then keeps taking until its batch holds {@code maxBatch} images or
+ * {@code maxWait} has passed since it took the first, runs the model once, and hands each request its rows.
+ * With two or more workers one batch is gathered (and its requests parsed) while another runs. A request that
  * would overfill the queue is refused at once ({@link #offer} returns null), so that the server can answer
  * 503 rather than fall over. A request larger than {@code maxBatch} runs as a batch of its own.
  *
@@ -32,20 +33,22 @@ final class MicroBatcher<R> implements AutoCloseable {
   private final LinkedBlockingQueue<Pending<R>> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedImages = new AtomicInteger();
   private final java.util.function.Consumer<BatchEvent> onBatch;
-  private final Thread worker;
+  private final List<Thread> workers = new ArrayList<>();
   private volatile boolean stopping;
-  private Pending<R> carried;
 
-  MicroBatcher(Function<ImageBatch, List<R>> model, int maxBatch, long maxWaitMicros, int capacity,
+  MicroBatcher(Function<ImageBatch, List<R>> model, int maxBatch, long maxWaitMicros, int capacity, int workers,
       java.util.function.Consumer<BatchEvent> onBatch) {
     this.model = model;
     this.maxBatch = maxBatch;
     this.maxWaitNanos = maxWaitMicros * 1000;
     this.capacity = capacity;
     this.onBatch = onBatch;
-    this.worker = new Thread(this::loop, "pixelguard-batcher");
-    worker.setDaemon(true);
-    worker.start();
+    for (int i = 0; i < workers; i++) {
+      Thread t = new Thread(this::loop, "pixelguard-batcher-" + (i + 1));
+      t.setDaemon(true);
+      t.start();
+      this.workers.add(t);
+    }
   }
 
   /** Images waiting now. */
@@ -76,6 +79,7 @@ final class MicroBatcher<R> implements AutoCloseable {
 
   private void loop() {
     List<Pending<R>> batch = new ArrayList<>();
+    Pending<R> carried = null;
     while (true) {
       try {
         Pending<R> first = carried != null ? carried : queue.poll(50, TimeUnit.MILLISECONDS);
@@ -153,13 +157,16 @@ final class MicroBatcher<R> implements AutoCloseable {
 
   void close(long millis) {
     stopping = true;
-    try {
-      worker.join(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (worker.isAlive()) {
-      worker.interrupt();
+    long deadline = System.currentTimeMillis() + millis;
+    for (Thread worker : workers) {
+      try {
+        worker.join(Math.max(1, deadline - System.currentTimeMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (worker.isAlive()) {
+        worker.interrupt();
+      }
     }
     Pending<R> p;
     while ((p = queue.poll()) != null) {

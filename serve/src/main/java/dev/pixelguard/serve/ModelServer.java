@@ -60,7 +60,8 @@ public final class ModelServer implements AutoCloseable {
     this.settings = b;
     MicroBatcher<ServedModel.Row>[] holder = new MicroBatcher[1];
     this.metrics = new ServerMetrics(() -> holder[0] == null ? 0 : holder[0].queued());
-    this.batcher = new MicroBatcher<>(model::answer, b.maxBatch, b.maxWait.toNanos() / 1000, b.queue, metrics::batch);
+    this.batcher = new MicroBatcher<>(model::answer, b.maxBatch, b.maxWait.toNanos() / 1000, b.queue, b.workers,
+        metrics::batch);
     holder[0] = batcher;
   }
 
@@ -403,6 +404,7 @@ public final class ModelServer implements AutoCloseable {
     private int queue = 1024;
     private long maxBody = 32L << 20;
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private int workers = 2;
 
     private Builder(ServedModel model) {
       this.model = model;
@@ -466,6 +468,18 @@ public final class ModelServer implements AutoCloseable {
         throw new InputException("the body limit must be at least 1024 bytes, was " + v);
       }
       maxBody = v;
+      return this;
+    }
+
+    /**
+     * How many model batches may run at once (default 2): while one runs, the next is gathered. With ONNX Runtime
+     * give each run fewer threads ({@code --threads 1}) so that the runs share the cores.
+     */
+    public Builder workers(int v) {
+      if (v < 1 || v > 64) {
+        throw new InputException("model workers must be from 1 to 64, was " + v);
+      }
+      workers = v;
       return this;
     }
 
