@@ -54,6 +54,7 @@ public final class ModelServer implements AutoCloseable {
   private volatile boolean draining;
   private volatile boolean stopped;
   private Javalin app;
+  private int boundPort = -1;
 
   private ModelServer(Builder b) {
     this.model = b.model;
@@ -118,12 +119,13 @@ public final class ModelServer implements AutoCloseable {
           + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
     }
     this.app = a;
+    this.boundPort = a.port();
     return this;
   }
 
   /** The port listened on (the one the system chose when built with port 0). */
   public int port() {
-    return app.port();
+    return boundPort;
   }
 
   /** The model's URL, for {@code --model}: {@code http://HOST:PORT/v2/models/NAME}. */

@@ -149,6 +149,84 @@ class ModelServerTest {
     assertTrue(e.getMessage().contains("(404): unknown model 'resnet99'"), e.getMessage());
   }
 
+  static byte[] body(int from, int to) {
+    return V2Json.request(null, ModelServer.INPUT, new long[] {to - from, 3, 32, 32}, batch(from, to).buffer(),
+        List.of("probabilities"));
+  }
+
+  static float[] probabilities(HttpResponse<byte[]> r) throws Exception {
+    return V2Json.read(r.body(), "outputs").tensor("probabilities").numbers();
+  }
+
+  static float[] flat(Scores s) {
+    float[] out = new float[s.size() * s.numClasses()];
+    for (int i = 0; i < s.size(); i++) {
+      System.arraycopy(s.probabilities(i), 0, out, i * s.numClasses(), s.numClasses());
+    }
+    return out;
+  }
+
+  /** Past its queue the server answers 503 with Retry-After at once, answers the rest right, and stays up. */
+  @Test
+  void pastCapacityRequestsGet503AndTheOthersCorrectAnswers() throws Exception {
+    try (ModelServer small = ModelServer.builder(ServedModel.of(Models.open(Fixtures.resnetOnnx().toString())))
+        .name("resnet20").port(0).queue(8).maxBatch(8).workers(1).build().start()) {
+      URI infer = URI.create(small.url() + "/infer");
+      float[] want = flat(local.classify(batch(0, 8)));
+      List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>();
+      for (int i = 0; i < 48; i++) {
+        sent.add(HTTP.sendAsync(HttpRequest.newBuilder(infer).POST(HttpRequest.BodyPublishers.ofByteArray(body(0, 8)))
+            .build(), HttpResponse.BodyHandlers.ofByteArray()));
+      }
+      int ok = 0;
+      int busy = 0;
+      for (var f : sent) {
+        HttpResponse<byte[]> r = f.get();
+        if (r.statusCode() == 200) {
+          ok++;
+          assertArrayEquals(want, probabilities(r));
+        } else {
+          assertEquals(503, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+          assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+          busy++;
+        }
+      }
+      assertTrue(ok > 0 && busy > 0, ok + " answered, " + busy + " refused");
+      assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(small.url().replaceAll("/v2/models/.*", "")
+          + "/v2/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+      small.model().close();
+    }
+  }
+
+  /** Closing answers every request already taken, then refuses; none is dropped half-way. */
+  @Test
+  void aGracefulStopAnswersTheRequestsInFlight() throws Exception {
+    ModelServer s = ModelServer.builder(ServedModel.of(Models.open(Fixtures.resnetOnnx().toString())))
+        .name("resnet20").port(0).maxBatch(64).workers(1).build().start();
+    URI infer = URI.create(s.url() + "/infer");
+    float[] want = flat(local.classify(batch(0, 64)));
+    List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      sent.add(HTTP.sendAsync(HttpRequest.newBuilder(infer).POST(HttpRequest.BodyPublishers.ofByteArray(body(0, 64)))
+          .build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    Thread.sleep(150); // the first batches are running, the rest queued
+    s.close();
+    int ok = 0;
+    for (var f : sent) {
+      HttpResponse<byte[]> r = f.get();
+      if (r.statusCode() == 200) {
+        ok++;
+        assertArrayEquals(want, probabilities(r));
+      } else {
+        assertEquals(503, r.statusCode());
+      }
+    }
+    assertTrue(ok > 0, "the requests taken before the stop were answered");
+    assertThrows(java.io.IOException.class, () -> get("/v2/health/live", s.port()));
+    s.model().close();
+  }
+
   static void assertBad(byte[] body, String message) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/v2/models/resnet20/infer"))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -163,7 +241,11 @@ class ModelServerTest {
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
+    return get(path, server.port());
+  }
+
+  static HttpResponse<String> get(String path, int port) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }
