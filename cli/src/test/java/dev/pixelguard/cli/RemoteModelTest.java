@@ -121,6 +121,15 @@ class RemoteModelTest {
   }
 
   @Test
+  void serveRefusesAPortInUseInOneLineBeforeServing() {
+    Cli r = Cli.run("serve", "-m", Fixtures.resnetOnnx().toString(), "--port", Integer.toString(server.port()));
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+    assertTrue(r.err().contains("cannot serve on 127.0.0.1:" + server.port()), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertFalse(r.out().contains("serving:"), r.out());
+  }
+
+  @Test
   void aUrlThatIsNoV2ModelIsRefusedInOneLine() {
     Cli r = Cli.run("evaluate", "-m", "http://127.0.0.1:" + server.port() + "/models/resnet20", "--limit", "1",
         "-d", Fixtures.cifarBatch().toString());
