@@ -270,6 +270,11 @@ public final class ModelServer implements AutoCloseable {
     V2Json.Message request;
     try {
       byte[] body = readBody(ctx);
+      if (batcher.queued() >= settings.queue) {
+        // Full already: refuse before the costly part (parsing), so that overload does not starve the model.
+        busy(ctx);
+        return;
+      }
       request = V2Json.read(body, "inputs");
       images = images(request);
     } catch (BadRequest | V2Json.FormatException e) {
@@ -278,9 +283,7 @@ public final class ModelServer implements AutoCloseable {
     }
     CompletableFuture<List<ServedModel.Row>> rows = batcher.offer(images);
     if (rows == null) {
-      ctx.header("Retry-After", "1");
-      error(ctx, "infer", 503, draining ? "the server is shutting down"
-          : "the server is at capacity (" + settings.queue + " images queued); try again shortly");
+      busy(ctx);
       return;
     }
     inFlight.incrementAndGet();
@@ -306,6 +309,12 @@ public final class ModelServer implements AutoCloseable {
         inFlight.decrementAndGet();
       }
     }));
+  }
+
+  private void busy(Context ctx) {
+    ctx.header("Retry-After", "1");
+    error(ctx, "infer", 503, draining ? "the server is shutting down"
+        : "the server is at capacity (" + settings.queue + " images queued); try again shortly");
   }
 
   /** A request the client must fix: answered 400 with the message. */
