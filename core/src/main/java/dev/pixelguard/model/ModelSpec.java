@@ -315,4 +315,30 @@ public record ModelSpec(
         + ", output=" + output + ", classes=" + classNames.size() + ", input=" + Arrays.toString(inputShape)
         + (temperature == null ? "" : ", temperature=" + temperature) + "]";
   }
+
+  /**
+   * Class names recorded by a model as a JSON list of strings (ONNX metadata {@code classes}, a v2 server's
+   * {@code parameters.classes}), or null when the text is no such list of two or more names.
+   */
+  public static List<String> classNamesFromJson(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      JsonNode list = new ObjectMapper().readTree(text);
+      if (list == null || !list.isArray() || list.size() < 2) {
+        return null;
+      }
+      List<String> names = new java.util.ArrayList<>();
+      for (JsonNode n : list) {
+        if (!n.isTextual()) {
+          return null;
+        }
+        names.add(n.asText());
+      }
+      return names;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
 }

@@ -8,9 +8,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
@@ -22,7 +19,6 @@ import dev.pixelguard.model.TensorCodec;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +44,6 @@ public final class OnnxClassifier implements Classifier {
    * label order when the descriptor gives none. pixelguard's ONNX export writes it.
    */
   public static final String CLASSES_METADATA = "classes";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -212,26 +206,7 @@ public final class OnnxClassifier implements Classifier {
    * strings, as pixelguard's ONNX export writes it), or null when it records none or they do not parse.
    */
   private static List<String> metadataClassNames(OrtSession session) throws OrtException {
-    String text = session.getMetadata().getCustomMetadataValue(CLASSES_METADATA).orElse(null);
-    if (text == null) {
-      return null;
-    }
-    try {
-      JsonNode list = JSON.readTree(text);
-      if (!list.isArray() || list.size() < 2) {
-        return null;
-      }
-      List<String> names = new ArrayList<>();
-      for (JsonNode n : list) {
-        if (!n.isTextual()) {
-          return null;
-        }
-        names.add(n.asText());
-      }
-      return names;
-    } catch (JsonProcessingException e) {
-      return null;
-    }
+    return ModelSpec.classNamesFromJson(session.getMetadata().getCustomMetadataValue(CLASSES_METADATA).orElse(null));
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.model.TensorCodec;
-import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,25 +189,7 @@ public final class RemoteClassifier implements Classifier {
   }
 
   private static List<String> metadataClasses(JsonNode node) {
-    JsonNode list = node;
-    if (node.isTextual()) {
-      try {
-        list = V2Json.MAPPER.readTree(node.asText());
-      } catch (IOException e) {
-        return null;
-      }
-    }
-    if (list == null || !list.isArray() || list.size() < 2) {
-      return null;
-    }
-    List<String> names = new ArrayList<>();
-    for (JsonNode n : list) {
-      if (!n.isTextual()) {
-        return null;
-      }
-      names.add(n.asText());
-    }
-    return names;
+    return ModelSpec.classNamesFromJson(node.isTextual() ? node.asText() : node.isArray() ? node.toString() : null);
   }
 
   /** The endpoint queried. */
