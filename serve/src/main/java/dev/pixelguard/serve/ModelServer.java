@@ -261,10 +261,23 @@ public final class ModelServer implements AutoCloseable {
     if (!known(ctx, "infer")) {
       return;
     }
+    // Counted from here, before the draining check, so that a stop waits for every request it did not refuse.
+    inFlight.incrementAndGet();
+    boolean handedOver = false;
+    try {
+      handedOver = infer(ctx, start);
+    } finally {
+      if (!handedOver) {
+        inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  /** Answers or hands the request to the batcher; returns whether the batcher's answer will end it. */
+  private boolean infer(Context ctx, long start) {
     if (draining) {
-      ctx.header("Retry-After", "1");
-      error(ctx, "infer", 503, "the server is shutting down");
-      return;
+      busy(ctx);
+      return false;
     }
     ImageBatch images;
     V2Json.Message request;
@@ -273,20 +286,19 @@ public final class ModelServer implements AutoCloseable {
       if (batcher.queued() >= settings.queue) {
         // Full already: refuse before the costly part (parsing), so that overload does not starve the model.
         busy(ctx);
-        return;
+        return false;
       }
       request = V2Json.read(body, "inputs");
       images = images(request);
     } catch (BadRequest | V2Json.FormatException e) {
       error(ctx, "infer", 400, e.getMessage());
-      return;
+      return false;
     }
     CompletableFuture<List<ServedModel.Row>> rows = batcher.offer(images);
     if (rows == null) {
       busy(ctx);
-      return;
+      return false;
     }
-    inFlight.incrementAndGet();
     ctx.future(() -> rows.handle((r, failure) -> {
       try {
         if (failure != null) {
@@ -309,6 +321,7 @@ public final class ModelServer implements AutoCloseable {
         inFlight.decrementAndGet();
       }
     }));
+    return true;
   }
 
   private void busy(Context ctx) {
