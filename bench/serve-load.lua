@@ -1,6 +1,6 @@
 -- wrk script for bench/serve-load.sh: each connection sends the fixture images in turn as single-image v2
 -- requests and checks every 200 answer byte for byte against the local model's (expected.txt).
--- Usage: wrk ... -s bench/serve-load.lua URL -- DIR
+-- Usage: wrk ... -s bench/serve-load.lua URL -- DIR [json|binary]
 local threads = {}
 local count = 0
 
@@ -11,17 +11,32 @@ function setup(thread)
 end
 
 function init(args)
-  bodies, expected = {}, {}
-  for line in io.lines(args[1] .. "/bodies.txt") do bodies[#bodies + 1] = line end
+  bodies, expected, headers = {}, {}, {}
   for line in io.lines(args[1] .. "/expected.txt") do expected[#expected + 1] = line end
+  if args[2] == "binary" then
+    -- The binary tensor extension: each request's JSON header, then its image as little-endian floats.
+    local i = 0
+    for line in io.lines(args[1] .. "/binary/headers.txt") do
+      local f = io.open(args[1] .. "/binary/" .. i .. ".bin", "rb")
+      bodies[i + 1] = f:read("*a")
+      f:close()
+      headers[i + 1] = {["Content-Type"] = "application/octet-stream", ["Inference-Header-Content-Length"] = line}
+      i = i + 1
+    end
+  else
+    local json = {["Content-Type"] = "application/json"}
+    for line in io.lines(args[1] .. "/bodies.txt") do
+      bodies[#bodies + 1] = line
+      headers[#headers + 1] = json
+    end
+  end
   at = offset % #bodies
   checked, wrong, busy = 0, 0, 0
-  headers = {["Content-Type"] = "application/json"}
 end
 
 function request()
   at = at % #bodies + 1
-  return wrk.format("POST", nil, headers, bodies[at])
+  return wrk.format("POST", nil, headers[at], bodies[at])
 end
 
 function response(status, hdrs, body)

@@ -4,12 +4,15 @@
 #   answer compared byte for byte with the local model's; throughput beside local ONNX Runtime at batch 64
 #   measured in the same run (before and after); latency percentiles; the server's resident memory every 10 s
 #   over at least 100,000 requests; then overload (a queue of 64 images, 256 connections): 503s, no crash.
-# Usage: bench/serve-load.sh [SECONDS [CONNECTIONS]]   (defaults 100 and 64; loopback only; about 3 minutes)
+# Usage: bench/serve-load.sh [SECONDS [CONNECTIONS [json|binary]]]   (defaults 100, 64 and json: images as JSON
+#        numbers; binary: as little-endian floats after a JSON header, the v2 binary tensor extension;
+#        loopback only; about 3 minutes)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 seconds="${1:-100}"
 connections="${2:-64}"
+encoding="${3:-json}"
 command -v wrk >/dev/null || { echo "serve-load: needs wrk (apt-get install wrk)" >&2; exit 2; }
 mvn -B -q -Dstyle.color=never -DskipTests package -pl bench,cli -am
 cp="bench/target/pixelguard-bench.jar:bench/target/lib/*"
@@ -36,11 +39,11 @@ serve() { # PORT EXTRA...: starts pixelguard serve in the background and waits u
 url=http://127.0.0.1:18931/v2/models/resnet20/infer
 serve 18931
 pid=${pids[-1]}
-wrk -t2 -c"$connections" -d10s -s bench/serve-load.lua "$url" -- "$work" > /dev/null   # warm-up
+wrk -t2 -c"$connections" -d10s -s bench/serve-load.lua "$url" -- "$work" "$encoding" > /dev/null   # warm-up
 ( for i in $(seq $((seconds / 10))); do sleep 10; echo "  after ${i}0 s: server resident $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"; done ) &
 sampler=$!
-echo "load: $connections connections, single images, ${seconds} s"
-wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s bench/serve-load.lua "$url" -- "$work"
+echo "load: $connections connections, single images as $encoding, ${seconds} s"
+wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s bench/serve-load.lua "$url" -- "$work" "$encoding"
 wait $sampler
 curl -s http://127.0.0.1:18931/metrics | grep -E '^pixelguard_batch_images_(sum|count)|^pixelguard_request_duration_seconds\{' | sed 's/^/  /'
 kill -TERM "$pid"; wait "$pid" || true
@@ -50,6 +53,6 @@ echo "local ONNX Runtime again: $after images/s ($one; $parallel); mean of the t
 serve 18932 --queue 64
 pid=${pids[-1]}
 echo "overload: 256 connections, a queue of 64 images, 15 s"
-wrk -t2 -c256 -d15s --timeout 10s -s bench/serve-load.lua http://127.0.0.1:18932/v2/models/resnet20/infer -- "$work"
+wrk -t2 -c256 -d15s --timeout 10s -s bench/serve-load.lua http://127.0.0.1:18932/v2/models/resnet20/infer -- "$work" "$encoding"
 echo "ready afterwards: $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18932/v2/health/ready); server alive: $(kill -0 "$pid" && echo yes)"
 kill -TERM "$pid"; wait "$pid" || true

@@ -29,7 +29,9 @@ import java.util.Locale;
  *   <li>{@code prepare SHARED DIR}: writes {@code DIR/bodies.txt}, one v2 inference request a line for each of
  *       the 932 fixture images (a single image, id = its index, asking for {@code probabilities}), and
  *       {@code DIR/expected.txt}, the exact response body the served ResNet-20 must give for each, computed by
- *       the local ONNX model: the load script compares every answer with it byte for byte.
+ *       the local ONNX model: the load script compares every answer with it byte for byte. The same requests in
+ *       the binary tensor extension's form go to {@code DIR/binary/N.bin}, with the length of each one's JSON
+ *       header in {@code DIR/binary/headers.txt}.
  *   <li>{@code local SHARED}: ResNet-20's ONNX Runtime throughput at batch 64 on the fixture images, 3 s of
  *       warm-up then 10 s measured, in images/s: the better of the two ways below, then each of them: one session
  *       with a thread per core, and one single-threaded session per core side by side (as the server runs).
@@ -62,12 +64,13 @@ public final class ServeBenchmark {
   }
 
   private static void prepare(Classifier local, ImageBatch all, Path dir) throws IOException {
-    Files.createDirectories(dir);
+    Files.createDirectories(dir.resolve("binary"));
     Scores s = local.classify(all);
     int per = all.imageLength();
     int k = s.numClasses();
     try (Writer bodies = Files.newBufferedWriter(dir.resolve("bodies.txt"));
-        Writer expected = Files.newBufferedWriter(dir.resolve("expected.txt"))) {
+        Writer expected = Files.newBufferedWriter(dir.resolve("expected.txt"));
+        Writer headers = Files.newBufferedWriter(dir.resolve("binary").resolve("headers.txt"))) {
       for (int i = 0; i < all.size(); i++) {
         FloatBuffer b = all.buffer().duplicate();
         b.limit((i + 1) * per).position(i * per);
@@ -75,6 +78,11 @@ public final class ServeBenchmark {
             new long[] {1, all.channels(), all.height(), all.width()}, b, List.of(RemoteClassifier.PROBABILITIES)),
             StandardCharsets.UTF_8));
         bodies.write('\n');
+        int[] header = new int[1];
+        byte[] binary = V2Json.binaryRequest(Integer.toString(i), ModelServer.INPUT,
+            new long[] {1, all.channels(), all.height(), all.width()}, b, List.of(RemoteClassifier.PROBABILITIES), header);
+        Files.write(dir.resolve("binary").resolve(i + ".bin"), binary);
+        headers.write(header[0] + "\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         V2Json.response(out, Integer.toString(i), "resnet20", "1",
             List.of(V2Json.Tensor.of(RemoteClassifier.PROBABILITIES, "FP32", new long[] {1, k}, s.probabilities(i))));

@@ -245,8 +245,14 @@ public final class RemoteClassifier implements Classifier {
     int per = info().channels() * info().height() * info().width();
     FloatBuffer part = all.duplicate();
     part.limit(to * per).position(from * per);
-    byte[] body = V2Json.request(null, inputName, codec.inputShape(n), part, outputs);
-    byte[] answer = client.post(endpoint.infer(), body);
+    byte[] answer;
+    if (client.settings().binary()) {
+      int[] header = new int[1];
+      byte[] body = V2Json.binaryRequest(null, inputName, codec.inputShape(n), part, outputs, header);
+      answer = client.post(endpoint.infer(), body, header[0]);
+    } else {
+      answer = client.post(endpoint.infer(), V2Json.request(null, inputName, codec.inputShape(n), part, outputs));
+    }
     V2Json.Message m;
     try {
       m = V2Json.read(answer, "outputs");

@@ -18,12 +18,15 @@ import java.util.Map;
  * @param batch the most images one request carries (option {@code batch}; default 64, or less when the
  *     server's metadata fixes the batch dimension)
  * @param inFlight how many requests one batch may have in flight at once (option {@code in-flight}; default 4)
+ * @param binary whether images go as binary tensor data after a JSON header (the protocol's binary tensor
+ *     extension, which Triton and pixelguard's server read) rather than as JSON numbers (option {@code binary};
+ *     default false, since not every v2 server has the extension)
  */
 public record RemoteSettings(Duration timeout, int retries, Duration backoff, Duration maxBackoff, int batch,
-    int inFlight) {
+    int inFlight, boolean binary) {
   /** The defaults. */
   public static final RemoteSettings DEFAULT =
-      new RemoteSettings(Duration.ofSeconds(30), 6, Duration.ofMillis(100), Duration.ofSeconds(5), 64, 4);
+      new RemoteSettings(Duration.ofSeconds(30), 6, Duration.ofMillis(100), Duration.ofSeconds(5), 64, 4, false);
 
   /** The option names this backend reads. */
   public static final String TIMEOUT = "timeout";
@@ -31,6 +34,7 @@ public record RemoteSettings(Duration timeout, int retries, Duration backoff, Du
   public static final String BACKOFF_MS = "backoff-ms";
   public static final String BATCH = "batch";
   public static final String IN_FLIGHT = "in-flight";
+  public static final String BINARY = "binary";
 
   public RemoteSettings {
     if (timeout.isNegative() || timeout.isZero()) {
@@ -64,7 +68,15 @@ public record RemoteSettings(Duration timeout, int retries, Duration backoff, Du
     Duration max = backoff.compareTo(d.maxBackoff) > 0 ? backoff : d.maxBackoff;
     int batch = options.containsKey(BATCH) ? (int) integer(options, BATCH) : d.batch;
     int inFlight = options.containsKey(IN_FLIGHT) ? (int) integer(options, IN_FLIGHT) : d.inFlight;
-    return new RemoteSettings(timeout, retries, backoff, max, batch, inFlight);
+    boolean binary = d.binary;
+    if (options.containsKey(BINARY)) {
+      String v = options.get(BINARY).trim();
+      if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+        throw new InputException("remote option binary must be true or false, was '" + v + "'");
+      }
+      binary = Boolean.parseBoolean(v);
+    }
+    return new RemoteSettings(timeout, retries, backoff, max, batch, inFlight, binary);
   }
 
   private static double number(Map<String, String> o, String key) {
@@ -85,6 +97,6 @@ public record RemoteSettings(Duration timeout, int retries, Duration backoff, Du
 
   /** The same settings with another batch size. */
   public RemoteSettings withBatch(int b) {
-    return new RemoteSettings(timeout, retries, backoff, maxBackoff, b, inFlight);
+    return new RemoteSettings(timeout, retries, backoff, maxBackoff, b, inFlight, binary);
   }
 }

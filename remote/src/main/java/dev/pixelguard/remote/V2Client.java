@@ -76,10 +76,22 @@ final class V2Client {
 
   /** POSTs a JSON body and returns the answer's body, with retries. */
   byte[] post(URI uri, byte[] json) {
-    return call(() -> HttpRequest.newBuilder(uri)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(json))
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json"));
+    return post(uri, json, -1);
+  }
+
+  /**
+   * POSTs a body, with retries.
+   *
+   * @param jsonLength the length of the body's JSON header when the rest is binary tensor data, or -1
+   */
+  byte[] post(URI uri, byte[] body, int jsonLength) {
+    return call(() -> {
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+          .header("Content-Type", jsonLength < 0 ? "application/json" : "application/octet-stream")
+          .header("Accept", "application/json");
+      return jsonLength < 0 ? b : b.header("Inference-Header-Content-Length", Integer.toString(jsonLength));
+    });
   }
 
   private interface RequestSupplier {

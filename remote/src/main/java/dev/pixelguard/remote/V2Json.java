@@ -105,12 +105,22 @@ public final class V2Json {
    * @param modelVersion the model version (responses), or null
    * @param tensors the inputs (requests) or outputs (responses)
    * @param requestedOutputs the outputs a request names, or empty for all
+   * @param binaryOutputs the outputs a request wants as binary data (the binary tensor extension): those it
+   *     names with {@code "parameters": {"binary_data": true}}
+   * @param allBinary whether a request asks for every output as binary data ({@code "parameters":
+   *     {"binary_data_output": true}})
    */
   public record Message(String id, String modelName, String modelVersion, List<Tensor> tensors,
-      List<String> requestedOutputs) {
+      List<String> requestedOutputs, java.util.Set<String> binaryOutputs, boolean allBinary) {
     public Message {
       tensors = List.copyOf(tensors);
       requestedOutputs = List.copyOf(requestedOutputs);
+      binaryOutputs = java.util.Set.copyOf(binaryOutputs);
+    }
+
+    /** Whether the output of that name is wanted as binary data. */
+    public boolean wantsBinary(String output) {
+      return allBinary || binaryOutputs.contains(output);
     }
 
     /** The tensor of that name, or null. */
@@ -140,7 +150,45 @@ public final class V2Json {
    * @throws FormatException if the body is not JSON, not an object, or a tensor is malformed
    */
   public static Message read(byte[] body, String tensorsField) throws FormatException {
-    try (JsonParser p = MAPPER.getFactory().createParser(body)) {
+    return read(body, -1, tensorsField);
+  }
+
+  /**
+   * Reads a body that may use the binary tensor data extension: a JSON header of {@code jsonLength} bytes (the
+   * {@code Inference-Header-Content-Length} header), then each tensor's data whose parameters give a
+   * {@code binary_data_size}, in order, little-endian.
+   *
+   * @param jsonLength the JSON header's length, or -1 when the whole body is JSON
+   * @throws FormatException also when the binary part does not hold what the header says
+   */
+  public static Message read(byte[] body, int jsonLength, String tensorsField) throws FormatException {
+    if (jsonLength > body.length) {
+      throw new FormatException("Inference-Header-Content-Length is " + jsonLength + " but the body has only "
+          + body.length + " bytes");
+    }
+    int json = jsonLength < 0 ? body.length : jsonLength;
+    Binary binary = new Binary(body, json);
+    Message m = parse(body, json, tensorsField, binary);
+    if (binary.at != body.length) {
+      throw new FormatException("the body has " + (body.length - binary.at) + " bytes past its tensors' "
+          + "binary data");
+    }
+    return m;
+  }
+
+  /** The binary part of a body and how far it has been read. */
+  private static final class Binary {
+    final byte[] body;
+    int at;
+
+    Binary(byte[] body, int at) {
+      this.body = body;
+      this.at = at;
+    }
+  }
+
+  private static Message parse(byte[] body, int json, String tensorsField, Binary binary) throws FormatException {
+    try (JsonParser p = MAPPER.getFactory().createParser(body, 0, json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new FormatException("the body is not a JSON object");
       }
@@ -149,6 +197,8 @@ public final class V2Json {
       String modelVersion = null;
       List<Tensor> tensors = null;
       List<String> requested = new ArrayList<>();
+      java.util.Set<String> binaryOutputs = new java.util.HashSet<>();
+      boolean allBinary = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken t = p.nextToken();
@@ -158,7 +208,7 @@ public final class V2Json {
           }
           tensors = new ArrayList<>();
           while (p.nextToken() != JsonToken.END_ARRAY) {
-            tensors.add(readTensor(p, tensorsField));
+            tensors.add(readTensor(p, tensorsField, binary));
           }
         } else if (field.equals("outputs") && tensorsField.equals("inputs")) {
           if (t != JsonToken.START_ARRAY) {
@@ -170,7 +220,13 @@ public final class V2Json {
               throw new FormatException("each requested output must be an object with a \"name\"");
             }
             requested.add(o.get("name").asText());
+            if (o.path("parameters").path("binary_data").asBoolean(false)) {
+              binaryOutputs.add(o.get("name").asText());
+            }
           }
+        } else if (field.equals("parameters") && t == JsonToken.START_OBJECT) {
+          JsonNode params = p.readValueAsTree();
+          allBinary = params.path("binary_data_output").asBoolean(false);
         } else if (field.equals("id")) {
           id = p.getValueAsString();
         } else if (field.equals("model_name")) {
@@ -190,7 +246,7 @@ public final class V2Json {
       if (tensors == null) {
         throw new FormatException("the body has no '" + tensorsField + "'");
       }
-      return new Message(id, modelName, modelVersion, tensors, requested);
+      return new Message(id, modelName, modelVersion, tensors, requested, binaryOutputs, allBinary);
     } catch (JsonParseException e) {
       throw new FormatException("malformed JSON: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
@@ -198,7 +254,7 @@ public final class V2Json {
     }
   }
 
-  private static Tensor readTensor(JsonParser p, String field) throws IOException, FormatException {
+  private static Tensor readTensor(JsonParser p, String field, Binary binary) throws IOException, FormatException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new FormatException("each of '" + field + "' must be a tensor object");
     }
@@ -208,10 +264,21 @@ public final class V2Json {
     Numbers numbers = new Numbers();
     List<String> strings = new ArrayList<>();
     boolean hasData = false;
+    long binarySize = -1;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
       JsonToken t = p.nextToken();
       switch (f) {
+        case "parameters" -> {
+          JsonNode params = p.readValueAsTree();
+          JsonNode size = params == null ? null : params.get("binary_data_size");
+          if (size != null) {
+            if (!size.canConvertToLong() || size.asLong() < 0) {
+              throw new FormatException("a tensor's binary_data_size must be a whole number of bytes, was " + size);
+            }
+            binarySize = size.asLong();
+          }
+        }
         case "name" -> name = t == JsonToken.VALUE_STRING ? p.getText() : null;
         case "datatype" -> datatype = t == JsonToken.VALUE_STRING ? p.getText().toUpperCase(Locale.ROOT) : null;
         case "shape" -> {
@@ -243,8 +310,13 @@ public final class V2Json {
     if (shape == null) {
       throw new FormatException("tensor '" + name + "' has no \"shape\"");
     }
-    if (!hasData) {
-      throw new FormatException("tensor '" + name + "' has no \"data\" (binary tensor data is not supported; send JSON)");
+    if (binarySize >= 0) {
+      if (hasData) {
+        throw new FormatException("tensor '" + name + "' has both \"data\" and binary_data_size");
+      }
+      readBinary(name, datatype, binarySize, binary, numbers, strings);
+    } else if (!hasData) {
+      throw new FormatException("tensor '" + name + "' has no \"data\" and no binary_data_size");
     }
     if (datatype.equals("BYTES") ? numbers.size > 0 : !strings.isEmpty()) {
       throw new FormatException("tensor '" + name + "' has datatype " + datatype + " but "
@@ -389,6 +461,90 @@ public final class V2Json {
     return (bits & ((1L << 29) - 1)) == (1L << 28);
   }
 
+  /** Bytes per element of a fixed-size datatype, or 0 for BYTES, or -1 for one pixelguard does not read. */
+  private static int width(String datatype) {
+    return switch (datatype) {
+      case "BOOL", "INT8", "UINT8" -> 1;
+      case "INT16", "UINT16" -> 2;
+      case "FP32", "INT32", "UINT32" -> 4;
+      case "FP64", "INT64", "UINT64" -> 8;
+      case "BYTES" -> 0;
+      default -> -1;
+    };
+  }
+
+  private static void readBinary(String name, String datatype, long size, Binary b, Numbers numbers,
+      List<String> strings) throws FormatException {
+    if (size > b.body.length - b.at) {
+      throw new FormatException("tensor '" + name + "' declares " + size + " bytes of binary data, but the body has "
+          + (b.body.length - b.at) + " left");
+    }
+    int end = b.at + (int) size;
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b.body, b.at, (int) size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int w = width(datatype);
+    if (w < 0) {
+      throw new FormatException("tensor '" + name + "' has datatype " + datatype + ", which pixelguard does not read");
+    }
+    if (w > 0 && size % w != 0) {
+      throw new FormatException("tensor '" + name + "' has " + size + " bytes of " + datatype + " data, not a multiple "
+          + "of " + w);
+    }
+    while (buf.position() < end) {
+      switch (datatype) {
+        case "FP32" -> numbers.add(buf.getFloat());
+        case "FP64" -> numbers.add((float) buf.getDouble());
+        case "INT32" -> numbers.add(buf.getInt());
+        case "UINT32" -> numbers.add(Integer.toUnsignedLong(buf.getInt()));
+        case "INT64", "UINT64" -> numbers.add(buf.getLong());
+        case "INT16" -> numbers.add(buf.getShort());
+        case "UINT16" -> numbers.add(Short.toUnsignedInt(buf.getShort()));
+        case "INT8" -> numbers.add(buf.get());
+        case "BOOL", "UINT8" -> numbers.add(Byte.toUnsignedInt(buf.get()));
+        case "BYTES" -> {
+          if (end - buf.position() < 4) {
+            throw new FormatException("tensor '" + name + "': truncated BYTES element");
+          }
+          int len = buf.getInt();
+          if (len < 0 || len > end - buf.position()) {
+            throw new FormatException("tensor '" + name + "': a BYTES element of " + len + " bytes overruns its data");
+          }
+          strings.add(new String(b.body, buf.position(), len, java.nio.charset.StandardCharsets.UTF_8));
+          buf.position(buf.position() + len);
+        }
+        default -> throw new FormatException("tensor '" + name + "' has datatype " + datatype);
+      }
+    }
+    b.at = end;
+  }
+
+  /** A tensor's data in the binary tensor extension's form: little-endian values, BYTES as length + UTF-8. */
+  static byte[] binary(Tensor t) {
+    if (t.datatype().equals("BYTES")) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (String v : t.strings()) {
+        byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.write(b.length & 0xff);
+        out.write((b.length >>> 8) & 0xff);
+        out.write((b.length >>> 16) & 0xff);
+        out.write((b.length >>> 24) & 0xff);
+        out.writeBytes(b);
+      }
+      return out.toByteArray();
+    }
+    int w = width(t.datatype());
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(t.numbers().length * w).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float v : t.numbers()) {
+      switch (t.datatype()) {
+        case "FP32" -> buf.putFloat(v);
+        case "FP64" -> buf.putDouble(v);
+        case "INT32", "UINT32" -> buf.putInt((int) v);
+        case "INT64", "UINT64" -> buf.putLong((long) v);
+        default -> throw new IllegalArgumentException("no binary form for " + t.datatype() + " here");
+      }
+    }
+    return buf.array();
+  }
+
   /** A growable float list. */
   private static final class Numbers {
     float[] values = new float[1024];
@@ -413,7 +569,25 @@ public final class V2Json {
    * @param outputs the outputs to ask for, or empty for all
    */
   public static byte[] request(String id, String input, long[] shape, FloatBuffer data, List<String> outputs) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.remaining() * 10 + 256);
+    return request(id, input, shape, data, outputs, null);
+  }
+
+  /**
+   * Writes an inference request with one FP32 input as the binary tensor extension has it: the JSON header,
+   * then the input's values as little-endian floats (4 bytes each, no decimal text to write or parse).
+   *
+   * @return the body; its first {@code headerLength[0]} bytes are the JSON header, which the request must state
+   *     in the {@code Inference-Header-Content-Length} header
+   */
+  public static byte[] binaryRequest(String id, String input, long[] shape, FloatBuffer data, List<String> outputs,
+      int[] headerLength) {
+    return request(id, input, shape, data, outputs, headerLength);
+  }
+
+  private static byte[] request(String id, String input, long[] shape, FloatBuffer data, List<String> outputs,
+      int[] headerLength) {
+    boolean binary = headerLength != null;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.remaining() * (binary ? 4 : 10) + 256);
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(bytes)) {
       g.writeStartObject();
       if (id != null) {
@@ -424,11 +598,17 @@ public final class V2Json {
       g.writeStringField("name", input);
       writeShape(g, shape);
       g.writeStringField("datatype", "FP32");
-      g.writeArrayFieldStart("data");
-      for (int i = data.position(); i < data.limit(); i++) {
-        g.writeNumber(data.get(i));
+      if (binary) {
+        g.writeObjectFieldStart("parameters");
+        g.writeNumberField("binary_data_size", 4L * data.remaining());
+        g.writeEndObject();
+      } else {
+        g.writeArrayFieldStart("data");
+        for (int i = data.position(); i < data.limit(); i++) {
+          g.writeNumber(data.get(i));
+        }
+        g.writeEndArray();
       }
-      g.writeEndArray();
       g.writeEndObject();
       g.writeEndArray();
       if (!outputs.isEmpty()) {
@@ -444,12 +624,31 @@ public final class V2Json {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    if (binary) {
+      headerLength[0] = bytes.size();
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * data.remaining()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      buf.asFloatBuffer().put(data.duplicate());
+      bytes.writeBytes(buf.array());
+    }
     return bytes.toByteArray();
   }
 
-  /** Writes an inference response. */
+  /** Writes an inference response, all JSON. */
   public static void response(OutputStream out, String id, String model, String version, List<Tensor> outputs) {
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+    response(out, id, model, version, outputs, name -> false);
+  }
+
+  /**
+   * Writes an inference response, the outputs {@code binary} picks as binary data after the JSON header.
+   *
+   * @return the JSON header's length (for {@code Inference-Header-Content-Length}), or -1 when no output is binary
+   */
+  public static int response(OutputStream out, String id, String model, String version, List<Tensor> outputs,
+      java.util.function.Predicate<String> binary) {
+    List<byte[]> tail = new ArrayList<>();
+    CountingStream counted = new CountingStream(out);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(counted)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.writeStartObject();
       g.writeStringField("model_name", model);
       if (version != null) {
@@ -464,6 +663,15 @@ public final class V2Json {
         g.writeStringField("name", t.name());
         writeShape(g, t.shape());
         g.writeStringField("datatype", t.datatype());
+        if (binary.test(t.name())) {
+          byte[] b = binary(t);
+          tail.add(b);
+          g.writeObjectFieldStart("parameters");
+          g.writeNumberField("binary_data_size", b.length);
+          g.writeEndObject();
+          g.writeEndObject();
+          continue;
+        }
         g.writeArrayFieldStart("data");
         if (t.datatype().equals("BYTES")) {
           for (String s : t.strings()) {
@@ -485,6 +693,44 @@ public final class V2Json {
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    if (tail.isEmpty()) {
+      return -1;
+    }
+    int header = (int) counted.count;
+    try {
+      for (byte[] b : tail) {
+        out.write(b);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return header;
+  }
+
+  /** Counts what passes through, without closing the stream below. */
+  private static final class CountingStream extends java.io.FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
     }
   }
 

@@ -61,6 +61,39 @@ class V2JsonTest {
   }
 
   @Test
+  void binaryTensorDataRoundTripsBitForBit() throws Exception {
+    float[] v = {0f, 1f, 0.1f, 1 / 3f, Float.MIN_VALUE, -2.5e-12f};
+    int[] header = new int[1];
+    byte[] body = V2Json.binaryRequest("b", "input", new long[] {1, 1, 2, 3}, FloatBuffer.wrap(v), List.of(), header);
+    assertEquals(header[0] + 4 * v.length, body.length);
+    V2Json.Message m = V2Json.read(body, header[0], "inputs");
+    assertArrayEquals(v, m.tensor("input").numbers());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int h = V2Json.response(out, "b", "m", "1", List.of(V2Json.Tensor.of("p", "FP32", new long[] {1, 6}, v),
+        V2Json.Tensor.ofStrings("reasons", List.of("", "low confidence; views disagree")),
+        V2Json.Tensor.of("class", "INT32", new long[] {2}, new float[] {3, -1})), name -> !name.equals("class"));
+    V2Json.Message r = V2Json.read(out.toByteArray(), h, "outputs");
+    assertArrayEquals(v, r.tensor("p").numbers());
+    assertEquals(List.of("", "low confidence; views disagree"), r.tensor("reasons").strings());
+    assertArrayEquals(new float[] {3, -1}, r.tensor("class").numbers());
+    assertEquals(-1, V2Json.response(new java.io.ByteArrayOutputStream(), null, "m", null, List.of(), n -> true));
+  }
+
+  @Test
+  void binaryDataThatDoesNotMatchItsHeaderIsRefused() throws Exception {
+    int[] header = new int[1];
+    byte[] body = V2Json.binaryRequest(null, "input", new long[] {1, 1, 1, 4}, FloatBuffer.wrap(new float[4]),
+        List.of(), header);
+    byte[] shorter = java.util.Arrays.copyOf(body, body.length - 3);
+    assertTrue(assertThrows(V2Json.FormatException.class, () -> V2Json.read(shorter, header[0], "inputs"))
+        .getMessage().contains("declares 16 bytes of binary data, but the body has 13 left"));
+    byte[] longer = java.util.Arrays.copyOf(body, body.length + 2);
+    assertTrue(assertThrows(V2Json.FormatException.class, () -> V2Json.read(longer, header[0], "inputs"))
+        .getMessage().contains("2 bytes past"));
+    assertThrows(V2Json.FormatException.class, () -> V2Json.read(body, body.length + 1, "inputs"));
+  }
+
+  @Test
   void malformedBodiesAreRefusedInOneLine() {
     for (String bad : new String[] {"[1, 2]", "{\"inputs\": 3}", "{\"inputs\": [{\"name\": \"input\"}]}",
         "{\"inputs\": [{\"name\": \"input\", \"shape\": [1], \"datatype\": \"FP32\", \"data\": [null]}]}",

@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GET /v2/models/NAME} (model metadata), {@code GET /v2/models/NAME/ready},
  * {@code POST /v2/models/NAME/infer} (the last three also under {@code /versions/VERSION}), and
  * {@code GET /metrics} (Prometheus). Inference takes one FP32 input {@code input} of shape [N, C, H, W], NCHW,
- * values in [0, 1], as JSON; the outputs are {@link ServedModel}'s.
+ * values in [0, 1], as JSON numbers or as little-endian binary data after a JSON header (the protocol's binary
+ * tensor extension, header {@value #INFERENCE_HEADER}); the outputs are {@link ServedModel}'s, binary when the
+ * request asks so.
  *
  * <p>Concurrent requests are grouped into model batches ({@link MicroBatcher}: up to {@code maxBatch} images,
  * waiting at most {@code maxWait} for company). The queue is bounded in images; when it is full a request is
@@ -44,6 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ModelServer implements AutoCloseable {
   /** The only input's name. */
   public static final String INPUT = "input";
+
+  /** The binary tensor extension's header: the length of the body's JSON part. */
+  public static final String INFERENCE_HEADER = "Inference-Header-Content-Length";
 
   private final ServedModel model;
   private final Builder settings;
@@ -288,7 +293,7 @@ public final class ModelServer implements AutoCloseable {
         busy(ctx);
         return false;
       }
-      request = V2Json.read(body, "inputs");
+      request = V2Json.read(body, headerLength(ctx), "inputs");
       images = images(request);
     } catch (BadRequest | V2Json.FormatException e) {
       error(ctx, "infer", 400, e.getMessage());
@@ -307,9 +312,13 @@ public final class ModelServer implements AutoCloseable {
           error(ctx, "infer", 500, "the model failed: " + InputException.firstLine(String.valueOf(t.getMessage())));
         } else {
           ByteArrayOutputStream out = new ByteArrayOutputStream(r.size() * 256 + 256);
-          V2Json.response(out, request.id(), settings.name, settings.version,
-              model.tensors(r, request.requestedOutputs()));
-          ctx.status(200).contentType("application/json").result(out.toByteArray());
+          int header = V2Json.response(out, request.id(), settings.name, settings.version,
+              model.tensors(r, request.requestedOutputs()), request::wantsBinary);
+          if (header >= 0) {
+            ctx.header(INFERENCE_HEADER, Integer.toString(header));
+          }
+          ctx.status(200).contentType(header >= 0 ? "application/octet-stream" : "application/json")
+              .result(out.toByteArray());
           metrics.request("infer", 200);
           if (model.gated()) {
             r.forEach(row -> metrics.decision(row.decision().accepted()));
@@ -322,6 +331,23 @@ public final class ModelServer implements AutoCloseable {
       }
     }));
     return true;
+  }
+
+  /** The JSON header's length of a body in the binary tensor extension's form, or -1 for a JSON body. */
+  private static int headerLength(Context ctx) throws BadRequest {
+    String h = ctx.header(INFERENCE_HEADER);
+    if (h == null) {
+      return -1;
+    }
+    try {
+      int n = Integer.parseInt(h.trim());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new BadRequest(INFERENCE_HEADER + " must be a whole number of bytes, was '" + h + "'");
+    }
   }
 
   private void busy(Context ctx) {

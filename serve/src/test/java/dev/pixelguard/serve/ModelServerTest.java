@@ -78,6 +78,40 @@ class ModelServerTest {
     }
   }
 
+  /** The binary tensor extension: images as little-endian floats after a JSON header, answers the same. */
+  @Test
+  void binaryTensorDataGivesTheSameAnswers() throws Exception {
+    ImageBatch b = batch(0, 20);
+    Scores want = local.classify(b);
+    try (Classifier remote = Models.open(ModelRequest.builder(server.url()).option("binary", "true").build())) {
+      Scores got = remote.classify(b);
+      for (int i = 0; i < b.size(); i++) {
+        assertArrayEquals(want.probabilities(i), got.probabilities(i), "image " + i);
+      }
+    }
+    int[] header = new int[1];
+    byte[] body = V2Json.binaryRequest("x", ModelServer.INPUT, new long[] {20, 3, 32, 32}, b.buffer(), List.of(),
+        header);
+    // Ask for every output as binary data too.
+    String json = new String(body, 0, header[0], StandardCharsets.UTF_8);
+    String withParams = json.substring(0, json.length() - 1) + ",\"parameters\":{\"binary_data_output\":true}}";
+    byte[] tail = java.util.Arrays.copyOfRange(body, header[0], body.length);
+    byte[] again = java.nio.ByteBuffer.allocate(withParams.length() + tail.length)
+        .put(withParams.getBytes(StandardCharsets.UTF_8)).put(tail).array();
+    HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/infer"))
+        .header(ModelServer.INFERENCE_HEADER, Integer.toString(withParams.length()))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(again)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+    int h = Integer.parseInt(r.headers().firstValue(ModelServer.INFERENCE_HEADER).orElseThrow());
+    assertArrayEquals(flat(want), V2Json.read(r.body(), h, "outputs").tensor("probabilities").numbers());
+    HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/infer"))
+        .header(ModelServer.INFERENCE_HEADER, Integer.toString(header[0]))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(body, body.length - 8))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, bad.statusCode());
+    assertTrue(bad.body().contains("binary data"), bad.body());
+  }
+
   @Test
   void concurrentSingleImageRequestsAreBatchedAndAnsweredCorrectly() throws Exception {
     Scores want = local.classify(batch(0, 64));
@@ -126,6 +160,7 @@ class ModelServerTest {
     String outOfRange = "{" + okInput + V2Json.MAPPER.writeValueAsString(ok).replaceFirst("0\\.0", "3.5") + "}]}";
     String shortData = "{" + okInput + "[0.5, 0.5]}]}";
     String malformed = "{\"inputs\": [{\"name\": \"input\", ";
+    double before = bad400();
     byte[] huge = new byte[50 << 20];
     java.util.Arrays.fill(huge, (byte) ' ');
     assertBad(wrongShape.getBytes(StandardCharsets.UTF_8), "has shape [1, 3, 28, 28]; the model takes [N, 3, 32, 32]");
@@ -139,7 +174,7 @@ class ModelServerTest {
     try (Classifier remote = Models.open(server.url())) {
       assertEquals(local.classify(batch(0, 2)).top(1), remote.classify(batch(0, 2)).top(1));
     }
-    assertTrue(get("/metrics").body().contains("pixelguard_requests_total{code=\"400\",endpoint=\"infer\"} 7.0"));
+    assertEquals(before + 7, bad400());
   }
 
   @Test
@@ -225,6 +260,13 @@ class ModelServerTest {
     assertTrue(ok > 0, "the requests taken before the stop were answered");
     assertThrows(java.io.IOException.class, () -> get("/v2/health/live", s.port()));
     s.model().close();
+  }
+
+  /** The server's count of inference requests answered 400, from /metrics. */
+  static double bad400() throws Exception {
+    String line = "pixelguard_requests_total{code=\"400\",endpoint=\"infer\"} ";
+    return get("/metrics").body().lines().filter(l -> l.startsWith(line))
+        .mapToDouble(l -> Double.parseDouble(l.substring(line.length()))).findFirst().orElse(0);
   }
 
   static void assertBad(byte[] body, String message) throws Exception {
