@@ -77,10 +77,11 @@ public final class ModelOptions {
       description = "Remote models: the most images one request carries (default 64).")
   Integer remoteBatch;
 
-  @Option(names = "--remote-binary",
+  @Option(names = "--remote-binary", negatable = true,
       description = "Remote models: send images as binary tensor data after a JSON header (the v2 binary tensor "
-          + "extension, read by Triton and pixelguard serve) instead of JSON numbers: less to write and parse.")
-  boolean remoteBinary;
+          + "extension) instead of JSON numbers: less to write and parse. Default: when the server lists the "
+          + "extension (Triton and pixelguard serve do); --no-remote-binary sends JSON numbers.")
+  Boolean remoteBinary;
 
   @Option(names = "--remote-in-flight", paramLabel = "N",
       description = "Remote models: how many requests of one batch are in flight at once (default 4).")
@@ -197,8 +198,8 @@ public final class ModelOptions {
     if (remoteInFlight != null) {
       o.put("in-flight", Integer.toString(remoteInFlight));
     }
-    if (remoteBinary) {
-      o.put("binary", "true");
+    if (remoteBinary != null) {
+      o.put("binary", remoteBinary.toString());
     }
     return o;
   }

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP/1.1 proxy on 127.0.0.1 in front of a real server that misbehaves on a seeded share of requests, as
  * networks and busy servers do: it answers 503 without forwarding, holds a request past the client's timeout
  * before dropping it, or resets the connection (TCP RST). Every other request is forwarded to the server and its
- * answer relayed. For tests: it speaks just enough HTTP (Content-Length bodies, keep-alive) for the v2 client.
+ * answer relayed. For tests: it speaks just enough HTTP (Content-Length bodies, keep-alive, the binary tensor
+ * extension's request header) for the v2 client.
  */
 final class FaultInjectingProxy implements AutoCloseable {
   private final ServerSocket socket;
@@ -95,9 +96,13 @@ final class FaultInjectingProxy implements AutoCloseable {
         String[] lines = head.split("\r\n");
         String[] start = lines[0].split(" ");
         int length = 0;
+        String inferenceHeader = null;
         for (String l : lines) {
-          if (l.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+          String lower = l.toLowerCase(Locale.ROOT);
+          if (lower.startsWith("content-length:")) {
             length = Integer.parseInt(l.substring(15).trim());
+          } else if (lower.startsWith("inference-header-content-length:")) {
+            inferenceHeader = l.substring(l.indexOf(':') + 1).trim();
           }
         }
         byte[] body = in.readNBytes(length);
@@ -121,6 +126,9 @@ final class FaultInjectingProxy implements AutoCloseable {
         r = start[0].equals("POST")
             ? r.POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json")
             : r.GET();
+        if (inferenceHeader != null) {
+          r = r.header("Inference-Header-Content-Length", inferenceHeader);
+        }
         HttpResponse<byte[]> answer = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
         forwarded.incrementAndGet();
         write(out, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("application/json"),

@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the served model's bit for bit; otherwise its first output is read as the descriptor says.
  *
  * <p>A batch is sent as requests of at most {@link RemoteSettings#batch()} images, up to
- * {@link RemoteSettings#inFlight()} of them at once, and reassembled in order. Network faults are retried
+ * {@link RemoteSettings#inFlight()} of them at once, and reassembled in order. Images go as binary tensor data
+ * when the server lists the extension ({@value #BINARY_EXTENSION}) or {@link RemoteSettings#binary()} asks,
+ * else as JSON numbers. Network faults are retried
  * ({@link V2Client}) and counted in {@link #transport()}, never turned into scores; a request that still fails
  * throws {@link dev.pixelguard.TransientException}. Every image sent counts once as a query to whoever
  * counts queries above this class, however often the network made it be sent. Thread-safe.
@@ -57,10 +59,12 @@ public final class RemoteClassifier implements Classifier {
   private final List<String> outputs;
   private final boolean pair;
   private final int batch;
+  private final boolean binary;
   private final ExecutorService pool;
 
   private RemoteClassifier(V2Endpoint endpoint, V2Client client, TensorCodec codec, String inputName,
-      List<String> outputs, boolean pair, int batch) {
+      List<String> outputs, boolean pair, int batch, boolean binary) {
+    this.binary = binary;
     this.endpoint = endpoint;
     this.client = client;
     this.codec = codec;
@@ -174,7 +178,36 @@ public final class RemoteClassifier implements Classifier {
     ModelInfo info = new ModelInfo(c, h, w, k, s.classNames(), endpoint.model());
     TensorCodec codec = new TensorCodec(s, info, scores.path("name").asText());
     List<String> wanted = pair ? List.of(PROBABILITIES, LOGITS) : List.of(scores.path("name").asText());
-    return new RemoteClassifier(endpoint, client, codec, in.path("name").asText(), wanted, pair, batch);
+    Boolean binary = client.settings().binary();
+    if (binary == null) {
+      binary = hasBinaryExtension(client, endpoint);
+    }
+    return new RemoteClassifier(endpoint, client, codec, in.path("name").asText(), wanted, pair, batch, binary);
+  }
+
+  /**
+   * Whether the server lists the binary tensor extension in its metadata. A server that does not answer
+   * {@code GET /v2} with JSON (some gateways expose only the model's paths) gets JSON numbers.
+   */
+  private static boolean hasBinaryExtension(V2Client client, V2Endpoint endpoint) {
+    try {
+      for (JsonNode e : client.getJson(endpoint.server()).path("extensions")) {
+        if (e.asText().equals(BINARY_EXTENSION)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (InputException e) {
+      return false;
+    }
+  }
+
+  /** The name under which servers (Triton, pixelguard serve) list the binary tensor extension. */
+  public static final String BINARY_EXTENSION = "binary_tensor_data";
+
+  /** Whether images go as binary tensor data (asked for, or found in the server's extensions). */
+  public boolean binary() {
+    return binary;
   }
 
   private static long[] longs(JsonNode list) {
@@ -246,7 +279,7 @@ public final class RemoteClassifier implements Classifier {
     FloatBuffer part = all.duplicate();
     part.limit(to * per).position(from * per);
     byte[] answer;
-    if (client.settings().binary()) {
+    if (binary) {
       int[] header = new int[1];
       byte[] body = V2Json.binaryRequest(null, inputName, codec.inputShape(n), part, outputs, header);
       answer = client.post(endpoint.infer(), body, header[0]);

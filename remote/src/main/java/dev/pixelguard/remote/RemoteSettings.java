@@ -19,14 +19,15 @@ import java.util.Map;
  *     server's metadata fixes the batch dimension)
  * @param inFlight how many requests one batch may have in flight at once (option {@code in-flight}; default 4)
  * @param binary whether images go as binary tensor data after a JSON header (the protocol's binary tensor
- *     extension, which Triton and pixelguard's server read) rather than as JSON numbers (option {@code binary};
- *     default false, since not every v2 server has the extension)
+ *     extension, which Triton and pixelguard's server read) rather than as JSON numbers (option {@code binary}):
+ *     true or false, or null (the default) to use it when the server's metadata ({@code GET /v2}) lists the
+ *     extension {@code binary_tensor_data}
  */
 public record RemoteSettings(Duration timeout, int retries, Duration backoff, Duration maxBackoff, int batch,
-    int inFlight, boolean binary) {
+    int inFlight, Boolean binary) {
   /** The defaults. */
   public static final RemoteSettings DEFAULT =
-      new RemoteSettings(Duration.ofSeconds(30), 6, Duration.ofMillis(100), Duration.ofSeconds(5), 64, 4, false);
+      new RemoteSettings(Duration.ofSeconds(30), 6, Duration.ofMillis(100), Duration.ofSeconds(5), 64, 4, null);
 
   /** The option names this backend reads. */
   public static final String TIMEOUT = "timeout";
@@ -68,7 +69,7 @@ public record RemoteSettings(Duration timeout, int retries, Duration backoff, Du
     Duration max = backoff.compareTo(d.maxBackoff) > 0 ? backoff : d.maxBackoff;
     int batch = options.containsKey(BATCH) ? (int) integer(options, BATCH) : d.batch;
     int inFlight = options.containsKey(IN_FLIGHT) ? (int) integer(options, IN_FLIGHT) : d.inFlight;
-    boolean binary = d.binary;
+    Boolean binary = d.binary;
     if (options.containsKey(BINARY)) {
       String v = options.get(BINARY).trim();
       if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {

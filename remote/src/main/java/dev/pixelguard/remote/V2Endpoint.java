@@ -59,6 +59,11 @@ public record V2Endpoint(URI base, String model, String version) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** {@code GET}: the server's metadata (name, version, extensions). */
+  public URI server() {
+    return URI.create(base + "/v2");
+  }
+
   /** {@code GET}: the model's metadata. */
   public URI metadata() {
     return URI.create(base + modelPath());

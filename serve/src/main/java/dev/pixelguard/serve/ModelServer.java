@@ -203,7 +203,7 @@ public final class ModelServer implements AutoCloseable {
     o.put("name", "pixelguard");
     String v = ModelServer.class.getPackage().getImplementationVersion();
     o.put("version", v == null ? "0.1.0-SNAPSHOT" : v);
-    o.putArray("extensions");
+    o.putArray("extensions").add(dev.pixelguard.remote.RemoteClassifier.BINARY_EXTENSION);
     return o;
   }
 

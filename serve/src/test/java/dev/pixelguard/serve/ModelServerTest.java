@@ -2,6 +2,7 @@ package dev.pixelguard.serve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +64,7 @@ class ModelServerTest {
     ImageBatch b = batch(0, 80);
     Scores want = local.classify(b);
     try (Classifier remote = Models.open(ModelRequest.builder(server.url()).option("batch", "16")
-        .option("in-flight", "3").build())) {
+        .option("in-flight", "3").option("binary", "false").build())) {
       assertEquals(local.info().classNames(), remote.info().classNames());
       assertEquals(List.of(3, 32, 32), List.of(remote.info().channels(), remote.info().height(), remote.info().width()));
       assertEquals(-1, remote.info().abstainClass());
@@ -73,6 +74,7 @@ class ModelServerTest {
         assertEquals(want.logit(i, 3), got.logit(i, 3), "image " + i);
       }
       RemoteClassifier rc = remote.unwrap(RemoteClassifier.class).orElseThrow();
+      assertFalse(rc.binary());
       assertEquals(5, rc.transport().answered() - 1, rc.transport().describe()); // 80 images in 5 requests + metadata
       assertEquals(0, rc.transport().retries());
     }
@@ -83,7 +85,8 @@ class ModelServerTest {
   void binaryTensorDataGivesTheSameAnswers() throws Exception {
     ImageBatch b = batch(0, 20);
     Scores want = local.classify(b);
-    try (Classifier remote = Models.open(ModelRequest.builder(server.url()).option("binary", "true").build())) {
+    try (Classifier remote = Models.open(server.url())) {
+      assertTrue(remote.unwrap(RemoteClassifier.class).orElseThrow().binary(), "found in the server's extensions");
       Scores got = remote.classify(b);
       for (int i = 0; i < b.size(); i++) {
         assertArrayEquals(want.probabilities(i), got.probabilities(i), "image " + i);
