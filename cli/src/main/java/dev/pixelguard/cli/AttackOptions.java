@@ -9,6 +9,7 @@ import dev.pixelguard.attack.gradient.Fgsm;
 import dev.pixelguard.attack.gradient.Norm;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
+import dev.pixelguard.attack.square.SquareAttack;
 import dev.pixelguard.attack.pixel.PixelAttack;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Loss;
@@ -31,16 +32,18 @@ import picocli.CommandLine.Spec;
  */
 public final class AttackOptions {
   /** The search behind an attack. */
-  public enum Method { guided, su, pgd, fgsm }
+  public enum Method { guided, su, square, pgd, fgsm }
 
   @Option(names = "--method", description = "Attack: guided (pixelguard's one-pixel search: corner probe ranked by "
       + "logit margin, ranked corner sweep, colour refinement; far fewer queries), su (Su et al.'s differential "
-      + "evolution, the paper's reference), pgd (projected gradient descent, Madry et al.) or fgsm (Goodfellow et "
-      + "al.). pgd and fgsm need gradients: TorchScript or .pgm models. Default: ${DEFAULT-VALUE}.")
+      + "evolution, the paper's reference), square (Andriushchenko et al.'s Square attack: small changes everywhere "
+      + "within --eps, black-box, few queries), pgd (projected gradient descent, Madry et al.) or fgsm (Goodfellow "
+      + "et al.). pgd and fgsm need gradients: TorchScript or .pgm models. Default: ${DEFAULT-VALUE}.")
   Method method = Method.guided;
 
-  @Option(names = "--eps", paramLabel = "E", description = "pgd/fgsm: perturbation budget in [0,1] pixel units "
-      + "(default: ${DEFAULT-VALUE} = 8/255 for L-inf; 0.1 is usual on Fashion-MNIST, 0.5 for L2 on CIFAR-10).")
+  @Option(names = "--eps", paramLabel = "E", description = "pgd/fgsm/square: perturbation budget in [0,1] pixel units "
+      + "(default: ${DEFAULT-VALUE} = 8/255 for L-inf; 0.1 is usual on Fashion-MNIST, 0.5 for L2 on CIFAR-10). "
+      + "square changes values on the 8-bit grid, by floor(E * 255).")
   double eps = 8 / 255.0;
 
   @Option(names = "--norm", paramLabel = "linf|l2", description = "pgd: the norm of the budget (default: ${DEFAULT-VALUE}).")
@@ -68,7 +71,8 @@ public final class AttackOptions {
   String target;
 
   @Option(names = "--budget", paramLabel = "Q",
-      description = "Most model queries per image (default: guided 9,600 for 1 pixel, 10,000 for more; su: population x iterations).")
+      description = "Most model queries per image (default: guided 9,600 for 1 pixel, 10,000 for more; su: population "
+          + "x iterations; square 5,000).")
   Long budget;
 
   @Option(names = "--objective",
@@ -98,6 +102,10 @@ public final class AttackOptions {
   @Option(names = "--refine-positions", description = "guided: positions refined with non-corner colours (default: ${DEFAULT-VALUE}).")
   int refinePositions = 16;
 
+  @Option(names = "--p-init", paramLabel = "P", description = "square: the first windows' share of the image, "
+      + "halved on the paper's schedule (default: ${DEFAULT-VALUE}, the paper's for CIFAR-10).")
+  double pInit = 0.8;
+
   @Option(names = "--loss", paramLabel = "ce|margin", description = "pgd/fgsm: the loss followed: ce "
       + "(cross-entropy) or margin (logit margin, which does not saturate on confident images). Default: ${DEFAULT-VALUE}.")
   String loss = "ce";
@@ -110,7 +118,8 @@ public final class AttackOptions {
 
   /** The options that belong to some methods only, with those methods. */
   private static final Map<String, Set<Method>> OWNERS = Map.ofEntries(
-      Map.entry("--eps", EnumSet.of(Method.pgd, Method.fgsm)),
+      Map.entry("--eps", EnumSet.of(Method.pgd, Method.fgsm, Method.square)),
+      Map.entry("--p-init", EnumSet.of(Method.square)),
       Map.entry("--loss", EnumSet.of(Method.pgd, Method.fgsm)),
       Map.entry("--norm", EnumSet.of(Method.pgd)),
       Map.entry("--steps", EnumSet.of(Method.pgd)),
@@ -118,8 +127,8 @@ public final class AttackOptions {
       Map.entry("--restarts", EnumSet.of(Method.pgd)),
       Map.entry("--no-random-start", EnumSet.of(Method.pgd)),
       Map.entry("--pixels", EnumSet.of(Method.guided, Method.su)),
-      Map.entry("--budget", EnumSet.of(Method.guided, Method.su)),
-      Map.entry("--objective", EnumSet.of(Method.guided, Method.su)),
+      Map.entry("--budget", EnumSet.of(Method.guided, Method.su, Method.square)),
+      Map.entry("--objective", EnumSet.of(Method.guided, Method.su, Method.square)),
       Map.entry("--population", EnumSet.of(Method.su)),
       Map.entry("--iterations", EnumSet.of(Method.su)),
       Map.entry("--mutation", EnumSet.of(Method.su)),
@@ -189,6 +198,8 @@ public final class AttackOptions {
           }
           yield b.build();
         }
+        case square -> SquareAttack.builder().eps(eps).pInit(pInit).seed(seed)
+            .objective(objective == null ? Objective.MARGIN : objective).budget(budget != null ? budget : 5_000).build();
         case guided -> GuidedPixelAttack.builder().pixels(pixels).seed(seed).requestSize(requestSize)
             .refinePositions(refinePositions).objective(objective == null ? Objective.MARGIN : objective)
             .budget(budget != null ? budget : pixels == 1 ? 9_600 : 10_000).build();
