@@ -15,15 +15,24 @@ final class Fixture100 {
   private Fixture100() {}
 
   static Dataset firstCorrect(Classifier model, Path shared, int n) {
+    return firstCorrect(model, shared, n, 0);
+  }
+
+  /**
+   * The first N images from index {@code from} on that the model classifies correctly: with {@code from} 466,
+   * a tuning set kept apart from the benchmark set (which lies within images 0-465).
+   */
+  static Dataset firstCorrect(Classifier model, Path shared, int n, int from) {
     Dataset cifar = Cifar10Reader.read(shared.resolve("data/cifar10/test_batch_subset.bin"));
     List<Scores> clean = CleanPass.score(model, cifar, 400);
     List<LabeledImage> chosen = new ArrayList<>();
-    for (int i = 0; i < cifar.size() && chosen.size() < n; i++) {
+    for (int i = from; i < cifar.size() && chosen.size() < n; i++) {
       if (clean.get(i).top(0) == cifar.get(i).label()) {
         chosen.add(cifar.get(i));
       }
     }
-    return new Dataset("first " + chosen.size() + " correctly classified of " + cifar.name(), chosen,
+    return new Dataset("first " + chosen.size() + " correctly classified of " + cifar.name()
+        + (from > 0 ? " from image " + from : ""), chosen,
         cifar.classNames());
   }
 }

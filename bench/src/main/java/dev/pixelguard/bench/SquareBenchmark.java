@@ -16,7 +16,9 @@ import java.util.Locale;
 /**
  * Issue 14's Square figure: the L-inf Square attack at 8/255 with 5,000 queries on the 100-image set
  * (ResNet-20, ONNX Runtime), beside torchattacks 3.5.1's figures measured on this machine (100 / 100, mean
- * queries on success 223, median 115, 22,282 in all). Arguments: {@code SHARED [SEED...]}.
+ * queries on success 223, median 115, 22,282 in all). Arguments: {@code SHARED [SEED...]}; system properties
+ * {@code pInit} (default 0.1, pixelguard's; the paper's is 0.8) and {@code from} (466: the tuning set of the first 100 correct images from image
+ * 466 on, kept apart from the benchmark set).
  */
 public final class SquareBenchmark {
   private SquareBenchmark() {}
@@ -26,9 +28,12 @@ public final class SquareBenchmark {
     long[] seeds = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToLong(Long::parseLong).toArray()
         : new long[] {1};
     try (OnnxClassifier r20 = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {
-      Dataset data = Fixture100.firstCorrect(r20, shared, 100);
+      // -Dfrom=466 runs on the tuning set, apart from the benchmark set (images 0-465).
+      Dataset data = Fixture100.firstCorrect(r20, shared, 100, Integer.getInteger("from", 0));
+      System.out.println("images: " + data.name());
       for (long seed : seeds) {
-        SquareAttack attack = SquareAttack.builder().seed(seed).build();
+        SquareAttack attack = SquareAttack.builder().seed(seed)
+            .pInit(Double.parseDouble(System.getProperty("pInit", "0.1"))).build();
         long t0 = System.nanoTime();
         EvaluationResult r = Evaluation.run(r20, data, attack, Targets.untargeted(), new Execution(400, 100), null);
         double s = (System.nanoTime() - t0) / 1e9;

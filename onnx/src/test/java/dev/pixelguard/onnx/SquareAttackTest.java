@@ -89,11 +89,11 @@ class SquareAttackTest {
 
   @Test
   void theWindowShrinksOnThePapersSchedule() {
-    SquareAttack a = SquareAttack.builder().budget(10_000).build();
+    SquareAttack a = SquareAttack.builder().pInit(0.8).budget(10_000).build();
     assertEquals(0.8, a.share(10));
     assertEquals(0.4, a.share(11));
     assertEquals(0.8 / 512, a.share(9_000));
-    SquareAttack half = SquareAttack.builder().budget(5_000).build();
+    SquareAttack half = SquareAttack.builder().pInit(0.8).budget(5_000).build();
     assertEquals(0.4, half.share(6), "the schedule is rescaled to the budget");
   }
 }
