@@ -147,13 +147,14 @@ class RemoteModelTest {
     Files.writeString(gateFile, "{\"schema\": 1, \"models\": [\"" + Fixtures.resnetOnnx().toString().replace("\\", "/")
         + "\"], \"views\": [\"impulse:0.3\"], \"fusion\": \"all-agree\", \"minConfidence\": 0.6}");
     Path localGate = dir.resolve("local-gate.json");
+    String[] attack = {"-d", Fixtures.cifarBatch().toString(), "--limit", "4", "--budget", "600", "--seed", "3"};
     Cli l = Cli.run(concat(new String[] {"evaluate", "--gate", gateFile.toString(), "--results",
-        localGate.toString()}, ATTACK));
+        localGate.toString()}, attack));
     assertEquals(0, l.code(), l.toString());
     try (ModelServer guarded = ModelServer.builder(ServedModel.of(GateSpec.read(gateFile).open(List.of(), null)))
         .name("guarded").port(0).build().start()) {
       Path remote = dir.resolve("remote-gate.json");
-      Cli r = evaluate(guarded.url(), remote);
+      Cli r = Cli.run(concat(new String[] {"evaluate", "-m", guarded.url(), "--results", remote.toString()}, attack));
       assertEquals(0, r.code(), r.toString());
       assertTrue(r.out().contains("harm (the system accepts the image and answers a wrong class)"), r.out());
       List<EvaluationResult> all = ResultsJson.readAll(localGate);
