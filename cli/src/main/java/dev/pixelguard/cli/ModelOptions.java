@@ -134,6 +134,7 @@ public final class ModelOptions {
    * @param dataClassNames class names of the data, used when the model has none and the counts agree
    */
   Classifier open(int[] dataShape, List<String> dataClassNames) {
+    remoteOptions(location()); // refuses --remote-* for a local model before any work
     return finish(isDefault() ? Models.withTemperature(DefaultBundle.defaultClassifier(threads), descriptor())
         : openRaw(location(), dataShape), dataClassNames);
   }
@@ -156,7 +157,7 @@ public final class ModelOptions {
   Classifier openUncalibrated(int[] dataShape, List<String> dataClassNames) {
     Classifier raw = isDefault() ? DefaultBundle.defaultClassifier(threads)
         : Models.open(ModelRequest.builder(location()).spec(descriptor(location()).withTemperature(null))
-            .backend(backend).threads(threads).dataShape(dataShape).options(remoteOptions()).build());
+            .backend(backend).threads(threads).dataShape(dataShape).options(remoteOptions(location())).build());
     return finish(raw, dataClassNames);
   }
 
@@ -180,11 +181,21 @@ public final class ModelOptions {
 
   private Classifier openRaw(String location, int[] dataShape) {
     return Models.open(ModelRequest.builder(location).spec(descriptor(location)).backend(backend).threads(threads)
-        .dataShape(dataShape).options(remoteOptions()).build());
+        .dataShape(dataShape).options(remoteOptions(location)).build());
   }
 
-  /** The --remote-* options, as the v2 backend's request options. */
-  java.util.Map<String, String> remoteOptions() {
+  /** The --remote-* options, as the v2 backend's request options; refused for a model that is not remote. */
+  java.util.Map<String, String> remoteOptions(String location) {
+    java.util.Map<String, String> o = remoteOptionsGiven();
+    String scheme = dev.pixelguard.model.ModelBackend.schemeOf(location);
+    if (!o.isEmpty() && !"http".equals(scheme) && !"https".equals(scheme)) {
+      throw new InputException("--remote-* options apply to models behind a server (http://HOST:PORT/v2/models/"
+          + "NAME), not to " + location);
+    }
+    return o;
+  }
+
+  private java.util.Map<String, String> remoteOptionsGiven() {
     java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
     if (remoteTimeout != null) {
       o.put("timeout", Double.toString(remoteTimeout));

@@ -130,6 +130,14 @@ class RemoteModelTest {
   }
 
   @Test
+  void remoteOptionsAreRefusedForALocalModel() {
+    Cli r = Cli.run("evaluate", "-m", Fixtures.resnetOnnx().toString(), "--remote-retries", "3", "--limit", "1",
+        "-d", Fixtures.cifarBatch().toString());
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+    assertTrue(r.err().contains("--remote-* options apply to models behind a server"), r.err());
+  }
+
+  @Test
   void aUrlThatIsNoV2ModelIsRefusedInOneLine() {
     Cli r = Cli.run("evaluate", "-m", "http://127.0.0.1:" + server.port() + "/models/resnet20", "--limit", "1",
         "-d", Fixtures.cifarBatch().toString());
