@@ -32,28 +32,29 @@ public final class SquareBenchmark {
       Dataset data = Fixture100.firstCorrect(r20, shared, 100, Integer.getInteger("from", 0));
       System.out.println("images: " + data.name());
       for (long seed : seeds) {
-        SquareAttack attack = SquareAttack.builder().seed(seed)
-            .pInit(Double.parseDouble(System.getProperty("pInit", "0.1"))).build();
+        SquareAttack.Builder b = SquareAttack.builder().seed(seed)
+            .pInit(Double.parseDouble(System.getProperty("pInit", "0.1")));
+        if ("l2".equalsIgnoreCase(System.getProperty("norm", "linf"))) {
+          b.norm(dev.pixelguard.attack.gradient.Norm.L2);
+        }
+        if (System.getProperty("eps") != null) {
+          b.eps(Double.parseDouble(System.getProperty("eps")));
+        }
+        SquareAttack attack = b.build();
         long t0 = System.nanoTime();
         EvaluationResult r = Evaluation.run(r20, data, attack, Targets.untargeted(), new Execution(400, 100), null);
         double s = (System.nanoTime() - t0) / 1e9;
         long[] q = r.attempts().stream().filter(AttackResult::success).mapToLong(AttackResult::queries).sorted()
             .toArray();
         long all = r.attempts().stream().mapToLong(AttackResult::queries).sum();
-        double linf = r.attempts().stream().filter(AttackResult::success).mapToDouble(a -> {
-          float[] v = a.adversarialValues();
-          float[] o = new float[v.length];
-          a.original().writeUnit(o, 0);
-          double m = 0;
-          for (int i = 0; i < v.length; i++) {
-            m = Math.max(m, Math.abs(v[i] - o[i]));
-          }
-          return m;
-        }).max().orElse(0);
-        System.out.printf(Locale.ROOT, "seed %d: %s%n  flipped %d / %d (judged on the 8-bit image itself); queries on "
-            + "success mean %.1f, median %d; %,d queries in all; largest L-inf change %.5f (8/255 = %.5f); "
+        double linf = r.attempts().stream().filter(AttackResult::success)
+            .mapToDouble(a -> a.perturbation().linf()).max().orElse(0);
+        double l2 = r.attempts().stream().filter(AttackResult::success)
+            .mapToDouble(a -> a.perturbation().l2()).max().orElse(0);
+        System.out.printf(Locale.ROOT, "seed %d: %s%n  flipped %d / %d (judged on the image returned); queries on "
+            + "success mean %.1f, median %d; %,d queries in all; largest change L-inf %.5f, L2 %.4f; "
             + "exact in 8 bits: %b; %.1f s%n", seed, attack.describe(), q.length, r.attempts().size(),
-            Arrays.stream(q).average().orElse(0), q.length == 0 ? 0 : q[(q.length - 1) / 2], all, linf, 8 / 255.0,
+            Arrays.stream(q).average().orElse(0), q.length == 0 ? 0 : q[(q.length - 1) / 2], all, linf, l2,
             r.attempts().stream().allMatch(AttackResult::exactIn8Bits), s);
       }
     }

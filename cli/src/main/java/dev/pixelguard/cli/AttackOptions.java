@@ -46,7 +46,8 @@ public final class AttackOptions {
       + "square changes values on the 8-bit grid, by floor(E * 255).")
   double eps = 8 / 255.0;
 
-  @Option(names = "--norm", paramLabel = "linf|l2", description = "pgd: the norm of the budget (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--norm", paramLabel = "linf|l2", description = "pgd/square: the norm of the budget (default: "
+      + "${DEFAULT-VALUE}; with square and l2, --eps defaults to 0.5).")
   String norm = "linf";
 
   @Option(names = "--steps", paramLabel = "N", description = "pgd: gradient steps (default: ${DEFAULT-VALUE}).")
@@ -122,7 +123,7 @@ public final class AttackOptions {
       Map.entry("--eps", EnumSet.of(Method.pgd, Method.fgsm, Method.square)),
       Map.entry("--p-init", EnumSet.of(Method.square)),
       Map.entry("--loss", EnumSet.of(Method.pgd, Method.fgsm)),
-      Map.entry("--norm", EnumSet.of(Method.pgd)),
+      Map.entry("--norm", EnumSet.of(Method.pgd, Method.square)),
       Map.entry("--steps", EnumSet.of(Method.pgd)),
       Map.entry("--step", EnumSet.of(Method.pgd)),
       Map.entry("--restarts", EnumSet.of(Method.pgd)),
@@ -199,7 +200,7 @@ public final class AttackOptions {
           }
           yield b.build();
         }
-        case square -> SquareAttack.builder().eps(eps).pInit(pInit).seed(seed)
+        case square -> squareEps(SquareAttack.builder().norm(norm())).pInit(pInit).seed(seed)
             .objective(objective == null ? Objective.MARGIN : objective).budget(budget != null ? budget : 5_000).build();
         case guided -> GuidedPixelAttack.builder().pixels(pixels).seed(seed).requestSize(requestSize)
             .refinePositions(refinePositions).objective(objective == null ? Objective.MARGIN : objective)
@@ -208,6 +209,11 @@ public final class AttackOptions {
     } catch (IllegalArgumentException e) {
       throw refusal(e, method == Method.pgd);
     }
+  }
+
+  /** Square's eps: --eps when given, else the norm's default (8/255 for L-inf, 0.5 for L2). */
+  private SquareAttack.Builder squareEps(SquareAttack.Builder b) {
+    return mixee.commandLine().getParseResult().hasMatchedOption("--eps") ? b.eps(eps) : b;
   }
 
   /** A builder's refusal in the command line's words: epsilon is --eps, and PGD's iterations are --steps. */

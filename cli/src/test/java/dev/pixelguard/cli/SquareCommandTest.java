@@ -62,6 +62,6 @@ class SquareCommandTest {
     assertTrue(r.err().contains("--pixels applies to --method guided or su, not square"), r.err());
     Cli e = Cli.run("evaluate", "--method", "square", "--eps", "0.001", "--limit", "1");
     assertEquals(ExitCode.BAD_INPUT, e.code(), e.toString());
-    assertTrue(e.err().contains("--eps must be from 1/255"), e.err());
+    assertTrue(e.err().contains("--eps must be at least 1/255"), e.err());
   }
 }

@@ -87,6 +87,24 @@ class SquareAttackTest {
         "another root seed draws other squares");
   }
 
+  /** The L2 form: every change within norm eps (0.5), successes rechecked by the model on the image returned. */
+  @Test
+  void theL2FormKeepsItsNormAndFlipsImages() {
+    SquareAttack a = SquareAttack.builder().norm(dev.pixelguard.attack.gradient.Norm.L2).budget(1_500).build();
+    assertEquals(0.5, a.eps());
+    List<AttackResult> r = a.run(model, tasks, new Execution(400, 16), x -> {});
+    int flipped = 0;
+    for (AttackResult x : r) {
+      assertTrue(x.perturbation().l2() <= 0.5 + 1e-4, x.imageId() + " L2 " + x.perturbation().l2());
+      if (x.success()) {
+        flipped++;
+        Scores again = model.classify(ImageBatch.wrap(1, 3, 32, 32, x.adversarialValues()));
+        assertNotEquals(x.cleanClass(), again.top(0), x.imageId());
+      }
+    }
+    assertTrue(flipped >= tasks.size() / 2, flipped + " of " + tasks.size());
+  }
+
   @Test
   void theWindowShrinksOnThePapersSchedule() {
     SquareAttack a = SquareAttack.builder().pInit(0.8).budget(10_000).build();

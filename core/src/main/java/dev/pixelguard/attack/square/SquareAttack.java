@@ -3,12 +3,14 @@ package dev.pixelguard.attack.square;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.attack.QueryAttack;
+import dev.pixelguard.attack.gradient.Norm;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Square attack (Andriushchenko, Croce, Flammarion and Hein, ECCV 2020) in its L-infinity form: a
+ * The Square attack (Andriushchenko, Croce, Flammarion and Hein, ECCV 2020), L-infinity or L2 ({@link
+ * SquareL2Search}). In its L-infinity form it is a
  * black-box, score-based random search that needs no gradients and few queries. It starts from vertical stripes
  * of +-eps, then, one query a step, redraws the sign of one randomly placed square window per channel and keeps
  * the change when the margin loss falls. The window's side follows the paper's schedule: a share {@code p} of
@@ -26,13 +28,19 @@ public final class SquareAttack implements QueryAttack {
   public static final long DEFAULT_SEED = 1L;
 
   private final double eps;
+  private final Norm norm;
   private final long budget;
   private final double pInit;
   private final Objective objective;
   private final long seed;
 
   private SquareAttack(Builder b) {
-    this.eps = b.eps;
+    this.norm = b.norm;
+    this.eps = b.eps != null ? b.eps : norm == Norm.LINF ? 8 / 255.0 : 0.5;
+    if (norm == Norm.LINF && !(eps * 255 >= 1 - 1e-9)) {
+      throw new IllegalArgumentException("epsilon must be at least 1/255 (the smallest 8-bit change) for L-inf, was "
+          + eps);
+    }
     this.budget = b.budget;
     this.pInit = b.pInit;
     this.objective = b.objective;
@@ -50,7 +58,12 @@ public final class SquareAttack implements QueryAttack {
 
   @Override
   public Search search(AttackTask task) {
-    return new SquareSearch(this, task);
+    return norm == Norm.LINF ? new SquareSearch(this, task) : new SquareL2Search(this, task);
+  }
+
+  /** The norm bounding the change: L-inf (on the 8-bit grid) or L2. */
+  public Norm norm() {
+    return norm;
   }
 
   @Override
@@ -58,7 +71,7 @@ public final class SquareAttack implements QueryAttack {
     return "square";
   }
 
-  /** The L-infinity budget in [0, 1] units. */
+  /** The budget in [0, 1] units, in {@link #norm()}. */
   public double eps() {
     return eps;
   }
@@ -100,16 +113,21 @@ public final class SquareAttack implements QueryAttack {
 
   @Override
   public String describe() {
-    return String.format(Locale.ROOT, "square, L-inf eps %.4f (%d/255), at most %,d queries per image, p_init %s, "
-        + "objective %s, seed %d", eps, eps8(), budget, pInit, objective, seed);
+    String bound = norm == Norm.LINF ? String.format(Locale.ROOT, "L-inf eps %.4f (%d/255)", eps, eps8())
+        : String.format(Locale.ROOT, "L2 eps %.4f", eps);
+    return String.format(Locale.ROOT, "square, %s, at most %,d queries per image, p_init %s, objective %s, seed %d",
+        bound, budget, pInit, objective, seed);
   }
 
   @Override
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("attack", "square (Andriushchenko et al. 2020), L-inf, on the 8-bit grid");
+    m.put("attack", "square (Andriushchenko et al. 2020), " + (norm == Norm.LINF ? "L-inf, on the 8-bit grid" : "L2"));
+    m.put("norm", norm.label());
     m.put("eps", eps);
-    m.put("eps8", eps8());
+    if (norm == Norm.LINF) {
+      m.put("eps8", eps8());
+    }
     m.put("budget", budget);
     m.put("pInit", pInit);
     m.put("objective", objective.name());
@@ -119,7 +137,8 @@ public final class SquareAttack implements QueryAttack {
 
   /** Settings of a {@link SquareAttack}. */
   public static final class Builder {
-    private double eps = 8 / 255.0;
+    private Double eps;
+    private Norm norm = Norm.LINF;
     private long budget = 5_000;
     private double pInit = 0.1;
     private Objective objective = Objective.MARGIN;
@@ -127,12 +146,21 @@ public final class SquareAttack implements QueryAttack {
 
     private Builder() {}
 
-    /** The L-infinity budget in [0, 1] units (default 8/255); at least 1/255, the smallest 8-bit change. */
+    /**
+     * The budget in [0, 1] units (default 8/255 for L-inf, 0.5 for L2); for L-inf at least 1/255, the smallest
+     * 8-bit change.
+     */
     public Builder eps(double v) {
-      if (!(v * 255 >= 1 - 1e-9) || v > 1) {
-        throw new IllegalArgumentException("epsilon must be from 1/255 (the smallest 8-bit change) to 1, was " + v);
+      if (!(v > 0) || v > 64) {
+        throw new IllegalArgumentException("epsilon must be positive, was " + v);
       }
       eps = v;
+      return this;
+    }
+
+    /** The norm: L-inf (default; values move on the 8-bit grid) or L2. */
+    public Builder norm(Norm v) {
+      norm = v;
       return this;
     }
 
