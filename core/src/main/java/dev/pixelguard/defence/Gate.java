@@ -115,17 +115,27 @@ public final class Gate implements AutoCloseable {
   }
 
   /**
-   * A named way of looking at the image: a (calibrated) model, possibly on a transformed image.
+   * A named way of looking at the scene: a (calibrated) model, possibly on a transformed image, looking at the
+   * image decided on or at another frame of the same scene.
    *
    * @param name for reasons and reports, e.g. "cifar10-resnet20.onnx + median(size=2)"
    * @param classifier the view
+   * @param otherFrame whether the view looks at the scene's other frame (a second camera's) rather than at the
+   *     image decided on
    */
-  public record View(String name, Classifier classifier) {}
+  public record View(String name, Classifier classifier, boolean otherFrame) {
+    /** A view of the image decided on. */
+    public View(String name, Classifier classifier) {
+      this(name, classifier, false);
+    }
+  }
 
   private final List<View> views;
   private final Settings settings;
   private final List<? extends AutoCloseable> owned;
   private final ModelInfo info;
+  private final ViewPlan plan;
+  private final int parallelism; // 0: view by view, as before the shared evaluation
 
   /**
    * @param views at least one view; the first is the reference of the squeeze detector. All views must take
@@ -134,6 +144,10 @@ public final class Gate implements AutoCloseable {
    * @param owned what {@link #close()} closes (the models under the views)
    */
   public Gate(List<View> views, Settings settings, List<? extends AutoCloseable> owned) {
+    this(views, settings, owned, Runtime.getRuntime().availableProcessors());
+  }
+
+  private Gate(List<View> views, Settings settings, List<? extends AutoCloseable> owned, int parallelism) {
     if (views.isEmpty()) {
       throw new IllegalArgumentException("a gate needs at least one view");
     }
@@ -155,6 +169,8 @@ public final class Gate implements AutoCloseable {
     this.settings = settings;
     this.owned = List.copyOf(owned);
     this.info = first;
+    this.plan = new ViewPlan(this.views);
+    this.parallelism = parallelism;
   }
 
   /** The gate's views, the reference first. */
@@ -168,7 +184,32 @@ public final class Gate implements AutoCloseable {
 
   /** The same views under other settings; the new gate owns nothing (close this one). */
   public Gate with(Settings other) {
-    return new Gate(views, other, List.of());
+    return new Gate(views, other, List.of(), parallelism);
+  }
+
+  /**
+   * The same gate running its model passes on at most {@code threads} threads (default: one per processor);
+   * decisions do not depend on it. The new gate owns nothing (close this one).
+   */
+  public Gate withParallelism(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, was " + threads);
+    }
+    return new Gate(views, settings, List.of(), threads);
+  }
+
+  /**
+   * The same gate evaluated view by view, as before the shared evaluation: every view runs on its own, one after
+   * another, on the calling thread, each transform once per view. The reference {@link #assess} is tested and
+   * measured against; it decides exactly alike, only slower. The new gate owns nothing (close this one).
+   */
+  public Gate viewByView() {
+    return new Gate(views, settings, List.of(), 0);
+  }
+
+  /** The most threads {@link #assess} runs model passes on; 0 when the gate is evaluated {@link #viewByView()}. */
+  public int parallelism() {
+    return parallelism;
   }
 
   /** The protected model's input shape and classes (those of the first view). */
@@ -178,20 +219,53 @@ public final class Gate implements AutoCloseable {
 
   /** Decides every image of a batch. */
   public List<Decision> decide(ImageBatch batch) {
+    return decisions(assess(batch));
+  }
+
+  private List<Decision> decisions(List<Evidence> evidence) {
     List<Decision> out = new ArrayList<>();
-    for (Evidence e : assess(batch)) {
+    for (Evidence e : evidence) {
       out.add(e.decide(settings));
     }
     return out;
   }
 
-  /** What every view says about every image of a batch, before any threshold. */
+  /**
+   * What every view says about every image of a batch, before any threshold. Each distinct transform is
+   * applied once and shared by the models that look through it, each model scores each distinct image once,
+   * and the model passes run in parallel ({@link #parallelism()}); the answers are those of
+   * {@link #viewByView()}.
+   */
   public List<Evidence> assess(ImageBatch batch) {
+    return assessFrames(batch, null);
+  }
+
+  /** The evidence, {@code frames} null when no view looks at another frame. */
+  List<Evidence> assessFrames(ImageBatch images, ImageBatch frames) {
+    if (parallelism == 0) {
+      return assessEachView(images, frames);
+    }
+    return evidence(plan.probabilities(images, frames, parallelism), images.size());
+  }
+
+  private List<Evidence> assessEachView(ImageBatch images, ImageBatch frames) {
     List<Scores> perView = new ArrayList<>(views.size());
     for (View v : views) {
-      perView.add(v.classifier().classify(batch));
+      perView.add(v.classifier().classify(v.otherFrame() ? frames : images));
     }
-    return evidence(perView, batch.size());
+    return evidence(perView, images.size());
+  }
+
+  private List<Evidence> evidence(float[][][] perView, int n) {
+    List<Evidence> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      float[][] p = new float[perView.length][];
+      for (int v = 0; v < p.length; v++) {
+        p[v] = perView[v][i];
+      }
+      out.add(Evidence.of(p, settings.fusion()));
+    }
+    return out;
   }
 
   List<Evidence> evidence(List<Scores> perView, int n) {
