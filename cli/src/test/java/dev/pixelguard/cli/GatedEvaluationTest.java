@@ -8,9 +8,11 @@ import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Fallback;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateSpec;
+import dev.pixelguard.defence.SimulatedScenes;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
@@ -116,6 +118,67 @@ class GatedEvaluationTest {
         assertArrayEquals(a.after().probabilities(), b.after().probabilities(), a.imageId());
         assertEquals(a.cost().queries(), b.cost().queries(), a.imageId());
       }
+    }
+  }
+
+  /** ResNet-20 and ResNet-32 as {@link #pair}, each also looking at the scene's second frame. */
+  static GateSpec pairWithFrames(double minConfidence) {
+    GateSpec p = pair(List.of(), minConfidence);
+    return new GateSpec(p.models(), p.views(), List.of(new GateSpec.FrameView(0, null),
+        new GateSpec.FrameView(1, null)), p.settings(), "abstain", 1, Map.of());
+  }
+
+  @Test
+  void theSecondFrameStopsAHarmThePairAloneAccepts() {
+    Dataset cifar = Fixtures.cifar();
+    var image = cifar.get(68); // its one-pixel adversarial of ResNet-20 fools ResNet-32 too (docs/benchmarks.md)
+    try (Gate pair = pair(List.of(), 0.9385).open(cifar.classNames());
+        Gate framed = pairWithFrames(0.9385).open(cifar.classNames())) {
+      AttackResult flip = GuidedPixelAttack.builder().build().run(pair.views().get(0).classifier(), image.id(),
+          image.image(), new dev.pixelguard.attack.Goal.Untargeted(image.label()));
+      assertTrue(flip.success());
+      ImageBatch clean = ImageBatch.of(List.of(image.image()));
+      ImageBatch adversarial = ImageBatch.of(List.of(flip.adversarial()));
+      ImageBatch frame = Camera.DEFAULT.secondFrames(clean);
+      assertTrue(pair.decide(clean).get(0).accepted());
+      var harmed = pair.decide(adversarial).get(0);
+      assertTrue(harmed.accepted() && harmed.predicted() != image.label(), "the pair accepts a wrong class: " + harmed);
+      var withFrame = framed.decide(clean, frame).get(0);
+      assertTrue(withFrame.accepted() && withFrame.predicted() == image.label(), withFrame.toString());
+      var stopped = framed.decide(adversarial, frame).get(0);
+      assertTrue(!stopped.accepted() || stopped.predicted() == image.label(),
+          "the views of the unattacked frame hold the decision: " + stopped);
+    }
+  }
+
+  @Test
+  void anAttackOnTheFramedGateNeverChangesTheFrameAndEachImagesOutcomeIsItsOwn() {
+    Dataset cifar = Fixtures.cifar();
+    Dataset three = new Dataset("three", List.of(cifar.get(3), cifar.get(12), cifar.get(68)), cifar.classNames());
+    Dataset one = new Dataset("one", List.of(cifar.get(68)), cifar.classNames());
+    var guided = GuidedPixelAttack.builder().budget(400).build();
+    try (Gate gate = pairWithFrames(0.9).open(cifar.classNames())) {
+      SimulatedScenes scenes = new SimulatedScenes(gate, Camera.DEFAULT);
+      Targets harm = new Targets.Harm(gate.abstainClass(), null);
+      EvaluationResult all = Evaluation.run(scenes.classifier(), three, scenes.attack(guided), harm,
+          new Execution(400, 8), null);
+      EvaluationResult alone = Evaluation.run(scenes.classifier(), one, scenes.attack(guided), harm,
+          new Execution(33, 1), null);
+      assertTrue(all.summary().attacked() >= 2, "the gate accepts some of the three");
+      assertTrue(all.settings().get("secondFrame").toString().startsWith("second frame: the clean image shifted"));
+      assertTrue(all.totals().queries() > 400, "the attack's queries are counted on the evaluated system");
+      for (AttackResult a : all.attempts()) {
+        // the final check saw the adversarial with the second frame of the clean image
+        ImageBatch frame = Camera.DEFAULT.secondFrames(ImageBatch.of(List.of(a.original())));
+        var check = gate.asClassifier(frame).classify(ImageBatch.of(List.of(a.adversarial())));
+        assertArrayEquals(check.probabilities(0), a.after().probabilities(), a.imageId());
+      }
+      AttackResult together = all.attempts().stream().filter(a -> a.imageId().endsWith("#68")).findFirst()
+          .orElseThrow();
+      AttackResult single = alone.attempts().get(0);
+      assertArrayEquals(together.adversarialValues(), single.adversarialValues());
+      assertEquals(together.cost().queries(), single.cost().queries());
+      assertEquals(together.success(), single.success());
     }
   }
 

@@ -33,6 +33,11 @@ import java.util.Locale;
  * the gate abstains and a search has a signal on both sides of the decision. Its probabilities, for people,
  * are the fused ones when the gate accepts (so an accepted class shows its fused confidence).
  *
+ * <p><b>Another frame of the scene.</b> A view may look at another frame of the same scene (a second camera, the
+ * next video frame) instead of the image decided on ({@link View#otherFrame()}): an attacker who controls the
+ * image does not control that frame. Such a gate decides on both, {@link #decide(ImageBatch, ImageBatch)}, and is
+ * attacked bound to the frame ({@link #asClassifier(ImageBatch)}, or {@link SimulatedScenes} in an evaluation).
+ *
  * <p>The gate owns the models it is given to close ({@link #close()}); views wrap them and are not closed
  * twice.
  */
@@ -217,9 +222,17 @@ public final class Gate implements AutoCloseable {
     return info;
   }
 
-  /** Decides every image of a batch. */
+  /** Decides every image of a batch (of a gate that looks at no other frame). */
   public List<Decision> decide(ImageBatch batch) {
     return decisions(assess(batch));
+  }
+
+  /**
+   * Decides every image of a batch together with the scene's other frame of each (same size and shape), which the
+   * views that look at the other frame see ({@link View#otherFrame()}).
+   */
+  public List<Decision> decide(ImageBatch images, ImageBatch otherFrames) {
+    return decisions(assess(images, otherFrames));
   }
 
   private List<Decision> decisions(List<Evidence> evidence) {
@@ -230,6 +243,20 @@ public final class Gate implements AutoCloseable {
     return out;
   }
 
+  /** Whether some view looks at the scene's other frame, so that decisions need it. */
+  public boolean looksAtOtherFrame() {
+    return views.stream().anyMatch(View::otherFrame);
+  }
+
+  /** Refuses a call without frames on a gate that needs them. */
+  private void requireNoOtherFrame(String what) {
+    if (looksAtOtherFrame()) {
+      throw new InputException("this gate also looks at another frame of the scene ("
+          + views.stream().filter(View::otherFrame).map(View::name).findFirst().orElseThrow() + "), which is not "
+          + "given here; " + what + ", or evaluate it on simulated frames with 'evaluate --gate'");
+    }
+  }
+
   /**
    * What every view says about every image of a batch, before any threshold. Each distinct transform is
    * applied once and shared by the models that look through it, each model scores each distinct image once,
@@ -237,7 +264,19 @@ public final class Gate implements AutoCloseable {
    * {@link #viewByView()}.
    */
   public List<Evidence> assess(ImageBatch batch) {
+    requireNoOtherFrame("from Java give it with the images: decide(images, otherFrames)");
     return assessFrames(batch, null);
+  }
+
+  /** As {@link #assess(ImageBatch)}, with the scene's other frame of each image (same size and shape). */
+  public List<Evidence> assess(ImageBatch images, ImageBatch otherFrames) {
+    if (otherFrames.size() != images.size() || otherFrames.channels() != images.channels()
+        || otherFrames.height() != images.height() || otherFrames.width() != images.width()) {
+      throw new IllegalArgumentException("the other frames must match the images: " + otherFrames.size() + " of "
+          + otherFrames.channels() + "x" + otherFrames.height() + "x" + otherFrames.width() + " for " + images.size()
+          + " of " + images.channels() + "x" + images.height() + "x" + images.width());
+    }
+    return assessFrames(images, otherFrames);
   }
 
   /** The evidence, {@code frames} null when no view looks at another frame. */
@@ -245,7 +284,7 @@ public final class Gate implements AutoCloseable {
     if (parallelism == 0) {
       return assessEachView(images, frames);
     }
-    return evidence(plan.probabilities(images, frames, parallelism), images.size());
+    return evidence(plan.probabilities(images, looksAtOtherFrame() ? frames : null, parallelism), images.size());
   }
 
   private List<Evidence> assessEachView(ImageBatch images, ImageBatch frames) {
@@ -286,8 +325,34 @@ public final class Gate implements AutoCloseable {
    * each through its own transform). Closing it does not close the gate.
    */
   public Classifier asClassifier() {
-    boolean gradients = views.stream().allMatch(v -> v.classifier() instanceof GradientClassifier);
-    return gradients ? new GatedClassifier.Gradient(this) : new GatedClassifier(this);
+    requireNoOtherFrame("from Java attack one scene with asClassifier(otherFrame), or many with SimulatedScenes");
+    return GatedClassifier.of(this, null);
+  }
+
+  /**
+   * The defended system, as {@link #asClassifier()}, for one scene whose other frame is {@code otherFrame} (a batch
+   * of one image): every image queried is decided on together with that frame, which the attacker does not
+   * control. A {@link GradientClassifier} when every view of the image is one (the other frame's views add
+   * evidence but no gradient). Closing it does not close the gate.
+   */
+  public Classifier asClassifier(ImageBatch otherFrame) {
+    if (otherFrame.size() != 1) {
+      throw new IllegalArgumentException("give the scene's other frame as a batch of one image, was "
+          + otherFrame.size());
+    }
+    float[] frame = new float[otherFrame.imageLength()];
+    otherFrame.copyTo(frame, 0);
+    return GatedClassifier.of(this, images -> repeat(frame, images));
+  }
+
+  /** {@code frame} once per image of {@code images}. */
+  static ImageBatch repeat(float[] frame, ImageBatch images) {
+    int n = images.size();
+    float[] data = new float[n * frame.length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(frame, 0, data, i * frame.length, frame.length);
+    }
+    return ImageBatch.wrap(n, images.channels(), images.height(), images.width(), data);
   }
 
   /** The index of the abstain class in {@link #asClassifier()}: the number of the model's classes. */

@@ -207,4 +207,30 @@ class GateTest {
       }
     }
   }
+
+  @Test
+  void aViewOfTheOtherFrameSeesTheFrameAndTheAttackerOfTheImageCannotMoveIt() {
+    // image: looks like class b to m1; frame: looks like class a
+    ImageBatch image = ImageBatch.wrap(1, 1, 2, 2, new float[] {0, 0.9f, 0, 0});
+    ImageBatch frame = ImageBatch.wrap(1, 1, 2, 2, new float[] {0.9f, 0, 0, 0.9f});
+    Linear m1 = new Linear(3);
+    List<Gate.View> views = List.of(new Gate.View("m1", m1), new Gate.View("m1 on the other frame", m1, true));
+    Gate g = new Gate(views, new Gate.Settings(Gate.Fusion.ALL_AGREE, false, 0, Double.POSITIVE_INFINITY,
+        Fallback.ABSTAIN), List.of());
+    assertTrue(g.looksAtOtherFrame());
+    Gate.Evidence e = g.assess(image, frame).get(0);
+    assertEquals(1, e.top(0));
+    assertEquals(0, e.top(1));
+    assertFalse(g.decide(image, frame).get(0).accepted(), "the views of image and frame disagree");
+    assertEquals(e.decide(g.settings()), g.viewByView().assess(image, frame).get(0).decide(g.settings()));
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.pixelguard.InputException.class,
+        () -> g.decide(image)).getMessage().contains("also looks at another frame of the scene"));
+    org.junit.jupiter.api.Assertions.assertThrows(dev.pixelguard.InputException.class, g::asClassifier);
+    // bound to the frame, every image queried is decided with it: the frame's view never changes
+    Classifier bound = g.asClassifier(frame);
+    ImageBatch two = ImageBatch.wrap(2, 1, 2, 2, new float[] {0, 0.9f, 0, 0, 0.9f, 0, 0, 0.9f});
+    Scores s = bound.classify(two);
+    assertEquals(3, s.top(0), "image b, frame a: abstain");
+    assertEquals(0, s.top(1), "image a, frame a: accepted a");
+  }
 }
