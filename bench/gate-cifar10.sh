@@ -5,6 +5,8 @@
 #        bench/gate-cifar10.sh GATE.json ATTACKS      ATTACKS from undefended,oblivious,guided,scan (comma-separated):
 #                                                     harm at the gate's own threshold
 #        bench/gate-cifar10.sh --transfer             how often ResNet-20's one-pixel adversarials fool ResNet-32
+#        bench/gate-cifar10.sh --speed GATE.json [N]  the gate's evaluation before and after sharing its work, in one
+#                                                     run: the corner scan through it on the first N images (4)
 # Write GATE.json with 'pixelguard gate fit' first (docs/benchmarks.md). Tens of minutes per attack on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +15,8 @@ mvn -B -q -Dstyle.color=never -DskipTests package -pl bench -am
 cp="bench/target/pixelguard-bench.jar:bench/target/lib/*"
 if [[ "${1:-}" == "--transfer" ]]; then
   exec java -Xmx4g -cp "$cp" dev.pixelguard.bench.TransferBenchmark "$root/../shared"
+elif [[ "${1:-}" == "--speed" ]]; then
+  exec java -Xmx4g -cp "$cp" dev.pixelguard.bench.GateSpeedBenchmark "$root/../shared" "${2:?give a gate file}" "${3:-4}"
 elif [[ $# -ge 2 ]]; then
   exec java -Xmx4g -cp "$cp" dev.pixelguard.bench.GateBenchmark "$root/../shared" "$1" "$2"
 else

@@ -7,9 +7,11 @@ import dev.pixelguard.attack.scan.ScanFindings;
 import dev.pixelguard.data.Cifar10Reader;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Split;
+import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.defence.GateSpec;
+import dev.pixelguard.defence.SimulatedScenes;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
@@ -26,7 +28,9 @@ import java.util.Locale;
  * At threshold t the gate accepts a wrong class for an image exactly when some flip has confidence >= t, and
  * the image counts when the gate accepts its clean version correctly at t; so harm(t) is exact for every t
  * from one scan. Clean coverage and selective risk at t come from images 0-465 (the gate file's thresholds
- * were fitted on 466-931). Arguments: {@code SHARED GATE.json}.
+ * were fitted on 466-931). A gate that also looks at another frame of the scene sees each image's second frame
+ * simulated by {@link Camera#DEFAULT}, which the scan never changes ({@link SimulatedScenes}). Arguments:
+ * {@code SHARED GATE.json}.
  */
 public final class GateCurveBenchmark {
   private GateCurveBenchmark() {}
@@ -42,9 +46,15 @@ public final class GateCurveBenchmark {
     Split split = Split.of(cifar, new Split.Range(466, 931), new Split.Range(0, 465));
     try (Gate fitted = spec.open(cifar.classNames())) {
       Gate open = fitted.with(fitted.settings().withMinConfidence(0));
+      Camera camera = open.looksAtOtherFrame() ? Camera.DEFAULT : null;
+      SimulatedScenes scenes = camera == null ? null : new SimulatedScenes(open, camera);
       long t0 = System.nanoTime();
-      EvaluationResult r = Evaluation.run(open.asClassifier(), set100, new PixelScan(2, false, 400),
-          new Targets.Harm(open.abstainClass(), null), new Execution(400, 8), null);
+      PixelScan scan = new PixelScan(2, false, 400);
+      EvaluationResult r = scenes == null
+          ? Evaluation.run(open.asClassifier(), set100, scan, new Targets.Harm(open.abstainClass(), null),
+              new Execution(400, 8), null)
+          : Evaluation.run(scenes.classifier(), set100, scenes.attack(scan), new Targets.Harm(open.abstainClass(), null),
+              new Execution(400, 8), null);
       double seconds = (System.nanoTime() - t0) / 1e9;
       List<AttackResult> attempts = r.attempts();
       double[] clean = new double[attempts.size()];
@@ -58,6 +68,9 @@ public final class GateCurveBenchmark {
         }
       }
       System.out.println("gate: " + fitted.describe());
+      if (camera != null) {
+        System.out.println("frames: " + camera.describe() + "; the scan changes the image, never that frame");
+      }
       System.out.printf(Locale.ROOT, "scan through the gate with the confidence check off: %d images accepted and "
           + "correct at threshold 0, %,d queries, %.0f s%n", attempts.size(), r.summary().attackQueries(), seconds);
       System.out.println("threshold  coverage(0-465)  risk(0-465)  harmed/accepted-correct (100-image set)");
@@ -65,7 +78,8 @@ public final class GateCurveBenchmark {
           0.98, 0.99, 0.995};
       java.util.Arrays.sort(ts);
       for (double t : ts) {
-        GateFit.Figures f = GateFit.measure(fitted.with(fitted.settings().withMinConfidence(t)), split.report());
+        GateFit.Figures f = GateFit.measure(fitted.with(fitted.settings().withMinConfidence(t)), split.report(),
+            camera);
         int accepted = 0;
         int harmed = 0;
         for (int i = 0; i < clean.length; i++) {

@@ -3,6 +3,7 @@ package dev.pixelguard.cli;
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pixelguard evaluate}: robustness over a dataset. */
@@ -36,6 +38,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin OutputOptions outputs;
   @Mixin GateOption gate;
 
+  @Option(names = "--second-frame", paramLabel = "SPEC",
+      description = "With --gate whose file has frame views (another frame of the scene, which the attacker does not "
+          + "control): how each image's second frame is simulated from the clean image: shift:S (an offset of up to "
+          + "S pixels, drawn per image, edges replicated) and noise:N (Gaussian sensor noise in 8-bit levels), then "
+          + "rounded to 8 bits; seeded by --seed and the image. Default: shift:1,noise:2.")
+  String secondFrame;
+
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
@@ -48,6 +57,9 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     if (gate.given()) {
       return gated(o);
+    }
+    if (secondFrame != null) {
+      throw new InputException("--second-frame simulates the other frame a gate looks at; give --gate");
     }
     Dataset data = dataOptions.load();
     try (Classifier c = model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
@@ -108,18 +120,23 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new InputException("--gate attacks with the harm goal (the gate accepts a wrong class); --target does "
           + "not apply");
     }
+    if (secondFrame != null && gate.spec(model).frameViews().isEmpty()) {
+      throw new InputException("--second-frame simulates the other frame a gate looks at, and " + gate.file
+          + " has no frame views; add them with 'gate fit --frame-view'");
+    }
+    Camera camera = Camera.parse(secondFrame == null ? "" : secondFrame, seed.seed);
     Attack<?> attack = attackOptions.build(seed.seed);
     Dataset data = dataOptions.load();
     try (Gate g = gate.open(model, DataOptions.namesForModel(data), DataOptions.shape(data))) {
       attackOptions.checkFits(g.info());
       data = dataOptions.fit(data, g.info());
       GatedEvaluation.Outcome r = GatedEvaluation.run(g, data, attack, attackOptions, run.execution(),
-          run.console(spec), model.labelOnly);
-      GatedEvaluation.print(o, g, attack, r);
+          run.console(spec), model.labelOnly, camera);
+      GatedEvaluation.print(o, g, attack, r, camera);
       Evaluations.printCost(o, r.adaptive());
       Dataset judged = data;
       return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(),
-          dir -> DefenceReportPage.write(GatedEvaluation.report(g, judged, r), dir));
+          dir -> DefenceReportPage.write(GatedEvaluation.report(g, judged, r, camera), dir));
     }
   }
 

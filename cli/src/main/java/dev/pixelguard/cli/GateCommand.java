@@ -3,6 +3,7 @@ package dev.pixelguard.cli;
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Split;
+import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.defence.GateSpec;
@@ -55,6 +56,19 @@ final class GateCommand implements Runnable {
             + "median:2,jpeg:75.")
     List<String> views = new ArrayList<>();
 
+    @Option(names = "--frame-view", paramLabel = "M[:SPEC]",
+        description = "Also look at another frame of the scene (a second camera's), which an attacker of the image "
+            + "does not control: model M (its position among -m, from 0), plain or through a transform, e.g. 0 or "
+            + "1:impulse:0.3 (repeatable). The gate then decides on the image and that frame together.")
+    List<String> frameViews = new ArrayList<>();
+
+    @Option(names = "--second-frame", paramLabel = "SPEC",
+        description = "With --frame-view: how the fit and report images' second frames are simulated from each "
+            + "clean image: shift:S (an offset of up to S pixels, drawn per image, edges replicated), noise:N "
+            + "(Gaussian sensor noise in 8-bit levels), then rounded to 8 bits; seeded by --seed and the image. "
+            + "Default: shift:1,noise:2.")
+    String secondFrame;
+
     @Option(names = "--fusion", paramLabel = "RULE",
         description = "How views are fused: all-agree (every view must put the same class on top), majority, or "
             + "product (of calibrated probabilities). Default: ${DEFAULT-VALUE}.")
@@ -106,6 +120,17 @@ final class GateCommand implements Runnable {
       }
       Gate.Fusion rule = Gate.Fusion.parse(fusion);
       views.forEach(dev.pixelguard.defence.transform.Transforms::parse);
+      List<GateSpec.FrameView> frames = frameViews.stream().map(GateSpec.FrameView::parse).toList();
+      for (GateSpec.FrameView f : frames) {
+        if (f.model() >= models.size()) {
+          throw new InputException("--frame-view " + f.describe() + " names model " + f.model() + " but there are "
+              + models.size() + " -m, numbered from 0");
+        }
+      }
+      if (secondFrame != null && frames.isEmpty()) {
+        throw new InputException("--second-frame simulates the frame that --frame-view looks at; give --frame-view");
+      }
+      Camera camera = frames.isEmpty() ? null : Camera.parse(secondFrame == null ? "" : secondFrame, seed.seed);
       CliFiles.requireWritable(out);
       Dataset all = CliFiles.datasetOrSamples(dataset);
       int half = all.size() / 2;
@@ -117,14 +142,17 @@ final class GateCommand implements Runnable {
       Split.Range reportRange = reportOn == null ? new Split.Range(0, half - 1) : Split.Range.parse(reportOn);
       Split split = Split.of(all, fitRange, reportRange);
       GateFit.Request request = new GateFit.Request(models, views, rule, alarm, !noCalibrate, coverage,
-          squeezeFpr == null ? Double.NaN : squeezeFpr, fallback, seed.seed);
+          squeezeFpr == null ? Double.NaN : squeezeFpr, fallback, seed.seed, frames, camera);
       GateFit.Result fitted = GateFit.fit(request, split.fit());
       GateSpec gs = fitted.spec();
       try (Gate gate = gs.open(all.classNames(), DataOptions.shape(all))) {
         ModelInfo info = gate.info();
         gs.fallback(info); // refuses an unknown class name before anything is written
-        GateFit.Figures report = GateFit.measure(gate, split.report());
+        GateFit.Figures report = GateFit.measure(gate, split.report(), camera);
         o.printf(Locale.ROOT, "gate:      %s%n", gate.describe());
+        if (camera != null) {
+          o.printf(Locale.ROOT, "frames:    %s (fit and report images)%n", camera.describe());
+        }
         for (GateSpec.Member m : gs.models()) {
           o.printf(Locale.ROOT, "model:     %s%s%n", m.location(), Double.isNaN(m.temperature()) ? ""
               : String.format(Locale.ROOT, ", temperature %.4f (NLL-optimal on the fit images)", m.temperature()));

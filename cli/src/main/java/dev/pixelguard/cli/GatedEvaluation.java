@@ -7,9 +7,11 @@ import dev.pixelguard.attack.TransferAttack;
 import dev.pixelguard.calibration.CalibrationSummary;
 import dev.pixelguard.calibration.TemperatureScaled;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.defence.Roc;
+import dev.pixelguard.defence.SimulatedScenes;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
@@ -42,11 +44,14 @@ final class GatedEvaluation {
   /**
    * @param labelOnly whether the attacks see only the top class (of the reference model, and of the gated
    *     system: a class or "abstain")
+   * @param camera for a gate that also looks at another frame of the scene: how each image's second frame is
+   *     simulated from the clean image (the attacks never change it); ignored for other gates
    */
   static Outcome run(Gate gate, Dataset data, Attack<?> attack, AttackOptions options, Execution execution,
-      Evaluations.Console console, boolean labelOnly) {
+      Evaluations.Console console, boolean labelOnly, Camera camera) {
     Classifier reference = gate.views().get(0).classifier();
-    Classifier gated = gate.asClassifier();
+    SimulatedScenes scenes = gate.looksAtOtherFrame() ? new SimulatedScenes(gate, camera) : null;
+    Classifier gated = scenes == null ? gate.asClassifier() : scenes.classifier();
     if (labelOnly) {
       reference = Classifiers.labelOnly(reference);
       gated = Classifiers.labelOnly(gated);
@@ -58,11 +63,16 @@ final class GatedEvaluation {
     EvaluationResult undefended = Evaluations.run("undefended", reference, labelOnly, data, attack,
         new Targets.Untargeted(options.criterion()), execution, quiet(console), line);
     EvaluationResult oblivious = Evaluations.run("gate, attack ignores it", gated, labelOnly, data,
-        transfer(attack, reference, labelOnly), harm, execution, quiet(console), line);
-    EvaluationResult adaptive = Evaluations.run("gate, adaptive attack", gated, labelOnly, data, attack, harm, execution,
-        console, (i, a) -> !a.success() ? null
+        framed(scenes, transfer(attack, reference, labelOnly)), harm, execution, quiet(console), line);
+    EvaluationResult adaptive = Evaluations.run("gate, adaptive attack", gated, labelOnly, data,
+        framed(scenes, attack), harm, execution, console, (i, a) -> !a.success() ? null
             : String.format(Locale.ROOT, "harmed #%d %s: %s", i, a.imageId(), Text.outcome(a, gatedInfo)));
     return new Outcome(undefended, oblivious, adaptive);
+  }
+
+  /** {@code attack} with each task's second frame fixed, for a gate that looks at one; else as it is. */
+  private static <M extends Classifier> Attack<M> framed(SimulatedScenes scenes, Attack<M> attack) {
+    return scenes == null ? attack : scenes.attack(attack);
   }
 
   private static Evaluations.Console quiet(Evaluations.Console c) {
@@ -75,8 +85,11 @@ final class GatedEvaluation {
     return new TransferAttack(attack, surrogate);
   }
 
-  static void print(PrintWriter o, Gate gate, Attack<?> attack, Outcome r) {
+  static void print(PrintWriter o, Gate gate, Attack<?> attack, Outcome r, Camera camera) {
     o.printf(Locale.ROOT, "gate:     %s%n", gate.describe());
+    if (gate.looksAtOtherFrame()) {
+      o.printf(Locale.ROOT, "frames:   %s; the attacks change the image, never that frame%n", camera.describe());
+    }
     Summary u = r.undefended().summary();
     Summary b = r.oblivious().summary();
     Summary a = r.adaptive().summary();
@@ -104,8 +117,8 @@ final class GatedEvaluation {
    * distance between those clean images and the undefended run's adversarials (when the gate has several
    * views).
    */
-  static DefenceReport report(Gate gate, Dataset data, Outcome r) {
-    List<Gate.Evidence> ev = GateFit.assess(gate, data); // every view once, for the figures and the ROC
+  static DefenceReport report(Gate gate, Dataset data, Outcome r, Camera camera) {
+    List<Gate.Evidence> ev = GateFit.assess(gate, data, camera); // every view once, for the figures and the ROC
     DefenceReport.Builder b = DefenceReport.builder(gate.describe(), r.undefended(), r.oblivious(), r.adaptive());
     Classifier reference = gate.views().get(0).classifier();
     int[] labels = new int[data.size()];
@@ -136,9 +149,15 @@ final class GatedEvaluation {
         }
       }
       List<float[]> adversarials = new ArrayList<>();
+      List<float[]> scenes = new ArrayList<>(); // the second frame of each adversarial's clean image
       for (AttackResult a : r.undefended().attempts()) {
         if (a.success()) {
           adversarials.add(a.adversarialValues());
+          if (gate.looksAtOtherFrame()) {
+            float[] frame = new float[a.adversarialValues().length];
+            camera.secondFrames(ImageBatch.of(List.of(a.original()))).copyTo(frame, 0);
+            scenes.add(frame);
+          }
         }
       }
       List<Double> advScores = new ArrayList<>();
@@ -147,10 +166,17 @@ final class GatedEvaluation {
       for (int from = 0; from < adversarials.size(); from += 400) {
         int n = Math.min(400, adversarials.size() - from);
         float[] values = new float[n * len];
+        float[] frames = new float[n * len];
         for (int i = 0; i < n; i++) {
           System.arraycopy(adversarials.get(from + i), 0, values, i * len, len);
+          if (!scenes.isEmpty()) {
+            System.arraycopy(scenes.get(from + i), 0, frames, i * len, len);
+          }
         }
-        for (Gate.Evidence e : gate.assess(ImageBatch.wrap(n, info.channels(), info.height(), info.width(), values))) {
+        ImageBatch batch = ImageBatch.wrap(n, info.channels(), info.height(), info.width(), values);
+        List<Gate.Evidence> evidence = scenes.isEmpty() ? gate.assess(batch)
+            : gate.assess(batch, ImageBatch.wrap(n, info.channels(), info.height(), info.width(), frames));
+        for (Gate.Evidence e : evidence) {
           advScores.add(e.squeeze());
         }
       }

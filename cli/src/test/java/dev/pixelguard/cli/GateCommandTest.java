@@ -116,6 +116,48 @@ class GateCommandTest {
   }
 
   @Test
+  void aGateWithViewsOfASecondFrameIsFittedAndEvaluatedOnSimulatedFramesTheAttackerDoesNotControl()
+      throws Exception {
+    String data = Fixtures.cifarBatch().toString();
+    Path framed = dir.resolve("framed.json");
+    Cli fit = Cli.run("gate", "fit", "-m", Fixtures.resnetOnnx().toString(), "-m", Fixtures.resnet32Onnx().toString(),
+        "--fusion", "product", "--frame-view", "0", "--frame-view", "1", "--coverage", "0.9", "-d", data, "--fit-on",
+        "466-931", "--report-on", "0-465", "--out", framed.toString());
+    assertEquals(0, fit.code(), fit.toString());
+    assertTrue(fit.out().contains("frames:    second frame: the clean image shifted by up to 1 pixel"), fit.out());
+    assertTrue(fit.out().contains("cifar10-resnet32.onnx (T=2.389) on the other frame"), fit.out());
+    GateSpec spec = GateSpec.read(framed);
+    assertEquals(List.of(new GateSpec.FrameView(0, null), new GateSpec.FrameView(1, null)), spec.frameViews());
+    assertTrue(spec.fitted().get("secondFrames").toString().contains("noise of 2/255"), spec.fitted().toString());
+    Path results = dir.resolve("framed-results.json");
+    Cli r = Cli.run("evaluate", "--gate", framed.toString(), "-d", data, "--limit", "6", "--budget", "300",
+        "--results", results.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("frames:   second frame: the clean image shifted by up to 1 pixel"), r.out());
+    assertTrue(r.out().contains("the attacks change the image, never that frame"), r.out());
+    List<EvaluationResult> all = ResultsJson.readAll(results);
+    assertTrue(all.get(2).settings().get("secondFrame").toString().contains("seeded from root seed 1"),
+        all.get(2).settings().toString());
+    assertTrue(all.get(1).settings().containsKey("secondFrame"), "the attack that ignores the gate is judged with "
+        + "the same frames");
+    Cli noFrames = Cli.run("evaluate", "--gate", gate.toString(), "-d", data, "--limit", "2", "--second-frame",
+        "shift:1");
+    assertEquals(2, noFrames.code(), noFrames.toString());
+    assertTrue(noFrames.err().contains("has no frame views"), noFrames.err());
+    Cli badCamera = Cli.run("evaluate", "--gate", framed.toString(), "-d", data, "--limit", "2", "--second-frame",
+        "blur:2");
+    assertEquals(2, badCamera.code(), badCamera.toString());
+    assertTrue(badCamera.err().contains("unknown second-frame setting 'blur:2'"), badCamera.err());
+    Cli predict = Cli.run("predict", "--gate", framed.toString(), "-d", data, "--index", "3");
+    assertEquals(2, predict.code(), predict.toString());
+    assertTrue(predict.err().contains("also looks at another frame of the scene"), predict.err());
+    Cli badView = Cli.run("gate", "fit", "-m", Fixtures.resnetOnnx().toString(), "-d", data, "--frame-view", "1",
+        "--out", dir.resolve("never-framed.json").toString());
+    assertEquals(2, badView.code(), badView.toString());
+    assertTrue(badView.err().contains("names model 1 but there are 1 -m"), badView.err());
+  }
+
+  @Test
   void refusalsComeBeforeAnyWork() throws Exception {
     String data = Fixtures.cifarBatch().toString();
     Path out = dir.resolve("never.json");

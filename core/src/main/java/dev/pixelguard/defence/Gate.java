@@ -33,6 +33,11 @@ import java.util.Locale;
  * the gate abstains and a search has a signal on both sides of the decision. Its probabilities, for people,
  * are the fused ones when the gate accepts (so an accepted class shows its fused confidence).
  *
+ * <p><b>Another frame of the scene.</b> A view may look at another frame of the same scene (a second camera, the
+ * next video frame) instead of the image decided on ({@link View#otherFrame()}): an attacker who controls the
+ * image does not control that frame. Such a gate decides on both, {@link #decide(ImageBatch, ImageBatch)}, and is
+ * attacked bound to the frame ({@link #asClassifier(ImageBatch)}, or {@link SimulatedScenes} in an evaluation).
+ *
  * <p>The gate owns the models it is given to close ({@link #close()}); views wrap them and are not closed
  * twice.
  */
@@ -115,17 +120,27 @@ public final class Gate implements AutoCloseable {
   }
 
   /**
-   * A named way of looking at the image: a (calibrated) model, possibly on a transformed image.
+   * A named way of looking at the scene: a (calibrated) model, possibly on a transformed image, looking at the
+   * image decided on or at another frame of the same scene.
    *
    * @param name for reasons and reports, e.g. "cifar10-resnet20.onnx + median(size=2)"
    * @param classifier the view
+   * @param otherFrame whether the view looks at the scene's other frame (a second camera's) rather than at the
+   *     image decided on
    */
-  public record View(String name, Classifier classifier) {}
+  public record View(String name, Classifier classifier, boolean otherFrame) {
+    /** A view of the image decided on. */
+    public View(String name, Classifier classifier) {
+      this(name, classifier, false);
+    }
+  }
 
   private final List<View> views;
   private final Settings settings;
   private final List<? extends AutoCloseable> owned;
   private final ModelInfo info;
+  private final ViewPlan plan;
+  private final int parallelism; // 0: view by view, as before the shared evaluation
 
   /**
    * @param views at least one view; the first is the reference of the squeeze detector. All views must take
@@ -134,6 +149,10 @@ public final class Gate implements AutoCloseable {
    * @param owned what {@link #close()} closes (the models under the views)
    */
   public Gate(List<View> views, Settings settings, List<? extends AutoCloseable> owned) {
+    this(views, settings, owned, Runtime.getRuntime().availableProcessors());
+  }
+
+  private Gate(List<View> views, Settings settings, List<? extends AutoCloseable> owned, int parallelism) {
     if (views.isEmpty()) {
       throw new IllegalArgumentException("a gate needs at least one view");
     }
@@ -155,6 +174,8 @@ public final class Gate implements AutoCloseable {
     this.settings = settings;
     this.owned = List.copyOf(owned);
     this.info = first;
+    this.plan = new ViewPlan(this.views);
+    this.parallelism = parallelism;
   }
 
   /** The gate's views, the reference first. */
@@ -168,7 +189,32 @@ public final class Gate implements AutoCloseable {
 
   /** The same views under other settings; the new gate owns nothing (close this one). */
   public Gate with(Settings other) {
-    return new Gate(views, other, List.of());
+    return new Gate(views, other, List.of(), parallelism);
+  }
+
+  /**
+   * The same gate running its model passes on at most {@code threads} threads (default: one per processor);
+   * decisions do not depend on it. The new gate owns nothing (close this one).
+   */
+  public Gate withParallelism(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, was " + threads);
+    }
+    return new Gate(views, settings, List.of(), threads);
+  }
+
+  /**
+   * The same gate evaluated view by view, as before the shared evaluation: every view runs on its own, one after
+   * another, on the calling thread, each transform once per view. The reference {@link #assess} is tested and
+   * measured against; it decides exactly alike, only slower. The new gate owns nothing (close this one).
+   */
+  public Gate viewByView() {
+    return new Gate(views, settings, List.of(), 0);
+  }
+
+  /** The most threads {@link #assess} runs model passes on; 0 when the gate is evaluated {@link #viewByView()}. */
+  public int parallelism() {
+    return parallelism;
   }
 
   /** The protected model's input shape and classes (those of the first view). */
@@ -176,22 +222,89 @@ public final class Gate implements AutoCloseable {
     return info;
   }
 
-  /** Decides every image of a batch. */
+  /** Decides every image of a batch (of a gate that looks at no other frame). */
   public List<Decision> decide(ImageBatch batch) {
+    return decisions(assess(batch));
+  }
+
+  /**
+   * Decides every image of a batch together with the scene's other frame of each (same size and shape), which the
+   * views that look at the other frame see ({@link View#otherFrame()}).
+   */
+  public List<Decision> decide(ImageBatch images, ImageBatch otherFrames) {
+    return decisions(assess(images, otherFrames));
+  }
+
+  private List<Decision> decisions(List<Evidence> evidence) {
     List<Decision> out = new ArrayList<>();
-    for (Evidence e : assess(batch)) {
+    for (Evidence e : evidence) {
       out.add(e.decide(settings));
     }
     return out;
   }
 
-  /** What every view says about every image of a batch, before any threshold. */
+  /** Whether some view looks at the scene's other frame, so that decisions need it. */
+  public boolean looksAtOtherFrame() {
+    return views.stream().anyMatch(View::otherFrame);
+  }
+
+  /** Refuses a call without frames on a gate that needs them. */
+  private void requireNoOtherFrame(String what) {
+    if (looksAtOtherFrame()) {
+      throw new InputException("this gate also looks at another frame of the scene ("
+          + views.stream().filter(View::otherFrame).map(View::name).findFirst().orElseThrow() + "), which is not "
+          + "given here; " + what + ", or evaluate it on simulated frames with 'evaluate --gate'");
+    }
+  }
+
+  /**
+   * What every view says about every image of a batch, before any threshold. Each distinct transform is
+   * applied once and shared by the models that look through it, each model scores each distinct image once,
+   * and the model passes run in parallel ({@link #parallelism()}); the answers are those of
+   * {@link #viewByView()}.
+   */
   public List<Evidence> assess(ImageBatch batch) {
+    requireNoOtherFrame("from Java give it with the images: decide(images, otherFrames)");
+    return assessFrames(batch, null);
+  }
+
+  /** As {@link #assess(ImageBatch)}, with the scene's other frame of each image (same size and shape). */
+  public List<Evidence> assess(ImageBatch images, ImageBatch otherFrames) {
+    if (otherFrames.size() != images.size() || otherFrames.channels() != images.channels()
+        || otherFrames.height() != images.height() || otherFrames.width() != images.width()) {
+      throw new IllegalArgumentException("the other frames must match the images: " + otherFrames.size() + " of "
+          + otherFrames.channels() + "x" + otherFrames.height() + "x" + otherFrames.width() + " for " + images.size()
+          + " of " + images.channels() + "x" + images.height() + "x" + images.width());
+    }
+    return assessFrames(images, otherFrames);
+  }
+
+  /** The evidence, {@code frames} null when no view looks at another frame. */
+  List<Evidence> assessFrames(ImageBatch images, ImageBatch frames) {
+    if (parallelism == 0) {
+      return assessEachView(images, frames);
+    }
+    return evidence(plan.probabilities(images, looksAtOtherFrame() ? frames : null, parallelism), images.size());
+  }
+
+  private List<Evidence> assessEachView(ImageBatch images, ImageBatch frames) {
     List<Scores> perView = new ArrayList<>(views.size());
     for (View v : views) {
-      perView.add(v.classifier().classify(batch));
+      perView.add(v.classifier().classify(v.otherFrame() ? frames : images));
     }
-    return evidence(perView, batch.size());
+    return evidence(perView, images.size());
+  }
+
+  private List<Evidence> evidence(float[][][] perView, int n) {
+    List<Evidence> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      float[][] p = new float[perView.length][];
+      for (int v = 0; v < p.length; v++) {
+        p[v] = perView[v][i];
+      }
+      out.add(Evidence.of(p, settings.fusion()));
+    }
+    return out;
   }
 
   List<Evidence> evidence(List<Scores> perView, int n) {
@@ -212,8 +325,34 @@ public final class Gate implements AutoCloseable {
    * each through its own transform). Closing it does not close the gate.
    */
   public Classifier asClassifier() {
-    boolean gradients = views.stream().allMatch(v -> v.classifier() instanceof GradientClassifier);
-    return gradients ? new GatedClassifier.Gradient(this) : new GatedClassifier(this);
+    requireNoOtherFrame("from Java attack one scene with asClassifier(otherFrame), or many with SimulatedScenes");
+    return GatedClassifier.of(this, null);
+  }
+
+  /**
+   * The defended system, as {@link #asClassifier()}, for one scene whose other frame is {@code otherFrame} (a batch
+   * of one image): every image queried is decided on together with that frame, which the attacker does not
+   * control. A {@link GradientClassifier} when every view of the image is one (the other frame's views add
+   * evidence but no gradient). Closing it does not close the gate.
+   */
+  public Classifier asClassifier(ImageBatch otherFrame) {
+    if (otherFrame.size() != 1) {
+      throw new IllegalArgumentException("give the scene's other frame as a batch of one image, was "
+          + otherFrame.size());
+    }
+    float[] frame = new float[otherFrame.imageLength()];
+    otherFrame.copyTo(frame, 0);
+    return GatedClassifier.of(this, images -> repeat(frame, images));
+  }
+
+  /** {@code frame} once per image of {@code images}. */
+  static ImageBatch repeat(float[] frame, ImageBatch images) {
+    int n = images.size();
+    float[] data = new float[n * frame.length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(frame, 0, data, i * frame.length, frame.length);
+    }
+    return ImageBatch.wrap(n, images.channels(), images.height(), images.width(), data);
   }
 
   /** The index of the abstain class in {@link #asClassifier()}: the number of the model's classes. */

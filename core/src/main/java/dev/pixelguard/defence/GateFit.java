@@ -33,9 +33,27 @@ public final class GateFit {
    * @param squeezeFpr the squeeze detector's false-positive rate on clean fit images, or NaN for no detector
    * @param fallback {@code abstain} or {@code class:NAME}
    * @param seed the root seed of random transforms
+   * @param frameViews views of the scene's other frame; empty for none
+   * @param camera how the fit images' second frames are simulated when there are frame views (its seed is used),
+   *     or null when there are none
    */
   public record Request(List<String> models, List<String> views, Gate.Fusion fusion, boolean alarm, boolean calibrate,
-      double coverage, double squeezeFpr, String fallback, long seed) {}
+      double coverage, double squeezeFpr, String fallback, long seed, List<GateSpec.FrameView> frameViews,
+      Camera camera) {
+    public Request {
+      frameViews = List.copyOf(frameViews);
+      if (!frameViews.isEmpty() && camera == null) {
+        throw new IllegalArgumentException("a gate with views of the other frame is fitted on simulated second "
+            + "frames: give a camera");
+      }
+    }
+
+    /** A gate that decides on the image alone. */
+    public Request(List<String> models, List<String> views, Gate.Fusion fusion, boolean alarm, boolean calibrate,
+        double coverage, double squeezeFpr, String fallback, long seed) {
+      this(models, views, fusion, alarm, calibrate, coverage, squeezeFpr, fallback, seed, List.of(), null);
+    }
+  }
 
   /**
    * Clean figures of a gate on a set of images.
@@ -86,9 +104,10 @@ public final class GateFit {
     }
     Gate.Settings open = new Gate.Settings(request.fusion(), request.alarm(), 0, Double.POSITIVE_INFINITY,
         Fallback.ABSTAIN);
-    GateSpec draft = new GateSpec(members, request.views(), open, request.fallback(), request.seed(), Map.of());
+    GateSpec draft = new GateSpec(members, request.views(), request.frameViews(), open, request.fallback(),
+        request.seed(), Map.of());
     try (Gate gate = draft.open(fit.classNames(), shape(fit))) {
-      List<Gate.Evidence> ev = assess(gate, fit);
+      List<Gate.Evidence> ev = assess(gate, fit, request.camera());
       double maxSqueeze = Double.POSITIVE_INFINITY;
       if (!Double.isNaN(request.squeezeFpr())) {
         double[] sq = new double[ev.size()];
@@ -115,12 +134,14 @@ public final class GateFit {
       if (!Double.isNaN(request.squeezeFpr())) {
         provenance.put("squeezeFalsePositiveRate", request.squeezeFpr());
       }
-      GateSpec spec = new GateSpec(members, request.views(), fitted, request.fallback(), request.seed(), provenance);
+      if (!request.frameViews().isEmpty()) {
+        provenance.put("secondFrames", request.camera().describe());
+      }
       Figures onFit = figures(ev, labels, fitted, gate.views().size());
       provenance.put("coverage", round(onFit.coverage()));
       provenance.put("selectiveRisk", round(onFit.risk()));
-      return new Result(new GateSpec(members, request.views(), fitted, request.fallback(), request.seed(), provenance),
-          onFit);
+      return new Result(new GateSpec(members, request.views(), request.frameViews(), fitted, request.fallback(),
+          request.seed(), provenance), onFit);
     }
   }
 
@@ -150,6 +171,14 @@ public final class GateFit {
   /** The gate's clean figures on {@code data} (labelled images the gate was not fitted on). */
   public static Figures measure(Gate gate, Dataset data) {
     return measure(gate, assess(gate, data), data);
+  }
+
+  /**
+   * As {@link #measure(Gate, Dataset)}, for a gate that also looks at another frame: each image's second frame
+   * simulated by {@code camera} (may be null for a gate that does not).
+   */
+  public static Figures measure(Gate gate, Dataset data, Camera camera) {
+    return measure(gate, assess(gate, data, camera), data);
   }
 
   /** As {@link #measure(Gate, Dataset)}, from evidence already taken on {@code data} ({@link #assess}). */
@@ -227,6 +256,24 @@ public final class GateFit {
   public static List<Gate.Evidence> assess(Gate gate, Dataset d) {
     List<Gate.Evidence> out = new ArrayList<>();
     inBatches(d, batch -> out.addAll(gate.assess(batch)));
+    return out;
+  }
+
+  /**
+   * Every image's evidence, in batches of 400; a gate that also looks at another frame sees the second frame
+   * {@code camera} simulates from each (clean) image.
+   *
+   * @param camera the second frames' camera; may be null for a gate that looks at no other frame
+   */
+  public static List<Gate.Evidence> assess(Gate gate, Dataset d, Camera camera) {
+    if (!gate.looksAtOtherFrame()) {
+      return assess(gate, d);
+    }
+    if (camera == null) {
+      throw new IllegalArgumentException("the gate looks at another frame: give the camera that simulates it");
+    }
+    List<Gate.Evidence> out = new ArrayList<>();
+    inBatches(d, batch -> out.addAll(gate.assess(batch, camera.secondFrames(batch))));
     return out;
   }
 }

@@ -32,21 +32,23 @@ import java.util.Map;
  *
  * @param models the models, the reference first; each is looked at plain and through every view transform
  * @param views transform specs such as {@code median:2} (see {@link Transforms#parse})
+ * @param frameViews views of the scene's other frame (a second camera's), which the attacker of the image does
+ *     not control; empty for a gate that decides on the image alone
  * @param settings fusion and thresholds; its fallback is resolved from {@code fallbackText} against the first
  *     model's classes when the gate is opened ({@link #fallback(ModelInfo)})
  * @param fallbackText the fallback as written ({@code abstain} or {@code class:NAME})
  * @param seed the root seed of random transforms
  * @param fitted where and how the thresholds were fitted, for people; may be empty
  */
-public record GateSpec(List<Member> models, List<String> views, Gate.Settings settings, String fallbackText, long seed,
-    Map<String, Object> fitted) {
+public record GateSpec(List<Member> models, List<String> views, List<FrameView> frameViews, Gate.Settings settings,
+    String fallbackText, long seed, Map<String, Object> fitted) {
 
   /** The format version this release writes and reads. */
   public static final int SCHEMA = 1;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final List<String> KEYS = List.of("schema", "models", "views", "fusion", "alarm", "minConfidence",
-      "maxSqueeze", "fallback", "seed", "fitted");
+  private static final List<String> KEYS = List.of("schema", "models", "views", "frameViews", "fusion", "alarm",
+      "minConfidence", "maxSqueeze", "fallback", "seed", "fitted");
 
   /**
    * One model of the gate.
@@ -63,6 +65,48 @@ public record GateSpec(List<Member> models, List<String> views, Gate.Settings se
     }
   }
 
+  /**
+   * A view of the scene's other frame: model {@code model} (its index in {@link #models()}, 0 for the reference),
+   * calibrated like its views of the image, on the other frame, through {@code transform} when one is given.
+   *
+   * @param model the model's index
+   * @param transform a transform spec such as {@code impulse:0.3}, or null for the plain frame
+   */
+  public record FrameView(int model, String transform) {
+    public FrameView {
+      if (model < 0) {
+        throw new InputException("a frame view names a model by its index from 0, was " + model);
+      }
+      if (transform != null && transform.isBlank()) {
+        transform = null;
+      }
+      if (transform != null) {
+        Transforms.parse(transform);
+      }
+    }
+
+    /**
+     * Reads {@code M} or {@code M:TRANSFORM}, e.g. {@code 0} or {@code 1:impulse:0.3}: the model's index, then
+     * optionally a transform spec.
+     */
+    public static FrameView parse(String text) {
+      String t = text.trim();
+      int colon = t.indexOf(':');
+      String index = colon < 0 ? t : t.substring(0, colon);
+      try {
+        return new FrameView(Integer.parseInt(index.trim()), colon < 0 ? null : t.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new InputException("a frame view is a model's index from 0, optionally with a transform, e.g. 0 or "
+            + "1:impulse:0.3; was '" + text + "'");
+      }
+    }
+
+    /** As {@link #parse} reads it. */
+    public String describe() {
+      return transform == null ? String.valueOf(model) : model + ":" + transform;
+    }
+  }
+
   public GateSpec {
     if (models.isEmpty()) {
       throw new InputException("a gate needs at least one model");
@@ -72,12 +116,25 @@ public record GateSpec(List<Member> models, List<String> views, Gate.Settings se
     for (String v : views) {
       Transforms.parse(v); // refuses an unknown transform before any model is opened
     }
+    frameViews = List.copyOf(frameViews);
+    for (FrameView f : frameViews) {
+      if (f.model() >= models.size()) {
+        throw new InputException("a frame view names model " + f.model() + " but the gate has " + models.size()
+            + " model(s), numbered from 0");
+      }
+    }
     fitted = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fitted));
+  }
+
+  /** A gate that decides on the image alone (no views of another frame). */
+  public GateSpec(List<Member> models, List<String> views, Gate.Settings settings, String fallbackText, long seed,
+      Map<String, Object> fitted) {
+    this(models, views, List.of(), settings, fallbackText, seed, fitted);
   }
 
   /**
    * Opens the models and builds the gate: for every model (calibrated by its temperature) a plain view and one
-   * view per transform. The gate owns the models.
+   * view per transform, then the views of the other frame. The gate owns the models.
    *
    * @param dataClassNames class names to give models that have none, or null
    */
@@ -93,6 +150,8 @@ public record GateSpec(List<Member> models, List<String> views, Gate.Settings se
     List<Classifier> opened = new ArrayList<>();
     try {
       List<Gate.View> vs = new ArrayList<>();
+      List<Classifier> calibrated = new ArrayList<>();
+      List<String> names = new ArrayList<>();
       for (Member m : models) {
         Path file = Models.localPath(m.location());
         ModelRequest.Builder request = ModelRequest.builder(m.location())
@@ -114,6 +173,18 @@ public record GateSpec(List<Member> models, List<String> views, Gate.Settings se
         for (String v : views) {
           Transform t = Transforms.parse(v);
           vs.add(new Gate.View(name + " + " + t.describe(), TransformedClassifier.of(c, t, seed)));
+        }
+        calibrated.add(c);
+        names.add(name);
+      }
+      for (FrameView f : frameViews) {
+        Classifier c = calibrated.get(f.model());
+        String name = names.get(f.model()) + " on the other frame";
+        if (f.transform() == null) {
+          vs.add(new Gate.View(name, c, true));
+        } else {
+          Transform t = Transforms.parse(f.transform());
+          vs.add(new Gate.View(name + " + " + t.describe(), TransformedClassifier.of(c, t, seed), true));
         }
       }
       ModelInfo info = vs.get(0).classifier().info();
@@ -171,6 +242,25 @@ public record GateSpec(List<Member> models, List<String> views, Gate.Settings se
         views.add(v.asText());
       }
     }
+    List<FrameView> frameViews = new ArrayList<>();
+    if (n.has("frameViews")) {
+      for (JsonNode f : array(n, "frameViews", file)) {
+        JsonNode m = f.path("model");
+        JsonNode t = f.path("transform");
+        if (!f.isObject() || !m.isInt() || !(t.isMissingNode() || t.isNull() || t.isTextual())) {
+          throw new InputException("gate file " + file + ": every frame view is an object with a model index and an "
+              + "optional transform, e.g. {\"model\": 0, \"transform\": \"impulse:0.3\"}; was " + f);
+        }
+        for (Iterator<String> it = f.fieldNames(); it.hasNext(); ) {
+          String k = it.next();
+          if (!k.equals("model") && !k.equals("transform")) {
+            throw new InputException("gate file " + file + ": unknown key '" + k + "' in a frame view; the keys are "
+                + "model, transform");
+          }
+        }
+        frameViews.add(new FrameView(m.asInt(), t.isTextual() ? t.asText() : null));
+      }
+    }
     Gate.Fusion fusion = Gate.Fusion.parse(n.path("fusion").asText("all-agree"));
     double minConf = number(n, "minConfidence", 0, file);
     double maxSqueeze = n.hasNonNull("maxSqueeze") ? number(n, "maxSqueeze", 0, file) : Double.POSITIVE_INFINITY;
@@ -179,7 +269,7 @@ public record GateSpec(List<Member> models, List<String> views, Gate.Settings se
     Map<String, Object> fitted = n.has("fitted") ? JSON.convertValue(n.get("fitted"), Map.class) : Map.of();
     @SuppressWarnings("unchecked")
     Map<String, Object> f = (Map<String, Object>) fitted;
-    return new GateSpec(models, views,
+    return new GateSpec(models, views, frameViews,
         new Gate.Settings(fusion, n.path("alarm").asBoolean(false), minConf, maxSqueeze, fb), fallback,
         n.path("seed").asLong(1), f);
   }
@@ -256,6 +346,16 @@ public record GateSpec(List<Member> models, List<String> views, Gate.Settings se
     }
     ArrayNode vs = root.putArray("views");
     views.forEach(vs::add);
+    if (!frameViews.isEmpty()) {
+      ArrayNode fs = root.putArray("frameViews");
+      for (FrameView f : frameViews) {
+        ObjectNode o = fs.addObject();
+        o.put("model", f.model());
+        if (f.transform() != null) {
+          o.put("transform", f.transform());
+        }
+      }
+    }
     root.put("fusion", settings.fusion().label());
     root.put("alarm", settings.alarm());
     root.put("minConfidence", settings.minConfidence());

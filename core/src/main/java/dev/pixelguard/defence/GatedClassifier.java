@@ -17,16 +17,30 @@ class GatedClassifier implements Classifier {
   /** The name of the extra class. */
   static final String ABSTAIN = "abstain";
 
+  /** The scene's other frame of each image queried, for a gate with views of it. */
+  interface Frames {
+    ImageBatch of(ImageBatch images);
+  }
+
   final Gate gate;
+  final Frames frames; // null when the gate looks at no other frame
   private final ModelInfo info;
 
-  GatedClassifier(Gate gate) {
+  GatedClassifier(Gate gate, Frames frames) {
     this.gate = gate;
+    this.frames = frames;
     ModelInfo base = gate.info();
     List<String> names = new ArrayList<>(base.classNames());
     names.add(ABSTAIN);
     this.info = new ModelInfo(base.channels(), base.height(), base.width(), base.numClasses() + 1, names,
         "gated " + base.name());
+  }
+
+  /** A gradient classifier when every view of the image queried is one. */
+  static GatedClassifier of(Gate gate, Frames frames) {
+    boolean gradients = gate.views().stream()
+        .allMatch(v -> v.otherFrame() || v.classifier() instanceof GradientClassifier);
+    return gradients ? new Gradient(gate, frames) : new GatedClassifier(gate, frames);
   }
 
   @Override
@@ -36,7 +50,7 @@ class GatedClassifier implements Classifier {
 
   @Override
   public Scores classify(ImageBatch batch) {
-    return gated(gate.assess(batch));
+    return gated(gate.assessFrames(batch, frames == null ? null : frames.of(batch)));
   }
 
   Scores gated(List<Gate.Evidence> evidence) {
@@ -49,16 +63,17 @@ class GatedClassifier implements Classifier {
     return Scores.of(p, z);
   }
 
-  /** The gated classifier of a gate whose views all have gradients. */
+  /** The gated classifier of a gate whose views of the image all have gradients. */
   static final class Gradient extends GatedClassifier implements GradientClassifier {
-    Gradient(Gate gate) {
-      super(gate);
+    Gradient(Gate gate, Frames frames) {
+      super(gate, frames);
     }
 
     /**
      * The mean over the views of each view's loss gradient for {@code classes} (each view through its own
      * transform: exact for linear ones, straight-through for the others, averaged over random draws for random
-     * ones); the losses are the views' mean, the scores the gated ones.
+     * ones; a view of the other frame, which the image does not change, contributes zero); the losses are the
+     * image views' mean, the scores the gated ones.
      */
     @Override
     public LossGradient lossGradient(ImageBatch batch, Loss loss, int[] classes) {
@@ -70,17 +85,20 @@ class GatedClassifier implements Classifier {
         }
       }
       List<Gate.View> views = gate.views();
+      ImageBatch other = frames == null ? null : frames.of(batch);
+      long imageViews = views.stream().filter(v -> !v.otherFrame()).count();
       List<Scores> perView = new ArrayList<>();
       float[] losses = new float[batch.size()];
-      float[][] grad = null;
+      float[][] grad = new float[batch.size()][batch.imageLength()];
       for (Gate.View v : views) {
+        if (v.otherFrame()) {
+          perView.add(v.classifier().classify(other));
+          continue;
+        }
         LossGradient g = ((GradientClassifier) v.classifier()).lossGradient(batch, loss, classes);
         perView.add(g.scores());
-        if (grad == null) {
-          grad = new float[batch.size()][g.gradient()[0].length];
-        }
         for (int i = 0; i < batch.size(); i++) {
-          losses[i] += g.loss()[i] / views.size();
+          losses[i] += g.loss()[i] / imageViews;
           float[] gi = g.gradient()[i];
           for (int j = 0; j < gi.length; j++) {
             grad[i][j] += gi[j] / views.size();

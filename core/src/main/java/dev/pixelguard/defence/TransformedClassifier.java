@@ -110,12 +110,31 @@ public class TransformedClassifier extends ForwardingClassifier {
     batch.copyTo(src, 0);
     float[] dst = new float[n * len];
     for (int i = 0; i < n; i++) {
-      transform.apply(src, i * len, c, h, w, dst, i * len, seed(src, i * len, c, h, w, draw));
+      transform.apply(src, i * len, c, h, w, dst, i * len, seed(transform, rootSeed, src, i * len, c, h, w, draw));
     }
     return ImageBatch.wrap(n, c, h, w, dst);
   }
 
-  private long seed(float[] data, int offset, int c, int h, int w, int draw) {
+  /** The classifier the transformed images go to. */
+  public Classifier base() {
+    return delegate();
+  }
+
+  /**
+   * Images {@code from} (inclusive) to {@code to} (exclusive) of the flat batch {@code src} as {@link #classify}
+   * transforms them (draw 0), into the same places of {@code dst}: what a gate shares between the models that
+   * look through the same transform.
+   */
+  static void apply(Transform transform, long rootSeed, float[] src, float[] dst, int from, int to, int c, int h,
+      int w) {
+    int len = c * h * w;
+    for (int i = from; i < to; i++) {
+      transform.apply(src, i * len, c, h, w, dst, i * len, seed(transform, rootSeed, src, i * len, c, h, w, 0));
+    }
+  }
+
+  private static long seed(Transform transform, long rootSeed, float[] data, int offset, int c, int h, int w,
+      int draw) {
     return transform.isRandom() ? drawSeed(imageSeed(rootSeed, data, offset, c, h, w), draw) : 0L;
   }
 

@@ -56,4 +56,39 @@ class GateSpecTest {
     Files.writeString(f, "{\"schema\": 1, \"models\": [\"a.onnx\"], \"fusion\": \"vote\"}");
     assertTrue(assertThrows(InputException.class, () -> GateSpec.read(f)).getMessage().contains("unknown fusion"));
   }
+
+  @Test
+  void framesViewsRoundTripAndAreRefusedInOneLineWhenTheyCannotMeanAnything() throws Exception {
+    GateSpec spec = new GateSpec(List.of(new GateSpec.Member("builtin:fashion-cnn", 1.5),
+        new GateSpec.Member("builtin:fashion-cnn", 2)), List.of("impulse:0.3"),
+        List.of(new GateSpec.FrameView(0, null), GateSpec.FrameView.parse("1:impulse:0.3")),
+        new Gate.Settings(Gate.Fusion.PRODUCT, false, 0.9, Double.POSITIVE_INFINITY, Fallback.ABSTAIN), "abstain", 1,
+        Map.of());
+    assertEquals("impulse:0.3", spec.frameViews().get(1).transform());
+    assertEquals("1:impulse:0.3", spec.frameViews().get(1).describe());
+    Path file = dir.resolve("frames.json");
+    spec.write(file);
+    String text = Files.readString(file);
+    assertTrue(text.contains("\"frameViews\""), text);
+    GateSpec back = GateSpec.read(file);
+    assertEquals(spec.frameViews(), back.frameViews());
+    // a gate without frame views writes no key, so older readers still read it
+    Path plain = dir.resolve("plain.json");
+    new GateSpec(spec.models(), spec.views(), spec.settings(), "abstain", 1, Map.of()).write(plain);
+    assertTrue(!Files.readString(plain).contains("frameViews"));
+    assertEquals(List.of(), GateSpec.read(plain).frameViews());
+    Path f = dir.resolve("bad.json");
+    Files.writeString(f, "{\"schema\": 1, \"models\": [\"a.onnx\"], \"frameViews\": [{\"model\": 1}]}");
+    assertTrue(assertThrows(InputException.class, () -> GateSpec.read(f)).getMessage()
+        .contains("names model 1 but the gate has 1 model(s)"));
+    Files.writeString(f, "{\"schema\": 1, \"models\": [\"a.onnx\"], \"frameViews\": [0]}");
+    assertTrue(assertThrows(InputException.class, () -> GateSpec.read(f)).getMessage()
+        .contains("every frame view is an object"));
+    Files.writeString(f, "{\"schema\": 1, \"models\": [\"a.onnx\"], \"frameViews\": [{\"model\": 0, "
+        + "\"view\": \"median:2\"}]}");
+    assertTrue(assertThrows(InputException.class, () -> GateSpec.read(f)).getMessage()
+        .contains("unknown key 'view' in a frame view"));
+    assertThrows(InputException.class, () -> GateSpec.FrameView.parse("first"));
+    assertThrows(InputException.class, () -> GateSpec.FrameView.parse("0:sharpen:2"));
+  }
 }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 /** The gate's decision logic on views whose answers are stated (the real-model tests are in pixelguard-onnx). */
 class GateTest {
 
-  /** A view answering the stated probabilities for image i (the batch's i-th image). */
+  /**
+   * A view answering the stated probabilities for image i (the image whose first value is i / 10), by content as
+   * a model does: the gate may score equal images once and may split or regroup batches.
+   */
   private static Classifier stated(String name, float[]... rows) {
     ModelInfo info = new ModelInfo(1, 2, 2, 3, List.of("a", "b", "c"), name);
     return new Classifier() {
@@ -29,14 +32,15 @@ class GateTest {
       public Scores classify(ImageBatch batch) {
         float[][] p = new float[batch.size()][];
         for (int i = 0; i < p.length; i++) {
-          p[i] = rows[i].clone();
+          p[i] = rows[Math.round(batch.get(i, 0, 0, 0) * 10)].clone();
         }
         return Scores.fromProbabilities(p);
       }
     };
   }
 
-  private static final ImageBatch THREE = ImageBatch.wrap(3, 1, 2, 2, new float[12]);
+  private static final ImageBatch THREE = ImageBatch.wrap(3, 1, 2, 2, new float[] {0, 0, 0, 0, 0.1f, 0, 0, 0, 0.2f,
+      0, 0, 0});
 
   private static Gate gate(Gate.Fusion fusion, boolean alarm, double minConf, double maxSqueeze, Classifier... v) {
     List<Gate.View> views = new java.util.ArrayList<>();
@@ -119,5 +123,114 @@ class GateTest {
     assertTrue(harmB.fitness(Objective.MARGIN, s, 1) > 0);
     assertEquals(new Goal.Untargeted(1), harmB.undefended());
     assertEquals(harmB, Goal.parse(harmB.describe(), 1));
+  }
+
+  /** A model whose answer depends on the image's values only: a softmax of two weighted sums. Counts images. */
+  private static final class Linear implements Classifier {
+    final ModelInfo info = new ModelInfo(1, 2, 2, 3, List.of("a", "b", "c"), "linear");
+    final float scale;
+    final java.util.concurrent.atomic.AtomicInteger images = new java.util.concurrent.atomic.AtomicInteger();
+
+    Linear(float scale) {
+      this.scale = scale;
+    }
+
+    @Override
+    public ModelInfo info() {
+      return info;
+    }
+
+    @Override
+    public Scores classify(ImageBatch batch) {
+      images.addAndGet(batch.size());
+      float[][] z = new float[batch.size()][3];
+      for (int i = 0; i < z.length; i++) {
+        z[i][0] = scale * (batch.get(i, 0, 0, 0) + 2 * batch.get(i, 0, 1, 1));
+        z[i][1] = scale * (batch.get(i, 0, 0, 1) - batch.get(i, 0, 1, 0));
+        z[i][2] = 0.3f;
+      }
+      return Scores.fromLogits(z);
+    }
+  }
+
+  /** Sets the first value to 0 (the identity on images whose first value is 0); counts the images it sees. */
+  private static final class ZeroFirst implements Transform {
+    final java.util.concurrent.atomic.AtomicInteger images = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public String name() {
+      return "zero-first";
+    }
+
+    @Override
+    public java.util.Map<String, Object> parameters() {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public void apply(float[] src, int so, int c, int h, int w, float[] dst, int d, long seed) {
+      images.incrementAndGet();
+      System.arraycopy(src, so, dst, d, c * h * w);
+      dst[d] = 0;
+    }
+  }
+
+  @Test
+  void viewsShareTransformsAndScoreEachDistinctImageOnceWithTheAnswersOfRunningThemOneByOne() {
+    // 6 images: #1 repeats #0, #3 and #4 have first value 0 (the transform leaves them alone), #5 is #2 with
+    // another first value (the transform maps both to the same image)
+    float[] v = {0.5f, 0.2f, 0.9f, 0.1f, 0.5f, 0.2f, 0.9f, 0.1f, 0.7f, 0.3f, 0.3f, 0.6f, 0f, 0.8f, 0.4f, 0.2f, 0f, 0.1f,
+        0.1f, 0.9f, 0.2f, 0.3f, 0.3f, 0.6f};
+    ImageBatch batch = ImageBatch.wrap(6, 1, 2, 2, v);
+    for (int threads : new int[] {1, 2, 3}) {
+      Linear m1 = new Linear(1);
+      Linear m2 = new Linear(-2);
+      ZeroFirst t = new ZeroFirst();
+      List<Gate.View> views = List.of(new Gate.View("m1", m1),
+          new Gate.View("m1 + t", TransformedClassifier.of(m1, t, 1)), new Gate.View("m2", m2),
+          new Gate.View("m2 + t", TransformedClassifier.of(m2, t, 1)));
+      Gate g = new Gate(views, new Gate.Settings(Gate.Fusion.PRODUCT, false, 0.6, 0.5, Fallback.ABSTAIN), List.of())
+          .withParallelism(threads);
+      List<Gate.Evidence> shared = g.assess(batch);
+      assertEquals(6, t.images.get(), "the transform runs once per image, not once per model");
+      // m1 scores 5 distinct plain images and 2 transformed ones no plain image equals (#0 and #2 zeroed)
+      assertEquals(7, m1.images.get(), "each distinct image once");
+      assertEquals(7, m2.images.get());
+      List<Gate.Evidence> each = g.viewByView().assess(batch);
+      for (int i = 0; i < 6; i++) {
+        for (int view = 0; view < 4; view++) {
+          assertTrue(java.util.Arrays.equals(each.get(i).views()[view], shared.get(i).views()[view]),
+              "image " + i + " view " + view + " with " + threads + " threads");
+        }
+        assertEquals(each.get(i).decide(g.settings()), shared.get(i).decide(g.settings()));
+        assertEquals(each.get(i).squeeze(), shared.get(i).squeeze());
+      }
+    }
+  }
+
+  @Test
+  void aViewOfTheOtherFrameSeesTheFrameAndTheAttackerOfTheImageCannotMoveIt() {
+    // image: looks like class b to m1; frame: looks like class a
+    ImageBatch image = ImageBatch.wrap(1, 1, 2, 2, new float[] {0, 0.9f, 0, 0});
+    ImageBatch frame = ImageBatch.wrap(1, 1, 2, 2, new float[] {0.9f, 0, 0, 0.9f});
+    Linear m1 = new Linear(3);
+    List<Gate.View> views = List.of(new Gate.View("m1", m1), new Gate.View("m1 on the other frame", m1, true));
+    Gate g = new Gate(views, new Gate.Settings(Gate.Fusion.ALL_AGREE, false, 0, Double.POSITIVE_INFINITY,
+        Fallback.ABSTAIN), List.of());
+    assertTrue(g.looksAtOtherFrame());
+    Gate.Evidence e = g.assess(image, frame).get(0);
+    assertEquals(1, e.top(0));
+    assertEquals(0, e.top(1));
+    assertFalse(g.decide(image, frame).get(0).accepted(), "the views of image and frame disagree");
+    assertEquals(e.decide(g.settings()), g.viewByView().assess(image, frame).get(0).decide(g.settings()));
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.pixelguard.InputException.class,
+        () -> g.decide(image)).getMessage().contains("also looks at another frame of the scene"));
+    org.junit.jupiter.api.Assertions.assertThrows(dev.pixelguard.InputException.class, g::asClassifier);
+    // bound to the frame, every image queried is decided with it: the frame's view never changes
+    Classifier bound = g.asClassifier(frame);
+    ImageBatch two = ImageBatch.wrap(2, 1, 2, 2, new float[] {0, 0.9f, 0, 0, 0.9f, 0, 0, 0.9f});
+    Scores s = bound.classify(two);
+    assertEquals(3, s.top(0), "image b, frame a: abstain");
+    assertEquals(0, s.top(1), "image a, frame a: accepted a");
   }
 }

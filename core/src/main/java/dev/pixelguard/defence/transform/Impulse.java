@@ -41,33 +41,67 @@ public record Impulse(double threshold) implements Transform {
   public void apply(float[] src, int srcOffset, int channels, int height, int width, float[] dst, int dstOffset,
       long seed) {
     int plane = height * width;
+    int[] rows = new int[3];
+    int[] cols = new int[3];
+    int[] neighbours = new int[8];
     float[] window = new float[8];
-    float[] median = new float[channels];
     for (int y = 0; y < height; y++) {
+      for (int d = 0; d < 3; d++) {
+        rows[d] = Axis.reflect(y + d - 1, height) * width;
+      }
       for (int x = 0; x < width; x++) {
-        int at = y * width + x;
-        double deviation = 0;
-        for (int c = 0; c < channels; c++) {
-          int base = srcOffset + c * plane;
-          int n = 0;
-          for (int dy = -1; dy <= 1; dy++) {
-            int row = Axis.reflect(y + dy, height);
-            for (int dx = -1; dx <= 1; dx++) {
-              if (dy != 0 || dx != 0) {
-                window[n++] = src[base + row * width + Axis.reflect(x + dx, width)];
-              }
+        for (int d = 0; d < 3; d++) {
+          cols[d] = Axis.reflect(x + d - 1, width);
+        }
+        int n = 0;
+        for (int dy = 0; dy < 3; dy++) {
+          for (int dx = 0; dx < 3; dx++) {
+            if (dy != 1 || dx != 1) {
+              neighbours[n++] = rows[dy] + cols[dx];
             }
           }
-          Arrays.sort(window);
-          median[c] = window[4];
-          deviation = Math.max(deviation, Math.abs(src[base + at] - median[c]));
         }
-        boolean outlier = deviation > threshold;
+        int at = y * width + x;
+        boolean outlier = false;
+        for (int c = 0; c < channels && !outlier; c++) {
+          outlier = standsOut(src, srcOffset + c * plane, at, neighbours);
+        }
         for (int c = 0; c < channels; c++) {
-          dst[dstOffset + c * plane + at] = outlier ? median[c] : src[srcOffset + c * plane + at];
+          int base = srcOffset + c * plane;
+          float v = src[base + at];
+          if (outlier) {
+            for (int j = 0; j < 8; j++) {
+              window[j] = src[base + neighbours[j]];
+            }
+            Arrays.sort(window);
+            v = window[4];
+          }
+          dst[dstOffset + c * plane + at] = v;
         }
       }
     }
+  }
+
+  /**
+   * Whether {@code |v - m| > threshold} for the pixel's value {@code v} and its neighbours' median {@code m}
+   * (rank 4 of 8), decided without sorting and exactly as that expression (float difference, compared as a
+   * double) decides it. The float difference is monotone in {@code m}, so the median lies more than the
+   * threshold below {@code v} exactly when the 5 smallest neighbours (ranks 0-4) do, that is when at least 5
+   * neighbours do; and more than the threshold above exactly when at least 4 neighbours (ranks 4-7) do.
+   */
+  private boolean standsOut(float[] src, int base, int at, int[] neighbours) {
+    float v = src[base + at];
+    int below = 0;
+    int above = 0;
+    for (int j = 0; j < 8; j++) {
+      float u = src[base + neighbours[j]];
+      if (u < v && v - u > threshold) {
+        below++;
+      } else if (u > v && u - v > threshold) {
+        above++;
+      }
+    }
+    return below >= 5 || above >= 4;
   }
 
   @Override

@@ -63,6 +63,31 @@ class ImpulseTest {
     }
   }
 
+  /** One-pixel corner candidates, as a scan or search sends them: the outliers the filter exists to replace. */
+  @Test
+  void matchesTheIndependentComputationOnOnePixelCandidates() {
+    TransformsOnImagesTest.readFixture();
+    Impulse f = new Impulse(0.3);
+    int replaced = 0;
+    for (int i = 0; i < 3; i++) {
+      float[] img = new float[C * H * W];
+      System.arraycopy(TransformsOnImagesTest.images, i * img.length, img, 0, img.length);
+      for (int pos = i; pos < H * W; pos += 13) {
+        for (int corner = 0; corner < 8; corner++) {
+          float[] candidate = img.clone();
+          for (int c = 0; c < C; c++) {
+            candidate[c * H * W + pos] = (corner >> (C - 1 - c) & 1) == 1 ? 1f : 0f;
+          }
+          float[] want = independent(candidate, 0.3);
+          float[] got = TransformsOnImagesTest.apply(f, candidate, 0, C, H, W, 0);
+          assertTrue(java.util.Arrays.equals(want, got), "image " + i + " pixel " + pos + " corner " + corner);
+          replaced += want[pos] != candidate[pos] ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(replaced > 500, "most corner colours stand out and are replaced: " + replaced);
+  }
+
   @Test
   void undoesAOnePixelChangeAndLeavesMostOfACleanImageAlone() {
     Image clean = dev.pixelguard.testing.Fixtures.cifar().get(12).image();

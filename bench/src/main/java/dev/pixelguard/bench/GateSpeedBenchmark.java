@@ -1,0 +1,197 @@
+package dev.pixelguard.bench;
+
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.attack.Execution;
+import dev.pixelguard.attack.scan.PixelScan;
+import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.defence.Gate;
+import dev.pixelguard.defence.GateSpec;
+import dev.pixelguard.defence.Transform;
+import dev.pixelguard.defence.TransformedClassifier;
+import dev.pixelguard.defence.transform.Impulse;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Targets;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.CountingClassifier;
+import dev.pixelguard.model.ModelSpec;
+import dev.pixelguard.onnx.OnnxClassifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Before and after the gate's shared evaluation, in one run: the exhaustive corner scan through a gate (confidence
+ * check off, as {@link GateCurveBenchmark} runs it) on the first N images of the 100-image set, evaluated
+ *
+ * <ul>
+ *   <li><b>before</b>: view by view ({@link Gate#viewByView()}: every view on its own, one after another, each
+ *       transform once per view), with the impulse filter as it was written before (sorting every window);
+ *   <li><b>shared, 1 thread</b>: each distinct transform once per batch, each model scoring each distinct image
+ *       once, on the calling thread;
+ *   <li><b>shared</b>: the same with the model passes in parallel (one thread per processor), as gates now run;
+ * </ul>
+ *
+ * <p>in the order before, shared 1 thread, shared, shared, shared 1 thread, before (so a change in the machine's
+ * load falls on all alike), and checks that every run finds exactly the same flips, confidences and
+ * vulnerability maps. Arguments: {@code SHARED GATE.json [IMAGES=4]}.
+ */
+public final class GateSpeedBenchmark {
+  private GateSpeedBenchmark() {}
+
+  public static void main(String[] args) {
+    Path shared = Path.of(args[0]);
+    GateSpec spec = GateSpec.read(Path.of(args[1]));
+    int images = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    Dataset set;
+    try (OnnxClassifier r20 = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {
+      set = Fixture100.firstCorrect(r20, shared, images);
+    }
+    try (Gate fitted = spec.open(set.classNames())) {
+      Map<Classifier, CountingClassifier> counted = new IdentityHashMap<>();
+      Gate open = counting(fitted.with(fitted.settings().withMinConfidence(0)), counted);
+      Map<String, Gate> runs = new LinkedHashMap<>();
+      runs.put("before", before(open).viewByView());
+      runs.put("shared, 1 thread", open.withParallelism(1));
+      runs.put("shared", open);
+      System.out.println("gate: " + fitted.describe() + " (confidence check off)");
+      System.out.printf(Locale.ROOT, "corner scan through the gate on %s; %d processors%n", set.name(),
+          Runtime.getRuntime().availableProcessors());
+      List<String> order = List.of("before", "shared, 1 thread", "shared", "shared", "shared, 1 thread", "before");
+      Map<String, Double> seconds = new LinkedHashMap<>();
+      String reference = null;
+      long queries = 0;
+      for (String name : order) {
+        Gate g = runs.get(name);
+        long sent = modelImages(counted);
+        long t0 = System.nanoTime();
+        EvaluationResult r = Evaluation.run(g.asClassifier(), set, new PixelScan(2, false, 400),
+            new Targets.Harm(g.abstainClass(), null), new Execution(400, 8), null);
+        double s = (System.nanoTime() - t0) / 1e9;
+        seconds.merge(name, s, Double::sum);
+        queries = r.summary().attackQueries();
+        String found = fingerprint(r);
+        if (reference == null) {
+          reference = found;
+        } else if (!reference.equals(found)) {
+          throw new IllegalStateException(name + " found something else than the first run");
+        }
+        long gateQueries = r.totals().queries();
+        System.out.printf(Locale.ROOT, "%-18s %,d queries in %.1f s (%.0f queries/s); the models scored %.2f images "
+            + "per gate query%n", name, queries, s, queries / s, (modelImages(counted) - sent) / (double) gateQueries);
+        System.out.flush();
+      }
+      double base = seconds.get("before");
+      System.out.println("every run found the same flips, confidences and vulnerability maps");
+      for (Map.Entry<String, Double> e : seconds.entrySet()) {
+        System.out.printf(Locale.ROOT, "%-18s %.1f s in all, %.0f queries/s, %.2fx the speed before%n", e.getKey(),
+            e.getValue(), 2 * queries / e.getValue(), base / e.getValue());
+      }
+    }
+  }
+
+  /** The gate with every model wrapped in one counter (shared by the model's views). */
+  private static Gate counting(Gate gate, Map<Classifier, CountingClassifier> counted) {
+    List<Gate.View> views = new ArrayList<>();
+    for (Gate.View v : gate.views()) {
+      if (v.classifier() instanceof TransformedClassifier tc) {
+        CountingClassifier c = counted.computeIfAbsent(tc.base(), CountingClassifier::of);
+        views.add(new Gate.View(v.name(), TransformedClassifier.of(c, tc.transform(), tc.rootSeed()), v.otherFrame()));
+      } else {
+        views.add(new Gate.View(v.name(), counted.computeIfAbsent(v.classifier(), CountingClassifier::of),
+            v.otherFrame()));
+      }
+    }
+    return new Gate(views, gate.settings(), List.of());
+  }
+
+  private static long modelImages(Map<Classifier, CountingClassifier> counted) {
+    return counted.values().stream().mapToLong(CountingClassifier::queries).sum();
+  }
+
+  /** The gate's views as before, the impulse filter replaced by the implementation it had then. */
+  private static Gate before(Gate gate) {
+    List<Gate.View> views = new ArrayList<>();
+    for (Gate.View v : gate.views()) {
+      if (v.classifier() instanceof TransformedClassifier tc && tc.transform() instanceof Impulse i) {
+        views.add(new Gate.View(v.name(), TransformedClassifier.of(tc.base(), new SortingImpulse(i.threshold()),
+            tc.rootSeed()), v.otherFrame()));
+      } else {
+        views.add(v);
+      }
+    }
+    return new Gate(views, gate.settings(), List.of());
+  }
+
+  /** Every image's flips (position, colour, class, confidence) and vulnerability map, as text. */
+  private static String fingerprint(EvaluationResult r) {
+    StringBuilder b = new StringBuilder();
+    for (AttackResult a : r.attempts()) {
+      b.append(a.imageId()).append(a.success()).append(Arrays.toString(a.findings().map()));
+      for (ScanFindings.Flip f : a.findings().flips()) {
+        b.append(f.x()).append(',').append(f.y()).append(Arrays.toString(f.colour())).append(f.adversarialClass())
+            .append(':').append(Float.floatToIntBits(f.confidence())).append(';');
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  /** {@code impulse:T} as written before the shared evaluation (commit 4532aa8): every 8-neighbour window sorted. */
+  private record SortingImpulse(double threshold) implements Transform {
+    @Override
+    public String name() {
+      return "impulse";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of("threshold", threshold);
+    }
+
+    @Override
+    public void apply(float[] src, int srcOffset, int channels, int height, int width, float[] dst, int dstOffset,
+        long seed) {
+      int plane = height * width;
+      float[] window = new float[8];
+      float[] median = new float[channels];
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          int at = y * width + x;
+          double deviation = 0;
+          for (int c = 0; c < channels; c++) {
+            int base = srcOffset + c * plane;
+            int n = 0;
+            for (int dy = -1; dy <= 1; dy++) {
+              int row = reflect(y + dy, height);
+              for (int dx = -1; dx <= 1; dx++) {
+                if (dy != 0 || dx != 0) {
+                  window[n++] = src[base + row * width + reflect(x + dx, width)];
+                }
+              }
+            }
+            Arrays.sort(window);
+            median[c] = window[4];
+            deviation = Math.max(deviation, Math.abs(src[base + at] - median[c]));
+          }
+          boolean outlier = deviation > threshold;
+          for (int c = 0; c < channels; c++) {
+            dst[dstOffset + c * plane + at] = outlier ? median[c] : src[srcOffset + c * plane + at];
+          }
+        }
+      }
+    }
+
+    private static int reflect(int i, int n) {
+      int period = 2 * n;
+      int m = Math.floorMod(i, period);
+      return m < n ? m : period - 1 - m;
+    }
+  }
+}
