@@ -170,6 +170,11 @@ public abstract sealed class ServedModel implements AutoCloseable permits Served
     private final List<Output> outputs;
 
     Gated(Gate gate) {
+      if (gate.looksAtOtherFrame()) {
+        throw new dev.pixelguard.InputException("this gate also looks at a second camera frame; serving it would "
+            + "need a second input per request, which pixelguard serve does not take yet: serve a gate without "
+            + "'frame' views");
+      }
       this.gate = gate;
       this.info = gate.asClassifier().info();
       int k = info.numClasses();
