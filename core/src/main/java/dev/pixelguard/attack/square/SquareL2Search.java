@@ -1,13 +1,6 @@
 package dev.pixelguard.attack.square;
 
 import dev.pixelguard.attack.AttackTask;
-import dev.pixelguard.attack.Cost;
-import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.Proposal;
-import dev.pixelguard.attack.QueryAttack;
-import dev.pixelguard.image.Image;
-import dev.pixelguard.model.Scores;
-import java.util.SplittableRandom;
 
 /**
  * One image's L2 Square search (Andriushchenko et al. 2020, section 3.2), one candidate a request. The
@@ -21,35 +14,17 @@ import java.util.SplittableRandom;
  *       change is kept when the goal's margin falls.
  * </ul>
  */
-final class SquareL2Search implements QueryAttack.Search {
-  private final SquareAttack attack;
-  private final Goal goal;
-  private final int channels;
-  private final int height;
-  private final int width;
+final class SquareL2Search extends SquareBase {
   private final float[] base;
   private final double eps;
-  private final SplittableRandom random;
   private double[] delta; // the current perturbation, planar
   private double[] candidate;
-  private double fitness = Double.POSITIVE_INFINITY;
-  private long queries;
-  private long firstSuccess = -1;
-  private boolean succeeded;
-  private long startNanos;
-  private Proposal result;
 
   SquareL2Search(SquareAttack attack, AttackTask task) {
-    this.attack = attack;
-    this.goal = task.goal();
-    Image image = task.image();
-    this.channels = image.channels();
-    this.height = image.height();
-    this.width = image.width();
+    super(attack, task);
     this.base = new float[channels * height * width];
-    image.writeUnit(base, 0);
+    task.image().writeUnit(base, 0);
     this.eps = attack.eps();
-    this.random = new SplittableRandom(task.seed());
     this.delta = start();
     this.candidate = delta;
   }
@@ -142,34 +117,29 @@ final class SquareL2Search implements QueryAttack.Search {
   }
 
   @Override
-  public Candidates ask() {
-    if (isDone()) {
-      throw new IllegalStateException("search is done");
+  void writeCandidate(float[] dst, int offset) {
+    for (int i = 0; i < candidate.length; i++) {
+      dst[offset + i] = (float) Math.max(0, Math.min(1, base[i] + candidate[i]));
     }
-    if (startNanos == 0) {
-      startNanos = System.nanoTime();
-    }
-    if (queries > 0) {
-      candidate = step();
-    }
-    double[] d = candidate;
-    return new Candidates() {
-      @Override
-      public int size() {
-        return 1;
-      }
-
-      @Override
-      public void write(int j, float[] dst, int offset) {
-        for (int i = 0; i < d.length; i++) {
-          dst[offset + i] = (float) Math.max(0, Math.min(1, base[i] + d[i]));
-        }
-      }
-    };
   }
 
-  /** The current perturbation with one window's mass moved into another and redrawn. */
-  private double[] step() {
+  @Override
+  void keepCandidate() {
+    delta = candidate;
+  }
+
+  @Override
+  float[] current() {
+    float[] v = new float[base.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) Math.max(0, Math.min(1, base[i] + delta[i]));
+    }
+    return v;
+  }
+
+  /** The current perturbation with one window's mass moved into another and redrawn, as the candidate. */
+  @Override
+  void step() {
     double p = attack.share(queries - 1);
     int side = (int) Math.round(Math.sqrt(p * height * width));
     side = Math.max(3, side);
@@ -233,48 +203,10 @@ final class SquareL2Search implements QueryAttack.Search {
         }
       }
     }
-    return d;
+    candidate = d;
   }
 
   private static boolean inside(int y, int x, int top, int left, int side) {
     return y >= top && y < top + side && x >= left && x < left + side;
-  }
-
-  @Override
-  public void tell(Scores scores) {
-    if (scores.size() != 1) {
-      throw new IllegalArgumentException("expected 1 score row, got " + scores.size());
-    }
-    queries++;
-    double f = attack.objective().fitness(scores, 0, goal);
-    boolean met = goal.isMet(scores, 0);
-    if (f < fitness || met && !succeeded) {
-      fitness = f;
-      delta = candidate;
-      succeeded = met;
-      if (met && firstSuccess < 0) {
-        firstSuccess = queries;
-      }
-    }
-    if (succeeded || queries >= attack.budget()) {
-      float[] v = new float[base.length];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) Math.max(0, Math.min(1, base[i] + delta[i]));
-      }
-      result = new Proposal(v, new Cost(queries, 0, firstSuccess, System.nanoTime() - startNanos), fitness, null);
-    }
-  }
-
-  @Override
-  public boolean isDone() {
-    return result != null;
-  }
-
-  @Override
-  public Proposal proposal() {
-    if (result == null) {
-      throw new IllegalStateException("search is not done");
-    }
-    return result;
   }
 }
