@@ -13,6 +13,7 @@ import dev.pixelguard.defence.transform.Impulse;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.CountingClassifier;
 import dev.pixelguard.model.ModelSpec;
@@ -40,7 +41,10 @@ import java.util.Map;
  *
  * <p>in the order before, shared 1 thread, shared, shared, shared 1 thread, before (so a change in the machine's
  * load falls on all alike), and checks that every run finds exactly the same flips, confidences and
- * vulnerability maps. Arguments: {@code SHARED GATE.json [IMAGES=4]}.
+ * vulnerability maps. Before the scan, two short measurements, each in 10 interleaved rounds with wall and
+ * process CPU time (all threads, native ones included): whether the engine leaves a core idle (the reference model
+ * on 400 fixture images in one call, and as two calls of 200 side by side), and the three ways on one batch of 400
+ * one-pixel corner candidates. Arguments: {@code SHARED GATE.json [IMAGES=4]}.
  */
 public final class GateSpeedBenchmark {
   private GateSpeedBenchmark() {}
@@ -63,6 +67,8 @@ public final class GateSpeedBenchmark {
       System.out.println("gate: " + fitted.describe() + " (confidence check off)");
       System.out.printf(Locale.ROOT, "corner scan through the gate on %s; %d processors%n", set.name(),
           Runtime.getRuntime().availableProcessors());
+      engine(open.views().get(0).classifier(), shared);
+      batch(runs, shared);
       List<String> order = List.of("before", "shared, 1 thread", "shared", "shared", "shared, 1 thread", "before");
       Map<String, Double> seconds = new LinkedHashMap<>();
       String reference = null;
@@ -94,6 +100,79 @@ public final class GateSpeedBenchmark {
             e.getValue(), 2 * queries / e.getValue(), base / e.getValue());
       }
     }
+  }
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+  /** Wall and process CPU time of {@code work}, in ms, added to {@code into[0]} and {@code into[1]}. */
+  private static void time(Runnable work, double[] into) {
+    long c0 = OS.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    work.run();
+    into[0] += (System.nanoTime() - t0) / 1e6;
+    into[1] += (OS.getProcessCpuTime() - c0) / 1e6;
+  }
+
+  /** Whether the engine leaves a core idle: one call of 400 images against two calls of 200 side by side. */
+  private static void engine(Classifier model, Path shared) {
+    Dataset cifar = dev.pixelguard.data.Cifar10Reader.read(shared.resolve("data/cifar10/test_batch_subset.bin"));
+    List<dev.pixelguard.image.Image> images = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      images.add(cifar.get(i).image());
+    }
+    ImageBatch all = ImageBatch.of(images);
+    ImageBatch first = ImageBatch.of(images.subList(0, 200));
+    ImageBatch second = ImageBatch.of(images.subList(200, 400));
+    model.classify(all);
+    double[] one = new double[2];
+    double[] two = new double[2];
+    for (int r = 0; r < 10; r++) {
+      time(() -> model.classify(all), one);
+      time(() -> {
+        Thread t = new Thread(() -> model.classify(second));
+        t.start();
+        model.classify(first);
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, two);
+    }
+    System.out.printf(Locale.ROOT, "engine: %s on 400 images in one call %.0f ms (CPU %.0f ms), as two calls of 200 "
+        + "side by side %.0f ms (CPU %.0f ms); mean of 10%n", model.info().name(), one[0] / 10, one[1] / 10,
+        two[0] / 10, two[1] / 10);
+  }
+
+  /** The three ways on one batch: 400 one-pixel corner candidates (50 pixels of fixture image 12, 8 colours). */
+  private static void batch(Map<String, Gate> runs, Path shared) {
+    Dataset cifar = dev.pixelguard.data.Cifar10Reader.read(shared.resolve("data/cifar10/test_batch_subset.bin"));
+    dev.pixelguard.image.Image im = cifar.get(12).image();
+    List<dev.pixelguard.image.Image> candidates = new ArrayList<>();
+    for (int p = 0; p < 50; p++) {
+      int x = p * 7 % 32;
+      int y = p * 3 % 32;
+      for (int c = 0; c < 8; c++) {
+        int[] colour = {(c >> 2 & 1) * 255, (c >> 1 & 1) * 255, (c & 1) * 255};
+        candidates.add(im.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, im.colour(x, y), colour))));
+      }
+    }
+    ImageBatch batch = ImageBatch.of(candidates);
+    List<String> names = new ArrayList<>(runs.keySet());
+    Map<String, double[]> times = new LinkedHashMap<>();
+    names.forEach(n -> runs.get(n).assess(batch));
+    for (int r = 0; r < 10; r++) {
+      for (int k = 0; k < names.size(); k++) {
+        String n = names.get(r % 2 == 0 ? k : names.size() - 1 - k);
+        time(() -> runs.get(n).assess(batch), times.computeIfAbsent(n, x -> new double[2]));
+      }
+    }
+    for (Map.Entry<String, double[]> e : times.entrySet()) {
+      System.out.printf(Locale.ROOT, "batch:  %-18s %.0f ms per 400 one-pixel candidates (CPU %.0f ms); mean of 10%n",
+          e.getKey(), e.getValue()[0] / 10, e.getValue()[1] / 10);
+    }
+    System.out.flush();
   }
 
   /** The gate with every model wrapped in one counter (shared by the model's views). */
