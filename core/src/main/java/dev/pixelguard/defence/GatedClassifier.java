@@ -14,9 +14,6 @@ import java.util.List;
  * whole defended system (see {@link Gate#asClassifier()}). Closing it leaves the gate open.
  */
 class GatedClassifier implements Classifier {
-  /** The name of the extra class. */
-  static final String ABSTAIN = "abstain";
-
   /** The scene's other frame of each image queried, for a gate with views of it. */
   interface Frames {
     ImageBatch of(ImageBatch images);
@@ -31,7 +28,7 @@ class GatedClassifier implements Classifier {
     this.frames = frames;
     ModelInfo base = gate.info();
     List<String> names = new ArrayList<>(base.classNames());
-    names.add(ABSTAIN);
+    names.add(ModelInfo.ABSTAIN);
     this.info = new ModelInfo(base.channels(), base.height(), base.width(), base.numClasses() + 1, names,
         "gated " + base.name());
   }
