@@ -1,0 +1,131 @@
+package dev.pixelguard.cli;
+
+import dev.pixelguard.InputException;
+import dev.pixelguard.audit.Audit;
+import dev.pixelguard.audit.AuditResult;
+import dev.pixelguard.audit.ThreatModel;
+import dev.pixelguard.audit.ThreatModels;
+import dev.pixelguard.audit.ThreatOutcome;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.defence.Gate;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.report.AuditCard;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pixelguard audit}: the threat-model card of a model, and of the gated system beside it. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    description = {"Run one stated budget of each threat model against a model (and, with --gate, against the "
+        + "gated system beside it) and write a threat-model card: which attacks it survives and which it does not.",
+        "Threat models (--threats, in card order): one-pixel (guided search, 9,600 queries), pixels (5 pixels "
+        + "anywhere, 10,000), linf (Square, L-inf 8/255, 5,000), l2 (Square, L2 0.5, 5,000), label-only (one "
+        + "pixel seeing only the top class, 9,600). --max-queries caps every budget.",
+        "The gated system is attacked as a whole, for harm: it accepts the image and answers a wrong class; its "
+        + "abstentions are counted apart. Writes DIR/card.html, DIR/card.md with DIR/card.svg, and "
+        + "DIR/audit.json."})
+final class AuditCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin ModelOptions model;
+  @Mixin DataOptions dataOptions;
+  @Mixin SeedOption seed;
+  @Mixin RunOptions run;
+  @Mixin GateOption gate;
+
+  @Option(names = "--threats", paramLabel = "LIST", split = ",",
+      description = "Threat models to run, comma-separated, in the card's order (default: all of them).")
+  List<String> threats;
+
+  @Option(names = "--max-queries", paramLabel = "Q",
+      description = "Cap every threat model's budget at Q queries per image (default: each one's own budget).")
+  long maxQueries;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,
+      description = "Folder for the card (created if needed; card.html, card.md, card.svg, audit.json).")
+  Path out;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    dataOptions.check();
+    CliFiles.requireWritableFolder(out);
+    List<ThreatModel> list;
+    try {
+      list = ThreatModels.standard(threats == null ? ThreatModels.keys() : threats, seed.seed, maxQueries);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage().replace("threat model '", "--threats: '")
+          .replace("the query cap", "--max-queries"));
+    }
+    if (model.labelOnly) {
+      throw new InputException("--label-only does not apply to audit: its label-only threat model is a row of "
+          + "the card");
+    }
+    if (gate.given() && !gate.spec(model).frameViews().isEmpty()) {
+      throw new InputException(gate.file + " looks at a second camera frame; audit takes one image per scene "
+          + "(use evaluate --gate --second-frame)");
+    }
+    Dataset data = dataOptions.load();
+    for (int i = 0; i < data.size(); i++) {
+      if (!data.get(i).hasLabel()) {
+        throw new InputException("an audit needs labelled images; " + data.get(i).id() + " has no label");
+      }
+    }
+    try (Gate g = gate.given() ? gate.open(model, DataOptions.namesForModel(data), DataOptions.shape(data)) : null;
+        Classifier plain = g != null ? null : model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
+      Classifier reference = g != null ? g.views().get(0).classifier() : plain;
+      Classifier defended = g != null ? g.asClassifier() : null;
+      data = dataOptions.fit(data, reference.info());
+      AuditResult r;
+      try (Progress bar = Progress.start("auditing", data.size(), !run.quiet)) {
+        r = Audit.run(reference, defended, data, list, run.execution(), (t, system, done, total, fooled) -> {
+          bar.total(total);
+          bar.stepTo(done, t.name() + " (" + system + "): won " + fooled + "/" + done);
+        });
+      }
+      print(o, r, g);
+      Path page = AuditCard.write(r, out);
+      o.printf(Locale.ROOT, "card:     %s (also card.md, card.svg, audit.json)%n", page);
+      return ExitCode.OK;
+    }
+  }
+
+  private static void print(PrintWriter o, AuditResult r, Gate g) {
+    o.printf(Locale.ROOT, "model:    %s%n", r.model());
+    if (g != null) {
+      o.printf(Locale.ROOT, "defended: %s%n", g.describe());
+    }
+    o.printf(Locale.ROOT, "data:     %s, %d images%n", r.dataset(), r.images());
+    List<String> head = new ArrayList<>(List.of(String.format(Locale.ROOT, "%-24s %9s %9s", "threat model",
+        "accuracy", "won")));
+    if (r.hasDefended()) {
+      head.add(String.format(Locale.ROOT, " | %9s %9s %9s %9s", "correct", "abstained", "harmed", "won"));
+    }
+    o.println(String.join("", head));
+    for (AuditResult.Row row : r.rows()) {
+      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-24.24s", row.threat()));
+      ThreatOutcome p = row.plain();
+      b.append(p.applicable() ? String.format(Locale.ROOT, " %8.1f%% %9s", 100 * p.accuracy(),
+          p.fooled() + "/" + p.attacked()) : String.format(Locale.ROOT, " %19s", "not run"));
+      if (row.defended() != null) {
+        ThreatOutcome d = row.defended();
+        b.append(d.applicable() ? String.format(Locale.ROOT, " | %8.1f%% %8.1f%% %8.1f%% %9s", 100 * d.accuracy(),
+            100 * d.abstention(), 100 * d.harm(), d.fooled() + "/" + d.attacked())
+            : String.format(Locale.ROOT, " | %39s", "not run"));
+      }
+      o.println(b);
+    }
+    o.println("accuracy: share of the images answered correctly after the attack; won: images the attacker turned "
+        + "from correct to its goal");
+    if (r.hasDefended()) {
+      o.println("gated: correct = accepted and right; harmed = accepted and wrong; the attack sees the gate's "
+          + "abstentions");
+    }
+  }
+}

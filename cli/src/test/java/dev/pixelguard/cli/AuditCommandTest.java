@@ -1,0 +1,90 @@
+package dev.pixelguard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelguard.audit.AuditJson;
+import dev.pixelguard.audit.AuditResult;
+import dev.pixelguard.audit.ThreatOutcome;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.eval.Summary;
+import dev.pixelguard.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pixelguard audit}: the threat-model card of ResNet-20 and of a gate on it. */
+class AuditCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void cardOfResNet20AndItsGateAgreesWithEvaluateImageForImage() throws Exception {
+    String model = Fixtures.resnetOnnx().toString();
+    String data = Fixtures.cifarBatch().toString();
+    Path gate = dir.resolve("gate.json");
+    Cli fit = Cli.run("gate", "fit", "-m", model, "--view", "impulse:0.3", "--fusion", "product", "--coverage", "0.9",
+        "-d", data, "--fit-on", "466-931", "--report-on", "0-465", "--out", gate.toString());
+    assertEquals(0, fit.code(), fit.toString());
+    Path card = dir.resolve("card");
+    Cli r = Cli.run("audit", "--gate", gate.toString(), "-d", data, "--limit", "10", "--threats", "linf,one-pixel",
+        "--max-queries", "150", "--seed", "3", "--out", card.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    for (String f : List.of("card.html", "card.md", "card.svg", "audit.json")) {
+      assertTrue(Files.size(card.resolve(f)) > 0, f);
+    }
+    AuditResult a = AuditJson.read(card.resolve("audit.json"));
+    assertEquals(List.of("L-inf 8/255", "one pixel"), a.rows().stream().map(AuditResult.Row::threat).toList());
+    assertEquals(10, a.images());
+
+    // the same attack through evaluate, plain and gated: the card's counts are evaluate's
+    Path plain = dir.resolve("plain.json");
+    Path gated = dir.resolve("gated.json");
+    assertEquals(0, Cli.run("evaluate", "--method", "square", "--budget", "150", "--seed", "3", "-m", model, "-d", data,
+        "--limit", "10", "--quiet", "--results", plain.toString()).code());
+    assertEquals(0, Cli.run("evaluate", "--gate", gate.toString(), "--method", "square", "--budget", "150", "--seed",
+        "3", "-d", data, "--limit", "10", "--quiet", "--results", gated.toString()).code());
+    Summary p = ResultsJson.read(plain).summary();
+    List<EvaluationResult> g = ResultsJson.readAll(gated);
+    Summary adaptive = g.get(g.size() - 1).summary();
+    ThreatOutcome lp = a.rows().get(0).plain();
+    ThreatOutcome ld = a.rows().get(0).defended();
+    assertEquals(p.attacked(), lp.attacked());
+    assertEquals(p.successes(), lp.fooled());
+    assertEquals(p.cleanCorrect() - p.successes(), lp.correct());
+    assertEquals(adaptive.attacked(), ld.attacked());
+    assertEquals(adaptive.successes(), ld.fooled());
+    assertTrue(lp.fooled() > 0, "L-inf 8/255 flips some of ResNet-20's images even at 150 queries");
+    // every image ends in exactly one place, and only the gate abstains
+    assertEquals(0, lp.abstained());
+    assertEquals(ld.images(), ld.correct() + ld.abstained() + ld.wrong());
+    String md = Files.readString(card.resolve("card.md"));
+    assertTrue(md.contains("| L-inf 8/255 | " + pct(lp.accuracy()) + " | " + pct(lp.harm())), md);
+    assertTrue(r.out().contains("harmed"), r.out());
+    assertTrue(Files.readString(card.resolve("card.html")).contains("data-threat=\"one pixel\""));
+  }
+
+  @Test
+  void badInputIsRefusedInOneLineBeforeAnyWork() throws Exception {
+    Path out = dir.resolve("never");
+    Cli r = Cli.run("audit", "--threats", "one-pixel,sticky", "--limit", "2", "--out", out.toString());
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+    assertTrue(r.err().contains("--threats: 'sticky' is unknown; known: one-pixel, pixels, linf, l2, label-only"),
+        r.err());
+    assertFalse(Files.exists(out));
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    Cli f = Cli.run("audit", "--limit", "2", "--out", file.toString());
+    assertEquals(ExitCode.BAD_INPUT, f.code(), f.toString());
+    assertTrue(f.err().contains("it is a file"), f.err());
+    Cli q = Cli.run("audit", "--limit", "2", "--max-queries", "-5", "--out", out.toString());
+    assertEquals(ExitCode.BAD_INPUT, q.code(), q.toString());
+    assertTrue(q.err().contains("--max-queries must be positive"), q.err());
+  }
+
+  private static String pct(double v) {
+    return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v);
+  }
+}

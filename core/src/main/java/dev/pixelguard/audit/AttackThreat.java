@@ -1,0 +1,64 @@
+package dev.pixelguard.audit;
+
+import dev.pixelguard.attack.Attack;
+import dev.pixelguard.attack.Execution;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Targets;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.Classifiers;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A threat model searched image by image with one {@link Attack} through the one evaluation pipeline: untargeted
+ * against a plain model, harm against a system that may abstain. A white-box attack against a system without
+ * gradients is reported as not applicable rather than refused, so one card can hold both kinds.
+ *
+ * @param name the card's row name
+ * @param attack the attack, with its budget and root seed
+ * @param labelOnly whether the attacker sees only the top class (a decision-based attacker)
+ */
+public record AttackThreat(String name, Attack<?> attack, boolean labelOnly) implements ThreatModel {
+
+  public AttackThreat {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(attack, "attack");
+  }
+
+  @Override
+  public String describe() {
+    return attack.describe() + (labelOnly ? "; the attacker sees only the top class" : "");
+  }
+
+  @Override
+  public Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", attack.name());
+    m.putAll(attack.settings());
+    m.put("seed", attack.seed());
+    m.put("labelOnly", labelOnly);
+    return m;
+  }
+
+  @Override
+  public ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress) {
+    Classifier seen = labelOnly ? Classifiers.labelOnly(system) : system; // not closed: closing it closes system
+    if (!attack.modelType().isInstance(seen)) {
+      return ThreatOutcome.notApplicable(attack.name() + " needs input gradients, which "
+          + system.info().name() + (labelOnly ? " seen label-only" : "") + " does not give");
+    }
+    int abstain = system.info().abstainClass();
+    Targets targets = abstain >= 0 ? new Targets.Harm(abstain, null) : new Targets.Untargeted(null);
+    EvaluationResult r = run(attack, seen, images, targets, execution, progress);
+    return ThreatOutcome.of(r, abstain);
+  }
+
+  private static <M extends Classifier> EvaluationResult run(Attack<M> attack, Classifier model, Dataset images,
+      Targets targets, Execution execution, Progress progress) {
+    return Evaluation.run(attack.modelType().cast(model), images, attack, targets, execution,
+        progress == null ? null : (r, done, total, ok) -> progress.step(done, total, ok));
+  }
+}

@@ -1,0 +1,128 @@
+package dev.pixelguard.audit;
+
+import dev.pixelguard.attack.AttackResult;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ImageOutcome;
+
+/**
+ * What one threat model did to one system over the audited images: where each image ended, counted. An image
+ * ends <em>correct</em> (the system answers its true class), <em>abstained</em> (a gate declined to answer; a
+ * plain model never does) or <em>wrong</em> (the system acts on a wrong class: the harm). Images the system got
+ * wrong or abstained on before any attack are not attacked and keep their clean state.
+ *
+ * @param notApplicable why the threat model could not be run against this system (such as a white-box attack
+ *     on a model without gradients), or null when it ran; the counts are then zero
+ * @param images images audited
+ * @param cleanCorrect images the system answered correctly (and, gated, accepted) before the attack
+ * @param cleanAbstained images a gate abstained on before the attack
+ * @param attacked images attacked (the clean correct ones)
+ * @param fooled attacked images the attacker won (wrong class; gated: accepted and wrong)
+ * @param correct images ending correct
+ * @param abstained images ending abstained
+ * @param wrong images ending wrong
+ * @param queries model queries the attack spent (clean pass included)
+ * @param seconds wall time
+ */
+public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, int cleanAbstained, int attacked,
+    int fooled, int correct, int abstained, int wrong, long queries, double seconds) {
+
+  public ThreatOutcome {
+    if (correct + abstained + wrong != images || cleanCorrect + cleanAbstained > images || fooled > attacked
+        || attacked > cleanCorrect) {
+      throw new IllegalArgumentException("inconsistent counts: " + images + " images, " + correct + " correct, "
+          + abstained + " abstained, " + wrong + " wrong, " + attacked + " attacked, " + fooled + " fooled");
+    }
+  }
+
+  /** A threat model that does not apply to the system, with why. */
+  public static ThreatOutcome notApplicable(String why) {
+    return new ThreatOutcome(why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * Counts an evaluation's images by where each ended.
+   *
+   * @param abstain the system's abstain class, or -1
+   */
+  public static ThreatOutcome of(EvaluationResult r, int abstain) {
+    int n = 0;
+    int cleanCorrect = 0;
+    int cleanAbstained = 0;
+    int attacked = 0;
+    int fooled = 0;
+    int[] ends = new int[3];
+    for (ImageOutcome io : r.images()) {
+      if (!io.labelled()) {
+        throw new IllegalArgumentException("an audit needs labelled images; " + io.id() + " has no label");
+      }
+      n++;
+      int clean = io.clean().top();
+      cleanCorrect += clean == io.label() ? 1 : 0;
+      cleanAbstained += clean == abstain ? 1 : 0;
+      int end = clean;
+      if (io.attacked()) {
+        AttackResult a = io.attempts().get(0);
+        attacked++;
+        fooled += a.success() ? 1 : 0;
+        end = a.adversarialClass();
+      }
+      ends[end == io.label() ? 0 : end == abstain ? 1 : 2]++;
+    }
+    EvaluationResult.Totals t = r.totals();
+    return new ThreatOutcome(null, n, cleanCorrect, cleanAbstained, attacked, fooled, ends[0], ends[1], ends[2],
+        t.queries(), t.seconds());
+  }
+
+  /**
+   * Counts images by their classes before and after a threat that changes every image at once (a universal
+   * sticker). An image counts as attacked when it was correct before.
+   *
+   * @param labels true classes
+   * @param clean the system's class for each clean image
+   * @param after the system's class for each changed image
+   * @param abstain the system's abstain class, or -1
+   * @param fooledAfter whether the attacker won on each image (its own criterion, such as reaching a target)
+   */
+  public static ThreatOutcome ofClasses(int[] labels, int[] clean, int[] after, int abstain, boolean[] fooledAfter,
+      long queries, double seconds) {
+    int cleanCorrect = 0;
+    int cleanAbstained = 0;
+    int fooled = 0;
+    int[] ends = new int[3];
+    for (int i = 0; i < labels.length; i++) {
+      boolean ok = clean[i] == labels[i];
+      cleanCorrect += ok ? 1 : 0;
+      cleanAbstained += clean[i] == abstain ? 1 : 0;
+      fooled += ok && fooledAfter[i] ? 1 : 0;
+      int end = ok ? after[i] : clean[i];
+      ends[end == labels[i] ? 0 : end == abstain ? 1 : 2]++;
+    }
+    return new ThreatOutcome(null, labels.length, cleanCorrect, cleanAbstained, cleanCorrect, fooled, ends[0],
+        ends[1], ends[2], queries, seconds);
+  }
+
+  /** Whether the threat model ran against the system. */
+  public boolean applicable() {
+    return notApplicable == null;
+  }
+
+  /** Share of the audited images answered correctly after the attack. */
+  public double accuracy() {
+    return images == 0 ? Double.NaN : (double) correct / images;
+  }
+
+  /** Share of the audited images answered correctly before it. */
+  public double cleanAccuracy() {
+    return images == 0 ? Double.NaN : (double) cleanCorrect / images;
+  }
+
+  /** Share of the audited images on which the system acts on a wrong class after the attack. */
+  public double harm() {
+    return images == 0 ? Double.NaN : (double) wrong / images;
+  }
+
+  /** Share of the audited images abstained on after the attack. */
+  public double abstention() {
+    return images == 0 ? Double.NaN : (double) abstained / images;
+  }
+}
