@@ -5,7 +5,9 @@ import dev.pixelguard.attack.Attack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Journal;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
@@ -49,6 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
+    outputs.journaled = !gate.given();
     outputs.check();
     Attack<?> attack = attackOptions.build(seed.seed);
     boolean all = "all".equalsIgnoreCase(attackOptions.target);
@@ -75,39 +78,60 @@ final class EvaluateCommand implements Callable<Integer> {
           : all ? new Targets.EveryOther(attackOptions.criterion())
           : attackOptions.target == null ? new Targets.Untargeted(attackOptions.criterion())
           : new Targets.Target(info.classIndex(attackOptions.target), attackOptions.criterion());
-      EvaluationResult r = Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
-          run.execution(), run.console(spec), (i, a) -> Evaluations.success(i, a, info));
-      Evaluations.printHeader(o, r);
-      String goal = abstain >= 0 ? "harm (the system accepts the image and answers a wrong class)"
-          : targets.matrix() ? "toward every other class"
-          : attackOptions.target == null ? "untargeted"
-          : "targeted at '" + info.className(info.classIndex(attackOptions.target)) + "'";
-      if (targets.extra() != null) {
-        goal += ", success needs " + targets.extra().describe();
-      }
-      o.printf(Locale.ROOT, "attack:   %s; %s%n", attack.describe(), goal);
-      Summary s = r.summary();
-      if (all) {
-        printMatrix(o, r, s);
-      } else {
-        int n = s.attacked();
-        boolean dense = s.gradients() > 0;
-        o.printf(Locale.ROOT, "%s  %d of %d attacked images (%.1f%%); robust accuracy %.1f%% of attacked, accuracy "
-                + "under attack %.1f%% of all images%n", dense ? "fooled: " : "flipped:", s.successes(), n,
-            n == 0 ? 0 : 100 * s.successRate(), n == 0 ? 100 : 100 * s.robustAccuracy(), 100 * s.accuracyUnderAttack());
-        if (s.successes() > 0) {
-          o.printf(Locale.ROOT, "          mean confidence of the adversarial class %.3f; %s%n",
-              s.meanAdversarialConfidence(), dense
-                  ? String.format(Locale.ROOT, "mean perturbation L-inf %.4f, L2 %.4f", s.meanLinfOnSuccess(),
-                      s.meanL2OnSuccess())
-                  : "queries on success: mean " + Text.count(Math.round(s.meanQueriesOnSuccess())) + ", median "
-                      + Text.count(Math.round(s.medianQueriesOnSuccess())));
+      EvaluationResult r;
+      try (Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets))) {
+        r = Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
+            run.execution(), run.console(spec), (i, a) -> Evaluations.success(i, a, info), journal);
+        if (journal != null && journal.resumed() > 0) {
+          o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
         }
+        int code = print(o, r, attack, targets, all, abstain, info, c);
+        if (journal != null) {
+          journal.finish(); // every output is written
+        }
+        return code;
       }
-      Evaluations.printCost(o, r);
-      Evaluations.printTransport(o, c);
-      return outputs.write(o, spec.commandLine().getErr(), r);
     }
+  }
+
+  private ObjectNode journalSettings(ModelInfo info, String dataset, Attack<?> attack, Targets targets) {
+    ObjectNode s = Journal.settings(info, dataset, attack, targets);
+    s.put("labelOnly", model.labelOnly);
+    return s;
+  }
+
+  private int print(PrintWriter o, EvaluationResult r, Attack<?> attack, Targets targets, boolean all, int abstain,
+      ModelInfo info, Classifier c) {
+    Evaluations.printHeader(o, r);
+    String goal = abstain >= 0 ? "harm (the system accepts the image and answers a wrong class)"
+        : targets.matrix() ? "toward every other class"
+        : attackOptions.target == null ? "untargeted"
+        : "targeted at '" + info.className(info.classIndex(attackOptions.target)) + "'";
+    if (targets.extra() != null) {
+      goal += ", success needs " + targets.extra().describe();
+    }
+    o.printf(Locale.ROOT, "attack:   %s; %s%n", attack.describe(), goal);
+    Summary s = r.summary();
+    if (all) {
+      printMatrix(o, r, s);
+    } else {
+      int n = s.attacked();
+      boolean dense = s.gradients() > 0;
+      o.printf(Locale.ROOT, "%s  %d of %d attacked images (%.1f%%); robust accuracy %.1f%% of attacked, accuracy "
+              + "under attack %.1f%% of all images%n", dense ? "fooled: " : "flipped:", s.successes(), n,
+          n == 0 ? 0 : 100 * s.successRate(), n == 0 ? 100 : 100 * s.robustAccuracy(), 100 * s.accuracyUnderAttack());
+      if (s.successes() > 0) {
+        o.printf(Locale.ROOT, "          mean confidence of the adversarial class %.3f; %s%n",
+            s.meanAdversarialConfidence(), dense
+                ? String.format(Locale.ROOT, "mean perturbation L-inf %.4f, L2 %.4f", s.meanLinfOnSuccess(),
+                    s.meanL2OnSuccess())
+                : "queries on success: mean " + Text.count(Math.round(s.meanQueriesOnSuccess())) + ", median "
+                    + Text.count(Math.round(s.medianQueriesOnSuccess())));
+      }
+    }
+    Evaluations.printCost(o, r);
+    Evaluations.printTransport(o, c);
+    return outputs.write(o, spec.commandLine().getErr(), r);
   }
 
   /**

@@ -35,6 +35,13 @@ final class Evaluations {
    */
   static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
       Attack<M> attack, Targets targets, Execution execution, Console console, Line line) {
+    return run(label, c, labelOnly, data, attack, targets, execution, console, line, null);
+  }
+
+  /** As above, journaled: attempts the journal holds are kept, and every new one is appended to it. */
+  static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
+      Attack<M> attack, Targets targets, Execution execution, Console console, Line line,
+      dev.pixelguard.eval.Journal journal) {
     boolean quiet = console.quiet();
     PrintWriter o = console.out();
     M model = AttackOptions.modelFor(attack, c, labelOnly);
@@ -53,7 +60,7 @@ final class Evaluations {
         if (stream) {
           print(o, line.of(index.get(a.imageId()), a));
         }
-      });
+      }, journal);
     }
     if (!quiet && !stream) {
       for (ImageOutcome io : r.images()) {

@@ -1,7 +1,9 @@
 package dev.pixelguard.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Journal;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.report.HtmlReport;
 import dev.pixelguard.report.JUnitXml;
@@ -32,8 +34,44 @@ public final class OutputOptions {
           + "resisted) is below R, in [0, 1].")
   Double failUnder;
 
+  @Option(names = "--resume", description = "Finish a run that was interrupted: attempts recorded in the journal "
+      + "beside --results (RESULTS.journal, or DIR/results.json.journal for --report) are kept, the rest are run. "
+      + "The settings must be the same; batch size, concurrency and --limit may differ. Without --resume an existing "
+      + "journal stops the run.")
+  boolean resume;
+
+  /** Whether the command keeps a journal (evaluate without --gate, and scan); set before {@link #check}. */
+  boolean journaled;
+
+  /**
+   * The journal of this run: beside --results (or the report's results.json), or null when neither is given.
+   * Every finished attempt is appended to it, so an interrupted run can be finished with {@code --resume}.
+   */
+  Path journal() {
+    return !journaled ? null : results != null ? Journal.beside(results) : report != null ? Journal.beside(report.resolve("results.json"))
+        : null;
+  }
+
+  /** Opens this run's journal with the run's settings, or returns null when there is none. */
+  Journal openJournal(ObjectNode settings) {
+    Path j = journal();
+    return j == null ? null : Journal.open(j, settings, resume);
+  }
+
   /** Checks, before any work, that every destination's folder exists and the threshold is valid. */
   void check() {
+    if (resume && !journaled) {
+      throw new InputException("--resume applies to evaluate (without --gate) and scan");
+    }
+    if (resume && journal() == null) {
+      throw new InputException("--resume finishes a run from the journal beside its results; give the run's "
+          + "--results (or --report)");
+    }
+    Path j = journal();
+    if (j != null && !resume && Files.exists(j)) {
+      throw new InputException("a journal of an interrupted run exists: " + j + "; add --resume to finish that "
+          + "run, or delete the journal to start again");
+    }
     CliFiles.requireWritable(results, junit);
     CliFiles.requireWritableFolder(report);
     if (failUnder != null && !(failUnder >= 0 && failUnder <= 1)) {

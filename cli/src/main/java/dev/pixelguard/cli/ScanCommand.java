@@ -6,7 +6,9 @@ import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.attack.scan.ScanFindings;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Journal;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
@@ -48,6 +50,7 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
+    outputs.journaled = true;
     outputs.check();
     PixelScan scan;
     run.execution();
@@ -69,8 +72,22 @@ final class ScanCommand implements Callable<Integer> {
       data = dataOptions.fit(data, g != null ? g.info() : info);
       Targets targets = g != null ? new Targets.Harm(g.abstainClass(), null)
           : target == null ? Targets.untargeted() : new Targets.Target(info.classIndex(target), null);
-      EvaluationResult r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets, run.execution(),
-          run.console(spec), (i, a) -> vulnerable(i, a, info));
+      ObjectNode settings = Journal.settings(info, data.name(), scan, targets);
+      settings.put("labelOnly", model.labelOnly);
+      settings.put("gate", g == null ? "none" : g.describe());
+      Journal journal = outputs.openJournal(settings);
+      EvaluationResult r;
+      try {
+        r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets, run.execution(),
+            run.console(spec), (i, a) -> vulnerable(i, a, info), journal);
+      } finally {
+        if (journal != null) {
+          journal.close();
+        }
+      }
+      if (journal != null && journal.resumed() > 0) {
+        o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
+      }
       Summary s = r.summary();
       int colours = scan.colours(info.channels()).size();
       if (g != null) {
@@ -83,7 +100,11 @@ final class ScanCommand implements Callable<Integer> {
           g != null ? "have a pixel the gate accepts a wrong class for" : "are one-pixel vulnerable",
           s.attacked() == 0 ? 0.0 : 100.0 * s.successRate());
       Evaluations.printCost(o, r);
-      return outputs.write(o, spec.commandLine().getErr(), r);
+      int code = outputs.write(o, spec.commandLine().getErr(), r);
+      if (journal != null) {
+        journal.finish(); // every output is written
+      }
+      return code;
     }
   }
 

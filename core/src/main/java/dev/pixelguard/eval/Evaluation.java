@@ -48,6 +48,18 @@ public final class Evaluation {
    */
   public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
       Targets targets, Execution execution, Listener listener) {
+    return run(model, data, attack, targets, execution, listener, null);
+  }
+
+  /**
+   * As {@link #run(Classifier, Dataset, Attack, Targets, Execution, Listener)}, journaled: attempts that
+   * {@code journal} holds from an earlier run are taken from it instead of run again, and every attempt run now
+   * is appended to it as it finishes. The outcomes equal an uninterrupted run's.
+   *
+   * @param journal the journal, or null for none
+   */
+  public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
+      Targets targets, Execution execution, Listener listener, Journal journal) {
     long t0 = System.nanoTime();
     CountingClassifier counted = CountingClassifier.of(model);
     List<Scores> clean = CleanPass.score(counted, data, execution.batchSize());
@@ -56,6 +68,8 @@ public final class Evaluation {
     List<AttackTask> tasks = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     List<Integer> taskImage = new ArrayList<>();
+    List<AttackResult> resumed = new ArrayList<>(); // finished by an earlier run, per image in goal order
+    List<Integer> resumedImage = new ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
       LabeledImage li = data.get(i);
       Scores s = clean.get(i);
@@ -65,6 +79,13 @@ public final class Evaluation {
       if (skip == null) {
         List<Goal> goals = targets.goalsFor(li.label(), k);
         for (Goal g : goals) {
+          AttackResult earlier = journal == null ? null
+              : journal.finished(li.id(), g.describe(), li.image(), Prediction.of(s, 0), li.label());
+          if (earlier != null) {
+            resumed.add(earlier);
+            resumedImage.add(i);
+            continue;
+          }
           long seed = targets.matrix() ? Seeds.forImage(attack.seed(), li.id(), g)
               : Seeds.forImage(attack.seed(), li.id());
           tasks.add(new AttackTask(li.id(), li.image(), g, s, seed));
@@ -72,20 +93,45 @@ public final class Evaluation {
         }
       }
     }
+    int total = tasks.size() + resumed.size();
     int[] done = {0, 0};
+    long resumedQueries = 0;
+    long resumedGradients = 0;
+    for (AttackResult r : resumed) {
+      done[0]++;
+      done[1] += r.success() ? 1 : 0;
+      resumedQueries += r.cost().queries() + 1; // and its final check, which every attack sends once
+      resumedGradients += r.cost().gradients();
+      if (listener != null) {
+        listener.attempted(r, done[0], total, done[1]);
+      }
+    }
     List<AttackResult> results = tasks.isEmpty() ? List.of() : runWith(attack, counted, tasks, execution, r -> {
+      if (journal != null) {
+        journal.record(r);
+      }
       done[0]++;
       done[1] += r.success() ? 1 : 0;
       if (listener != null) {
-        listener.attempted(r, done[0], tasks.size(), done[1]);
+        listener.attempted(r, done[0], total, done[1]);
       }
     });
     List<List<AttackResult>> perImage = new ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
       perImage.add(new ArrayList<>());
     }
+    for (int t = 0; t < resumed.size(); t++) {
+      perImage.get(resumedImage.get(t)).add(resumed.get(t));
+    }
     for (int t = 0; t < results.size(); t++) {
       perImage.get(taskImage.get(t)).add(results.get(t));
+    }
+    if (targets.matrix()) { // resumed and new attempts of one image back in goal order
+      for (int i = 0; i < data.size(); i++) {
+        List<String> order = perImage.get(i).isEmpty() ? List.of()
+            : targets.goalsFor(data.get(i).label(), k).stream().map(Goal::describe).toList();
+        perImage.get(i).sort(java.util.Comparator.comparingInt(a -> order.indexOf(a.goal().describe())));
+      }
     }
     List<ImageOutcome> outcomes = new ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
@@ -95,8 +141,8 @@ public final class Evaluation {
     }
     boolean logits = !clean.isEmpty() && clean.get(0).hasLogits();
     return new EvaluationResult(model.info(), logits, data.name(), attack.name(), attack.settings(), targets,
-        attack.seed(), execution, outcomes, new EvaluationResult.Totals(counted.queries(), cleanQueries,
-            counted.gradients(), counted.modelNanos(), System.nanoTime() - t0));
+        attack.seed(), execution, outcomes, new EvaluationResult.Totals(counted.queries() + resumedQueries,
+            cleanQueries, counted.gradients() + resumedGradients, counted.modelNanos(), System.nanoTime() - t0));
   }
 
   /** Runs {@code attack} on the counting view, which is of the attack's model type whenever the model is. */

@@ -152,6 +152,23 @@ public final class ResultsJson {
     matrix(s.putArray("targetTried"), m.targetTried());
   }
 
+  /** One attempt as JSON, as in a results file's images (without the original image, kept per image). */
+  public static ObjectNode attemptToJson(AttackResult r) {
+    ObjectNode a = JSON.createObjectNode();
+    attempt(a, r);
+    return a;
+  }
+
+  /**
+   * An attempt read back from {@link #attemptToJson}.
+   *
+   * @param trueClass the class an untargeted goal moves away from: the image's label
+   * @throws InputException when it does not fit {@code original}
+   */
+  public static AttackResult attemptFromJson(JsonNode a, String id, Image original, Prediction clean, int trueClass) {
+    return attempt(a, id, original, clean, trueClass);
+  }
+
   private static void attempt(ObjectNode a, AttackResult r) {
     a.put("goal", r.goal().describe());
     a.put("seed", r.seed());
