@@ -13,6 +13,11 @@ public final class RunOptions {
       + "candidates sharing model batches; gradient attacks take --batch images at once (default: ${DEFAULT-VALUE}).")
   int concurrency = 16;
 
+  @Option(names = "--in-flight", paramLabel = "N", description = "Query attacks: model batches scored at once "
+      + "(default: ${DEFAULT-VALUE}). With 2 and --threads 1, ONNX Runtime keeps two cores busy with one thread "
+      + "each, and building the next batch overlaps scoring; outcomes do not change.")
+  int inFlight = 1;
+
   @Option(names = "--quiet", description = "No progress bar and no per-image lines, only the summary.")
   boolean quiet;
 
@@ -23,9 +28,9 @@ public final class RunOptions {
 
   Execution execution() {
     try {
-      return new Execution(batch, concurrency);
+      return new Execution(batch, concurrency, inFlight);
     } catch (IllegalArgumentException e) {
-      throw new InputException("--batch and --concurrency must be at least 1");
+      throw new InputException("--batch, --concurrency and --in-flight must be at least 1");
     }
   }
 }

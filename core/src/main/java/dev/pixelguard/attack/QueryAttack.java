@@ -49,7 +49,9 @@ public interface QueryAttack extends Attack<Classifier> {
         return new Checked(next++, t, search(t));
       }
     };
-    new BatchScheduler(model, execution.batchSize(), execution.concurrency()).run(searches, s -> {
+    BatchScheduler scheduler = new BatchScheduler(model, execution.batchSize(), execution.concurrency(),
+        execution.inFlight());
+    scheduler.run(searches, s -> {
       results[s.index] = s.result;
       onResult.accept(s.result);
     });
