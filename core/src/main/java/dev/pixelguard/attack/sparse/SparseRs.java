@@ -36,6 +36,13 @@ import java.util.Map;
  */
 public final class SparseRs implements QueryAttack {
   public static final long DEFAULT_SEED = 1L;
+  /** The starting share for k pixels (see {@link #defaultAlphaInit}). */
+  public static final double PIXELS_ALPHA_INIT = 0.3;
+  /** The starting share for a patch or a frame. */
+  public static final double REGION_ALPHA_INIT = 0.4;
+  /** The defaults in words, for help texts. */
+  public static final String DEFAULT_ALPHA_TEXT = PIXELS_ALPHA_INIT + " for pixels, " + REGION_ALPHA_INIT
+      + " for a patch or frame";
 
   /** Sparse-RS's threat models. */
   public enum Threat {
@@ -75,7 +82,7 @@ public final class SparseRs implements QueryAttack {
    * CIFAR-10), 0.4 for patches and frames.
    */
   public static double defaultAlphaInit(Threat threat) {
-    return threat == Threat.PIXELS ? 0.3 : 0.4;
+    return threat == Threat.PIXELS ? PIXELS_ALPHA_INIT : REGION_ALPHA_INIT;
   }
 
   /** A builder: 10 pixels anywhere, 10,000 queries, the paper's loss, alpha_init by threat model, seed 1. */
