@@ -6,10 +6,13 @@ import dev.pixelguard.attack.sparse.SparseRs;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -20,12 +23,13 @@ import java.util.Locale;
  * patches. Arguments: {@code SHARED [SEED...]}. System properties: {@code threat} (pixels, patch or frame;
  * default pixels), {@code sizes} (comma-separated k, patch sides or frame widths; default 3,5,10), {@code alpha}
  * (alpha_init; default the attack's), {@code budget} (default 10,000) and {@code from} (466: the tuning set of
- * the first 100 correct images from image 466 on, kept apart from the benchmark set).
+ * the first 100 correct images from image 466 on, kept apart from the benchmark set). Per-image results go
+ * to {@code bench/results/sparse-rs-THREATSIZE-seedN.json}.
  */
 public final class SparseRsBenchmark {
   private SparseRsBenchmark() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     Path shared = Path.of(args[0]);
     long[] seeds = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToLong(Long::parseLong).toArray()
         : new long[] {1};
@@ -60,6 +64,10 @@ public final class SparseRsBenchmark {
               Math.round(sum.successRateByBudget().get(500L) * sum.attempts()),
               Math.round(sum.successRateByBudget().get(2_000L) * sum.attempts()), most,
               r.attempts().stream().allMatch(AttackResult::exactIn8Bits), s);
+          // Per-image results beside the guided search's (bench/guided-cifar10.sh), for comparisons image by image.
+          Files.createDirectories(GuidedBenchmark.RESULTS);
+          ResultsJson.write(r, GuidedBenchmark.RESULTS.resolve(String.format(Locale.ROOT, "sparse-rs-%s%d%s-seed%d.json",
+              threat, size, Integer.getInteger("from", 0) > 0 ? "-from" + Integer.getInteger("from", 0) : "", seed)));
         }
       }
     }
