@@ -9,6 +9,7 @@ import dev.pixelguard.attack.gradient.Fgsm;
 import dev.pixelguard.attack.gradient.Norm;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
+import dev.pixelguard.attack.sparse.SparseRs;
 import dev.pixelguard.attack.square.SquareAttack;
 import dev.pixelguard.attack.pixel.PixelAttack;
 import dev.pixelguard.model.Classifier;
@@ -32,12 +33,35 @@ import picocli.CommandLine.Spec;
  */
 public final class AttackOptions {
   /** The search behind an attack. */
-  public enum Method { guided, su, square, pgd, fgsm }
+  public enum Method {
+    guided, su, square, sparse_rs, pgd, fgsm;
 
-  @Option(names = "--method", description = "Attack: guided (pixelguard's one-pixel search: corner probe ranked by "
+    /** The name on the command line: sparse-rs for {@link #sparse_rs}. */
+    @Override
+    public String toString() {
+      return name().replace('_', '-');
+    }
+  }
+
+  /** Reads --method, also as sparse-rs. */
+  static final class MethodConverter implements picocli.CommandLine.ITypeConverter<Method> {
+    @Override
+    public Method convert(String value) {
+      for (Method m : Method.values()) {
+        if (m.toString().equalsIgnoreCase(value) || m.name().equalsIgnoreCase(value)) {
+          return m;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException("expected one of " + java.util.Arrays.toString(
+          Method.values()) + " but was '" + value + "'");
+    }
+  }
+
+  @Option(names = "--method", converter = MethodConverter.class, description = "Attack: guided (pixelguard's one-pixel search: corner probe ranked by "
       + "logit margin, ranked corner sweep, colour refinement; far fewer queries), su (Su et al.'s differential "
       + "evolution, the paper's reference), square (Andriushchenko et al.'s Square attack: small changes everywhere "
-      + "within --eps, black-box, few queries), pgd (projected gradient descent, Madry et al.) or fgsm (Goodfellow "
+      + "within --eps, black-box, few queries), sparse-rs (Croce et al.'s Sparse-RS: -k pixels anywhere, a --patch or a --frame "
+      + "of colour-cube corners, black-box, few queries), pgd (projected gradient descent, Madry et al.) or fgsm (Goodfellow "
       + "et al.). pgd and fgsm need gradients: TorchScript or .pgm models. Default: ${DEFAULT-VALUE}.")
   Method method = Method.guided;
 
@@ -63,7 +87,8 @@ public final class AttackOptions {
   @Option(names = "--no-random-start", description = "pgd: start from the image itself, not a random point of the ball.")
   boolean noRandomStart;
 
-  @Option(names = {"-k", "--pixels"}, paramLabel = "K", description = "Pixels to change (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-k", "--pixels"}, paramLabel = "K", description = "Pixels to change (default: ${DEFAULT-VALUE}; "
+      + "sparse-rs 10).")
   int pixels = 1;
 
   @Option(names = "--target", paramLabel = "CLASS",
@@ -73,12 +98,13 @@ public final class AttackOptions {
 
   @Option(names = "--budget", paramLabel = "Q",
       description = "Most model queries per image (default: guided 9,600 for 1 pixel, 10,000 for more; su: population "
-          + "x iterations; square 5,000).")
+          + "x iterations; square 5,000; sparse-rs 10,000).")
   Long budget;
 
   @Option(names = "--objective",
       description = "Fitness: PROBABILITY (Su et al.'s), LOG_PROBABILITY or MARGIN (from logits, in double precision; "
-          + "they keep a signal where probabilities saturate at 1.0). Default: MARGIN for guided, PROBABILITY for su.")
+          + "they keep a signal where probabilities saturate at 1.0). Default: MARGIN for guided, PROBABILITY for su; "
+          + "sparse-rs the paper's: MARGIN, or LOG_PROBABILITY (the target's cross-entropy) when targeted.")
   Objective objective;
 
   @Option(names = "--population", description = "su: candidates per generation (default: ${DEFAULT-VALUE}).")
@@ -108,6 +134,19 @@ public final class AttackOptions {
       + "used 0.8).")
   double pInit = 0.1;
 
+  @Option(names = "--patch", paramLabel = "S", description = "sparse-rs: attack with one S x S patch placed anywhere "
+      + "(an image-specific patch) instead of -k pixels.")
+  Integer patch;
+
+  @Option(names = "--frame", paramLabel = "W", description = "sparse-rs: attack with a frame W pixels wide along the "
+      + "border instead of -k pixels.")
+  Integer frame;
+
+  @Option(names = "--alpha-init", paramLabel = "A", description = "sparse-rs: the share of the pixels (or of the "
+      + "patch) resampled at first, shrunk on the paper's schedule, in (0, 1] (default: "
+      + SparseRs.DEFAULT_ALPHA_TEXT + ").")
+  Double alphaInit;
+
   @Option(names = "--loss", paramLabel = "ce|margin", description = "pgd/fgsm: the loss followed: ce "
       + "(cross-entropy) or margin (logit margin, which does not saturate on confident images). Default: ${DEFAULT-VALUE}.")
   String loss = "ce";
@@ -121,6 +160,9 @@ public final class AttackOptions {
   /** The options that belong to some methods only, with those methods. */
   private static final Map<String, Set<Method>> OWNERS = Map.ofEntries(
       Map.entry("--eps", EnumSet.of(Method.pgd, Method.fgsm, Method.square)),
+      Map.entry("--patch", EnumSet.of(Method.sparse_rs)),
+      Map.entry("--frame", EnumSet.of(Method.sparse_rs)),
+      Map.entry("--alpha-init", EnumSet.of(Method.sparse_rs)),
       Map.entry("--p-init", EnumSet.of(Method.square)),
       Map.entry("--loss", EnumSet.of(Method.pgd, Method.fgsm)),
       Map.entry("--norm", EnumSet.of(Method.pgd, Method.square)),
@@ -128,9 +170,9 @@ public final class AttackOptions {
       Map.entry("--step", EnumSet.of(Method.pgd)),
       Map.entry("--restarts", EnumSet.of(Method.pgd)),
       Map.entry("--no-random-start", EnumSet.of(Method.pgd)),
-      Map.entry("--pixels", EnumSet.of(Method.guided, Method.su)),
-      Map.entry("--budget", EnumSet.of(Method.guided, Method.su, Method.square)),
-      Map.entry("--objective", EnumSet.of(Method.guided, Method.su, Method.square)),
+      Map.entry("--pixels", EnumSet.of(Method.guided, Method.su, Method.sparse_rs)),
+      Map.entry("--budget", EnumSet.of(Method.guided, Method.su, Method.square, Method.sparse_rs)),
+      Map.entry("--objective", EnumSet.of(Method.guided, Method.su, Method.square, Method.sparse_rs)),
       Map.entry("--population", EnumSet.of(Method.su)),
       Map.entry("--iterations", EnumSet.of(Method.su)),
       Map.entry("--mutation", EnumSet.of(Method.su)),
@@ -145,8 +187,12 @@ public final class AttackOptions {
     for (Map.Entry<String, Set<Method>> e : OWNERS.entrySet()) {
       if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(method)) {
         throw new InputException(e.getKey() + " applies to --method "
-            + e.getValue().stream().map(Enum::name).collect(Collectors.joining(" or ")) + ", not " + method);
+            + e.getValue().stream().map(Method::toString).collect(Collectors.joining(" or ")) + ", not " + method);
       }
+    }
+    int threats = (patch != null ? 1 : 0) + (frame != null ? 1 : 0) + (parsed.hasMatchedOption("--pixels") ? 1 : 0);
+    if (threats > 1) {
+      throw new InputException("--pixels, --patch and --frame choose different threat models: give one");
     }
   }
 
@@ -156,6 +202,40 @@ public final class AttackOptions {
     if ((method == Method.guided || method == Method.su) && pixels > positions) {
       throw new InputException("--pixels " + pixels + " is more than the " + positions + " pixels of the model's "
           + info.inputShape() + " images");
+    }
+    if (method == Method.sparse_rs) {
+      String unfit = sparseRs(0).unfit(info.height(), info.width());
+      if (unfit != null) {
+        throw new InputException((patch != null ? "--patch " + patch : frame != null ? "--frame " + frame
+            : "--pixels " + sparsePixels()) + ": " + unfit + " (the model's " + info.inputShape() + ")");
+      }
+    }
+  }
+
+  /** Sparse-RS's pixels: -k when given, else 10. */
+  private int sparsePixels() {
+    return mixee.commandLine().getParseResult().hasMatchedOption("--pixels") ? pixels : 10;
+  }
+
+  /** Sparse-RS as these options describe it. */
+  private SparseRs sparseRs(long seed) {
+    try {
+      SparseRs.Builder b = SparseRs.builder().seed(seed).budget(budget != null ? budget : 10_000)
+          .objective(objective);
+      if (patch != null) {
+        b.patch(patch);
+      } else if (frame != null) {
+        b.frame(frame);
+      } else {
+        b.pixels(sparsePixels());
+      }
+      if (alphaInit != null) {
+        b.alphaInit(alphaInit);
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage().replace("alpha_init", "--alpha-init").replace("patch side", "--patch")
+          .replace("frame width", "--frame"));
     }
   }
 
@@ -202,6 +282,7 @@ public final class AttackOptions {
         }
         case square -> squareEps(SquareAttack.builder().norm(norm())).pInit(pInit).seed(seed)
             .objective(objective == null ? Objective.MARGIN : objective).budget(budget != null ? budget : 5_000).build();
+        case sparse_rs -> sparseRs(seed);
         case guided -> GuidedPixelAttack.builder().pixels(pixels).seed(seed).requestSize(requestSize)
             .refinePositions(refinePositions).objective(objective == null ? Objective.MARGIN : objective)
             .budget(budget != null ? budget : pixels == 1 ? 9_600 : 10_000).build();

@@ -59,7 +59,7 @@ class SquareCommandTest {
   void optionsOfOtherMethodsAreRefusedInOneLine() {
     Cli r = Cli.run("evaluate", "--method", "square", "--pixels", "3", "--limit", "1");
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
-    assertTrue(r.err().contains("--pixels applies to --method guided or su, not square"), r.err());
+    assertTrue(r.err().contains("--pixels applies to --method guided or su or sparse-rs, not square"), r.err());
     Cli e = Cli.run("evaluate", "--method", "square", "--eps", "0.001", "--limit", "1");
     assertEquals(ExitCode.BAD_INPUT, e.code(), e.toString());
     assertTrue(e.err().contains("--eps must be at least 1/255"), e.err());
