@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
     description = {"Run one stated budget of each threat model against a model (and, with --gate, against the "
         + "gated system beside it) and write a threat-model card: which attacks it survives and which it does not.",
         "Threat models (--threats, in card order): one-pixel (guided search, 9,600 queries), pixels (5 pixels "
-        + "anywhere, 10,000), linf (Square, L-inf 8/255, 5,000), l2 (Square, L2 0.5, 5,000), label-only (one "
-        + "pixel seeing only the top class, 9,600). --max-queries caps every budget.",
+        + "anywhere, 10,000), patch (a 4x4 patch anywhere, Sparse-RS, 10,000), linf (Square, L-inf 8/255, "
+        + "5,000), l2 (Square, L2 0.5, 5,000), label-only (one pixel seeing only the top class, 9,600). "
+        + "--max-queries caps every budget.",
         "The gated system is attacked as a whole, for harm: it accepts the image and answers a wrong class; its "
         + "abstentions are counted apart. Writes DIR/card.html, DIR/card.md with DIR/card.svg, and "
         + "DIR/audit.json."})

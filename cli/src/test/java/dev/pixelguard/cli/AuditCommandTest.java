@@ -72,7 +72,7 @@ class AuditCommandTest {
     Path out = dir.resolve("never");
     Cli r = Cli.run("audit", "--threats", "one-pixel,sticky", "--limit", "2", "--out", out.toString());
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
-    assertTrue(r.err().contains("--threats: 'sticky' is unknown; known: one-pixel, pixels, linf, l2, label-only"),
+    assertTrue(r.err().contains("--threats: 'sticky' is unknown; known: one-pixel, pixels, patch, linf, l2, label-only"),
         r.err());
     assertFalse(Files.exists(out));
     Path file = Files.writeString(dir.resolve("a-file"), "x");

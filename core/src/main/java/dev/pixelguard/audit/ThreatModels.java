@@ -3,6 +3,7 @@ package dev.pixelguard.audit;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.attack.gradient.Norm;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
+import dev.pixelguard.attack.sparse.SparseRs;
 import dev.pixelguard.attack.square.SquareAttack;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import java.util.function.BiFunction;
  *   <tr><th>key</th><th>attacker may</th><th>search and budget</th></tr>
  *   <tr><td>one-pixel</td><td>change one pixel to any 8-bit colour</td><td>guided search, 9,600 queries</td></tr>
  *   <tr><td>pixels</td><td>change 5 pixels anywhere</td><td>guided search, 10,000 queries</td></tr>
+ *   <tr><td>patch</td><td>paint a 4x4 square anywhere (1.6% of a 32x32 image)</td><td>Sparse-RS, 10,000
+ *       queries</td></tr>
  *   <tr><td>linf</td><td>change every value by up to 8/255</td><td>Square attack, 5,000 queries</td></tr>
  *   <tr><td>l2</td><td>change the image by L2 0.5</td><td>Square attack (L2), 5,000 queries</td></tr>
  *   <tr><td>label-only</td><td>change one pixel, seeing only the top class</td><td>guided search, 9,600
@@ -36,6 +39,8 @@ public final class ThreatModels {
         .objective(Objective.MARGIN).budget(capped(9_600, cap)).seed(seed).build(), false));
     STANDARD.put("pixels", (seed, cap) -> new AttackThreat("5 pixels", GuidedPixelAttack.builder().pixels(5)
         .objective(Objective.MARGIN).budget(capped(10_000, cap)).seed(seed).build(), false));
+    STANDARD.put("patch", (seed, cap) -> new AttackThreat("4x4 patch", SparseRs.builder().patch(4)
+        .budget(capped(10_000, cap)).seed(seed).build(), false));
     STANDARD.put("linf", (seed, cap) -> new AttackThreat("L-inf 8/255", SquareAttack.builder().norm(Norm.LINF)
         .eps(8 / 255.0).budget(capped(5_000, cap)).seed(seed).build(), false));
     STANDARD.put("l2", (seed, cap) -> new AttackThreat("L2 0.5", SquareAttack.builder().norm(Norm.L2).eps(0.5)
