@@ -143,6 +143,11 @@ final class StickerCommand implements Runnable {
     @Option(names = "--optimizer", paramLabel = "adam|sign", description = "Gradient method's steps (default: adam).")
     String optimizer = "adam";
 
+    @Option(names = "--loss", paramLabel = "ce|probability", description = "Gradient method's loss per image: the "
+        + "target's cross-entropy (ce, default) or minus its probability (probability: a smooth count of the images "
+        + "fooled).")
+    String loss = "ce";
+
     @Option(names = "--lr", paramLabel = "RATE", description = "Step size in [0,1] pixel units (default: 0.02).")
     double lr = 0.02;
 
@@ -179,6 +184,11 @@ final class StickerCommand implements Runnable {
         case "sign" -> StickerSettings.Optimizer.SIGN;
         default -> throw new InputException("--optimizer is adam or sign, was '" + optimizer + "'");
       };
+      StickerSettings.GoalLoss goalLoss = switch (loss.toLowerCase(Locale.ROOT)) {
+        case "ce" -> StickerSettings.GoalLoss.CROSS_ENTROPY;
+        case "probability" -> StickerSettings.GoalLoss.PROBABILITY;
+        default -> throw new InputException("--loss is ce or probability, was '" + loss + "'");
+      };
       if (printScale < 1 || printScale > 1000) {
         throw new InputException("--print-scale must be from 1 to 1000, was " + printScale);
       }
@@ -195,7 +205,7 @@ final class StickerCommand implements Runnable {
         Printability pal = palette == null ? null : Printability.read(palette, info.channels());
         StickerSettings settings = StickerSettings.builder(size).target(tgt).conditions(cond).steps(steps)
             .batch(batch).eotSamples(eotSamples).tvWeight(tv).npsWeight(nps).palette(pal).optimizer(opt)
-            .learningRate(lr).squareShare(squareShare).seed(seed.seed).build();
+            .learningRate(lr).squareShare(squareShare).seed(seed.seed).goalLoss(goalLoss).build();
         // Checks the sticker fits (and the region has room) before any model work.
         cond.sample(new java.util.SplittableRandom(0), size, info.height(), info.width());
         boolean hasGradients = m.classifier() instanceof GradientClassifier;

@@ -27,10 +27,23 @@ import java.util.Map;
  * @param learningRate Adam's step size or the signed step, in [0, 1] pixel units
  * @param squareShare the black-box search's initial window, as a share of the sticker's area (Square's p_init)
  * @param seed root seed: the start, the minibatches and every transformation of training derive from it
+ * @param goalLoss what the white-box trainer minimises per stickered image
  */
 public record StickerSettings(int size, int target, Conditions conditions, int steps, int batch, int eotSamples,
     double tvWeight, double npsWeight, Printability palette, Optimizer optimizer, double learningRate,
-    double squareShare, long seed) {
+    double squareShare, long seed, GoalLoss goalLoss) {
+
+  /** What the white-box trainer minimises per stickered image. */
+  public enum GoalLoss {
+    /** The cross-entropy of the target (minus that of the true class, untargeted): Brown et al.'s loss. */
+    CROSS_ENTROPY,
+    /**
+     * Minus the probability of the target (plus that of the true class, untargeted): the mean is a smooth count
+     * of the images fooled, so images the sticker cannot win weigh little (their gradient is the cross-entropy
+     * gradient times the target's small probability) and the step goes to those it can.
+     */
+    PROBABILITY
+  }
 
   /** How the white-box trainer steps. */
   public enum Optimizer {
@@ -52,6 +65,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     require(learningRate > 0 && learningRate <= 1, "learning rate must be in (0, 1], was " + learningRate);
     require(squareShare > 0 && squareShare <= 1, "square share must be in (0, 1], was " + squareShare);
     require(optimizer != null, "optimizer is required");
+    require(goalLoss != null, "goal loss is required");
   }
 
   private static void require(boolean ok, String message) {
@@ -84,6 +98,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     m.put("optimizer", optimizer.name().toLowerCase(java.util.Locale.ROOT));
     m.put("learningRate", learningRate);
     m.put("squareShare", squareShare);
+    m.put("goalLoss", goalLoss.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     m.put("seed", seed);
     m.put("conditions", conditions.parameters());
     return m;
@@ -94,7 +109,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
   }
 
   /** Defaults: targeted at class 0, {@link Conditions#realistic()}, 300 steps of 32 images with 1 draw each,
-   * TV weight 0.01, NPS weight 0.01, default palette, Adam at 0.02, square share 0.3, seed 1. */
+   * TV weight 0.01, NPS weight 0.01, default palette, Adam at 0.02, square share 0.3, seed 1, cross-entropy. */
   public static final class Builder {
     private final int size;
     private int target = 0;
@@ -109,6 +124,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     private double learningRate = 0.02;
     private double squareShare = 0.3;
     private long seed = 1;
+    private GoalLoss goalLoss = GoalLoss.CROSS_ENTROPY;
 
     private Builder(int size) {
       this.size = size;
@@ -127,10 +143,11 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     public Builder learningRate(double v) { learningRate = v; return this; }
     public Builder squareShare(double v) { squareShare = v; return this; }
     public Builder seed(long v) { seed = v; return this; }
+    public Builder goalLoss(GoalLoss v) { goalLoss = v; return this; }
 
     public StickerSettings build() {
       return new StickerSettings(size, target, conditions, steps, batch, eotSamples, tvWeight, npsWeight, palette,
-          optimizer, learningRate, squareShare, seed);
+          optimizer, learningRate, squareShare, seed, goalLoss);
     }
   }
 }

@@ -83,8 +83,11 @@ public final class StickerTrainer {
       for (int i = 0; i < count; i++) {
         int dir = goals[i].lossDirection(Loss.CROSS_ENTROPY); // +1: ascend the loss, so minimise its negative
         float[] gs = renders[i].stickerGradient(lg.gradient()[i], 0);
+        // d(-p)/dx = p * d(CE)/dx for the probability p of the loss class, so PROBABILITY weighs by p.
+        double w = settings.goalLoss() == StickerSettings.GoalLoss.PROBABILITY
+            ? lg.scores().probability(i, classes[i]) : 1;
         for (int k = 0; k < n; k++) {
-          grad[k] += -dir * gs[k] / count;
+          grad[k] += (float) (-dir * w * gs[k] / count);
         }
         loss += -dir * lg.loss()[i] / count;
         reached += goals[i].reachedBy(lg.scores().top(i)) ? 1 : 0;
