@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         "With no --model and no data, commands use the embedded Fashion-MNIST CNN and sample images."},
     subcommands = {PredictCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
         ReportCommand.class, TrainCommand.class, ExportCommand.class, CompareCommand.class, CalibrateCommand.class,
-        GateCommand.class, DetectCommand.class, ServeCommand.class, AuditCommand.class,
+        GateCommand.class, DetectCommand.class, ServeCommand.class, StickerCommand.class, AuditCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success (an attack that finds nothing still succeeds; its output says so)",

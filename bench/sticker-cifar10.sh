@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Issue 14's universal sticker: a 6x6 sticker (3.5% of a 32x32 image) learned with ResNet-20's gradients
+# (TorchScript) on CIFAR-10 fixture images 466-931 under random viewing conditions (EOT), evaluated on images
+# 0-465 under conditions drawn independently of training, through ResNet-20 on ONNX Runtime.
+# Usage: bench/sticker-cifar10.sh [TARGET [STEPS [SEED]]]   the CIFAR-10 figure (default: cat, 400 steps, seed 1)
+#        bench/sticker-cifar10.sh --fashion [TARGET]         the same recipe on Fashion-MNIST (6x6 = 4.6% of
+#                                                            28x28), builtin:fashion-cnn against builtin:fashion-cnn-pgd
+#        bench/sticker-cifar10.sh --gate GATE.json [STICKER.png]
+#                                                            the gate (e.g. pair-impulse.json, docs/benchmarks.md):
+#                                                            the ResNet-20 sticker through it (transfer), and an
+#                                                            untargeted sticker searched for against the gate itself
+#                                                            with queries (the harm goal, adaptive)
+# Outputs go to $OUT (default /tmp/pixelguard-sticker). PyTorch runs with one thread (OMP_NUM_THREADS=1): on
+# 2 shared cores its thread pool otherwise spins and training takes four times as long.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+out="${OUT:-/tmp/pixelguard-sticker}"
+mkdir -p "$out"
+pg() { nice -n 10 ./pixelguard "$@" 2>&1 | grep -v NNPACK; }
+D=../shared/data/cifar10/test_batch_subset.bin
+R20=../shared/models/cifar10-resnet20
+if [[ "${1:-}" == "--fashion" ]]; then
+  F=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
+  target="${2:-Shirt}"
+  for m in fashion-cnn fashion-cnn-pgd; do
+    pg sticker train -m builtin:$m -d $F --fit-on 5000-9999 --report-on 0-999 --target "$target" --size 6 \
+        --steps 400 --lr 0.05 --seed 1 --out "$out/$m.png"
+    pg sticker evaluate -m builtin:$m -d $F --sticker "$out/$m.png" --seed 1
+    # the sticker of the other network, transferred
+    other=$([[ $m == fashion-cnn ]] && echo fashion-cnn-pgd || echo fashion-cnn)
+    [[ -f "$out/$other.png" ]] && pg sticker evaluate -m builtin:$m -d $F --sticker "$out/$other.png" --seed 1
+  done
+elif [[ "${1:-}" == "--gate" ]]; then
+  gate="${2:?give a gate file}"
+  sticker="${3:-$out/cifar10-cat.png}"
+  pg sticker evaluate --gate "$gate" -d $D --sticker "$sticker" --seed 1
+  pg sticker evaluate --gate "$gate" -d $D --sticker "$sticker" --seed 1 --untargeted
+  pg sticker train --gate "$gate" -d $D --fit-on 466-931 --report-on 0-465 --untargeted --size 6 --method search \
+      --steps "${STEPS:-300}" --batch 32 --eot-samples 1 --seed 1 --out "$out/gate-harm.png"
+  pg sticker evaluate --gate "$gate" -d $D --sticker "$out/gate-harm.png" --seed 1
+  pg sticker evaluate -m $R20.onnx -d $D --sticker "$out/gate-harm.png" --seed 1
+else
+  target="${1:-cat}"
+  steps="${2:-400}"
+  seed="${3:-1}"
+  pg sticker train -m $R20.pt -d $D --fit-on 466-931 --report-on 0-465 --target "$target" --size 6 \
+      --steps "$steps" --batch 32 --eot-samples 1 --lr 0.05 --seed "$seed" --out "$out/cifar10-$target.png"
+  for s in 1 2 3; do
+    pg sticker evaluate -m $R20.onnx -d $D --sticker "$out/cifar10-$target.png" --seed $s \
+        ${EXAMPLES:+--examples "$out/cifar10-$target-examples.png"}
+  done
+fi
