@@ -1,9 +1,14 @@
 package dev.pixelguard.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.attack.patch.Conditions;
+import dev.pixelguard.attack.patch.Sticker;
+import dev.pixelguard.attack.patch.StickerFiles;
 import dev.pixelguard.audit.Audit;
 import dev.pixelguard.audit.AuditResult;
 import dev.pixelguard.audit.ThreatModel;
+import dev.pixelguard.audit.StickerThreat;
 import dev.pixelguard.audit.ThreatModels;
 import dev.pixelguard.audit.ThreatOutcome;
 import dev.pixelguard.data.Dataset;
@@ -28,7 +33,8 @@ import picocli.CommandLine.Spec;
         "Threat models (--threats, in card order): one-pixel (guided search, 9,600 queries), pixels (5 pixels "
         + "anywhere, 10,000), patch (a 4x4 patch anywhere, Sparse-RS, 10,000), linf (Square, L-inf 8/255, "
         + "5,000), l2 (Square, L2 0.5, 5,000), label-only (one pixel seeing only the top class, 9,600). "
-        + "--max-queries caps every budget.",
+        + "--max-queries caps every budget. --sticker adds a universal sticker (trained by 'sticker train') "
+        + "under random cameras.",
         "The gated system is attacked as a whole, for harm: it accepts the image and answers a wrong class; its "
         + "abstentions are counted apart. Writes DIR/card.html, DIR/card.md with DIR/card.svg, and "
         + "DIR/audit.json."})
@@ -48,6 +54,17 @@ final class AuditCommand implements Callable<Integer> {
       description = "Cap every threat model's budget at Q queries per image (default: each one's own budget).")
   long maxQueries;
 
+  @Option(names = "--sticker", paramLabel = "FILE.png",
+      description = "Add the universal sticker threat model: this sticker (from 'sticker train'; its target is read "
+          + "from FILE.json beside it) stuck on every image once, through a random camera.")
+  Path sticker;
+
+  @Option(names = "--sticker-conditions", paramLabel = "realistic|position",
+      description = "The cameras the sticker is seen through: realistic (rotation up to 20 degrees, scale 0.8-1.2, "
+          + "brightness, contrast, blur, noise, JPEG 60-95) or position (placement only). Default: "
+          + "${DEFAULT-VALUE}.")
+  String stickerConditions = "realistic";
+
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,
       description = "Folder for the card (created if needed; card.html, card.md, card.svg, audit.json).")
   Path out;
@@ -63,6 +80,11 @@ final class AuditCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage().replace("threat model '", "--threats: '")
           .replace("the query cap", "--max-queries"));
+    }
+    StickerThreat stickerThreat = sticker == null ? null : stickerThreat();
+    if (stickerThreat != null) {
+      list = new ArrayList<>(list);
+      list.add(stickerThreat);
     }
     if (model.labelOnly) {
       throw new InputException("--label-only does not apply to audit: its label-only threat model is a row of "
@@ -95,6 +117,26 @@ final class AuditCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "card:     %s (also card.md, card.svg, audit.json)%n", page);
       return ExitCode.OK;
     }
+  }
+
+  /** The sticker threat model of --sticker, with its target from the settings file beside it. */
+  private StickerThreat stickerThreat() {
+    Sticker s = StickerFiles.read(sticker);
+    JsonNode about = StickerFiles.readSettings(sticker);
+    if (about == null || !about.path("target").isInt()) {
+      throw new InputException("--sticker: " + StickerFiles.settingsFile(sticker) + " with the sticker's target is "
+          + "missing; 'sticker train' writes it beside the PNG");
+    }
+    Conditions c = switch (stickerConditions) {
+      case "realistic" -> Conditions.realistic();
+      case "position" -> Conditions.positionOnly();
+      default -> throw new InputException("--sticker-conditions must be realistic or position, was "
+          + stickerConditions);
+    };
+    String origin = sticker.getFileName() + ", trained on " + about.path("model").asText("?") + " images "
+        + about.path("fitOn").asText("?");
+    return new StickerThreat(s, about.path("target").asInt(), about.path("targetName").isTextual()
+        ? about.path("targetName").asText() : null, c, seed.seed, origin);
   }
 
   private static void print(PrintWriter o, AuditResult r, Gate g) {

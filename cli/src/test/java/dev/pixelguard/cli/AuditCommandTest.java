@@ -4,15 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelguard.attack.patch.Conditions;
+import dev.pixelguard.attack.patch.StickerEvaluation;
+import dev.pixelguard.attack.patch.StickerFiles;
 import dev.pixelguard.audit.AuditJson;
 import dev.pixelguard.audit.AuditResult;
 import dev.pixelguard.audit.ThreatOutcome;
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.eval.Summary;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.Models;
 import dev.pixelguard.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +73,44 @@ class AuditCommandTest {
     assertTrue(md.contains("| L-inf 8/255 | " + pct(lp.accuracy()) + " | " + pct(lp.harm())), md);
     assertTrue(r.out().contains("harmed"), r.out());
     assertTrue(Files.readString(card.resolve("card.html")).contains("data-threat=\"one pixel\""));
+  }
+
+  @Test
+  void aTrainedStickerIsARowCountedFromTheModelsOwnAnswers() throws Exception {
+    Path png = dir.resolve("s.png");
+    Cli t = Cli.run("sticker", "train", "-m", Fixtures.resnetTorchScript().toString(), "-d",
+        Fixtures.cifarBatch().toString(), "--fit-on", "466-931", "--report-on", "0-465", "--target", "cat", "--size",
+        "6", "--steps", "3", "--batch", "4", "--out", png.toString());
+    assertEquals(0, t.code(), t.toString());
+    Path card = dir.resolve("card");
+    Cli r = Cli.run("audit", "-m", Fixtures.resnetOnnx().toString(), "-d", Fixtures.cifarBatch().toString(),
+        "--limit", "12", "--threats", "l2", "--max-queries", "20", "--sticker", png.toString(), "--seed", "4",
+        "--out", card.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    AuditResult a = AuditJson.read(card.resolve("audit.json"));
+    assertEquals(List.of("L2 0.5", "universal 6x6 sticker"), a.rows().stream().map(AuditResult.Row::threat).toList());
+    ThreatOutcome s = a.rows().get(1).plain();
+    // the same views, scored here: images answered correctly with the sticker on
+    Dataset first = Fixtures.cifar().limit(12);
+    List<LabeledImage> images = new ArrayList<>();
+    for (int i = 0; i < first.size(); i++) {
+      images.add(first.get(i));
+    }
+    try (Classifier m = Models.open(Fixtures.resnetOnnx().toString())) {
+      StickerEvaluation.Result e = StickerEvaluation.evaluate(m, images, StickerFiles.read(png),
+          Conditions.realistic(), 3, 4, 1);
+      long correct = e.outcomes().stream().filter(o -> o.cleanPredicted() == o.label()
+          && o.stickerPredicted() == o.label()).count();
+      long cleanCorrect = e.outcomes().stream().filter(o -> o.cleanPredicted() == o.label()).count();
+      assertEquals(correct, s.correct());
+      assertEquals(cleanCorrect, s.cleanCorrect());
+    }
+    assertEquals(12, s.images());
+    assertTrue(Files.readString(card.resolve("card.md")).contains("universal 6x6 sticker"));
+    Cli missing = Cli.run("audit", "--limit", "2", "--sticker", dir.resolve("none.png").toString(), "--out",
+        dir.resolve("x").toString());
+    assertEquals(ExitCode.BAD_INPUT, missing.code(), missing.toString());
+    assertTrue(missing.err().contains("sticker not found"), missing.err());
   }
 
   @Test
