@@ -66,8 +66,9 @@ public final class SparseRsBenchmark {
               r.attempts().stream().allMatch(AttackResult::exactIn8Bits), s);
           // Per-image results beside the guided search's (bench/guided-cifar10.sh), for comparisons image by image.
           Files.createDirectories(GuidedBenchmark.RESULTS);
-          ResultsJson.write(r, GuidedBenchmark.RESULTS.resolve(String.format(Locale.ROOT, "sparse-rs-%s%d%s-seed%d.json",
-              threat, size, Integer.getInteger("from", 0) > 0 ? "-from" + Integer.getInteger("from", 0) : "", seed)));
+          int from = Integer.getInteger("from", 0);
+          ResultsJson.write(r, GuidedBenchmark.RESULTS.resolve(String.format(Locale.ROOT,
+              "sparse-rs-%s%d%s-seed%d.json", threat, size, from > 0 ? "-from" + from : "", seed)));
         }
       }
     }

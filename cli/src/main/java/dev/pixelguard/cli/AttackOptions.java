@@ -57,12 +57,13 @@ public final class AttackOptions {
     }
   }
 
-  @Option(names = "--method", converter = MethodConverter.class, description = "Attack: guided (pixelguard's one-pixel search: corner probe ranked by "
-      + "logit margin, ranked corner sweep, colour refinement; far fewer queries), su (Su et al.'s differential "
-      + "evolution, the paper's reference), square (Andriushchenko et al.'s Square attack: small changes everywhere "
-      + "within --eps, black-box, few queries), sparse-rs (Croce et al.'s Sparse-RS: -k pixels anywhere, a --patch or a --frame "
-      + "of colour-cube corners, black-box, few queries), pgd (projected gradient descent, Madry et al.) or fgsm (Goodfellow "
-      + "et al.). pgd and fgsm need gradients: TorchScript or .pgm models. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--method", converter = MethodConverter.class, description = "Attack: guided (pixelguard's "
+      + "one-pixel search: corner probe ranked by logit margin, ranked corner sweep, colour refinement; far fewer "
+      + "queries), su (Su et al.'s differential evolution, the paper's reference), square (Andriushchenko et al.'s "
+      + "Square attack: small changes everywhere within --eps, black-box, few queries), sparse-rs (Croce et al.'s "
+      + "Sparse-RS: -k pixels anywhere, a --patch or a --frame of colour-cube corners, black-box, few queries), pgd "
+      + "(projected gradient descent, Madry et al.) or fgsm (Goodfellow et al.). pgd and fgsm need gradients: "
+      + "TorchScript or .pgm models. Default: ${DEFAULT-VALUE}.")
   Method method = Method.guided;
 
   @Option(names = "--eps", paramLabel = "E", description = "pgd/fgsm/square: perturbation budget in [0,1] pixel units "

@@ -140,6 +140,20 @@ class SparseRsAttackTest {
     assertTrue(flipped >= 1, flipped + " of " + r.size());
   }
 
+  /** Targeted, with the paper's loss (the target's cross-entropy): the returned image is the target class. */
+  @Test
+  void targetedReachesTheTargetClass() {
+    LabeledImage li = images.get(0);
+    int target = (li.label() + 3) % 10;
+    AttackTask t = AttackTask.of(li.id(), li.image(), new Goal.Targeted(target),
+        model.classify(ImageBatch.of(List.of(li.image()))), 1);
+    AttackResult a = SparseRs.builder().pixels(10).budget(2_000).build().run(model, List.of(t),
+        new Execution(400, 1), x -> {}).get(0);
+    assertTrue(a.success(), a.imageId() + " toward " + target + " after " + a.queries());
+    assertEquals(target, model.classify(ImageBatch.wrap(1, 3, 32, 32, a.adversarialValues())).top(0));
+    assertEquals(10, a.perturbation().pixels());
+  }
+
   /** An image's outcome depends on its seed alone: the same with other batch sizes, concurrency and company. */
   @Test
   void outcomesDoNotDependOnBatchingOrTheOtherImages() {
