@@ -5,8 +5,8 @@
 #   2. the sticker: a universal 6x6 sticker trained on images 466-931 (white-box, ResNet-20's TorchScript twin),
 #      given as STICKER (default docs/audit/resnet20/sticker.png, with its .json beside it);
 #   3. the card: every threat model on the first 100 fixture images, each budget capped at MAX_QUERIES (default
-#      2,000 queries per image), seed 1, against ResNet-20 on ONNX Runtime and against the gate.
-# Usage: [MAX_QUERIES=2000] [STICKER=...] bench/audit-card.sh [OUT]     (about an hour on 2 busy cores)
+#      1,000 queries per image), seed 1, against ResNet-20 on ONNX Runtime and against the gate.
+# Usage: [MAX_QUERIES=1000] [STICKER=...] bench/audit-card.sh [OUT]     (about 20 minutes on 2 idle cores)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -16,5 +16,5 @@ data=../shared/data/cifar10/test_batch_subset.bin
 mkdir -p "$out"
 ./pixelguard gate fit -m ../shared/models/cifar10-resnet20.onnx --view impulse:0.3 --fusion product \
   --coverage 0.9 --dataset "$data" --fit-on 466-931 --report-on 0-465 --out "$out/gate.json" | tail -3
-time ./pixelguard audit --gate "$out/gate.json" --dataset "$data" --limit 100 --max-queries "${MAX_QUERIES:-2000}" \
+time ./pixelguard audit --gate "$out/gate.json" --dataset "$data" --limit 100 --max-queries "${MAX_QUERIES:-1000}" \
   --sticker "$sticker" --seed 1 --quiet --out "$out"
