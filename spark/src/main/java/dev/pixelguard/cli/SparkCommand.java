@@ -113,16 +113,18 @@ public final class SparkCommand {
      *
      * @param indices the images, by index in {@link #data()}
      * @param journal where every attempt goes as it finishes, and which attempts are already finished; or null
+     * @param listener called after each attempt, or null
      */
-    public EvaluationResult evaluate(List<Integer> indices, Journal journal) {
+    public EvaluationResult evaluate(List<Integer> indices, Journal journal, Evaluation.Listener listener) {
       Dataset part = new Dataset(data.name(), indices.stream().map(data::get).toList(), data.classNames(),
           data.namedByFolder());
-      return evaluate(attack, part, journal);
+      return evaluate(attack, part, journal, listener);
     }
 
-    private <M extends Classifier> EvaluationResult evaluate(Attack<M> attack, Dataset part, Journal journal) {
+    private <M extends Classifier> EvaluationResult evaluate(Attack<M> attack, Dataset part, Journal journal,
+        Evaluation.Listener listener) {
       M model = AttackOptions.modelFor(attack, classifier, labelOnly);
-      return Evaluation.run(model, part, attack, targets, execution, null, journal);
+      return Evaluation.run(model, part, attack, targets, execution, listener, journal);
     }
 
     @Override

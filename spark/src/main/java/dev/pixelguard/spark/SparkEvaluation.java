@@ -120,7 +120,9 @@ public final class SparkEvaluation {
     if (master.startsWith("local-cluster")) {
       // executor JVMs started on this machine run with this JVM's class path (pixelguard, its dependencies, Spark)
       conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+      conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0"); // start once every executor is up
     }
+    options.partitions(data.size(), 1); // a bad --partitions is refused before Spark starts
     ImageOutcome[] outcomes = new ImageOutcome[data.size()];
     PartitionResult[] parts;
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
@@ -242,6 +244,17 @@ public final class SparkEvaluation {
     return new ImageOutcome(r.index(), li.id(), li.label(), clean, r.skipped(), attempts);
   }
 
+  /**
+   * Tests only: called in a task after each attempt of its partition is journaled (a failure thrown here fails
+   * the task, as a lost executor would). Seen by tasks of this JVM, so only with a local master.
+   */
+  static volatile Seam afterAttempt;
+
+  /** See {@link #afterAttempt}. */
+  interface Seam {
+    void attempted(TaskContext task, AttackResult attempt);
+  }
+
   /** A partition's work on an executor. */
   static final class PartitionTask extends AbstractFunction2<TaskContext, Iterator<ImageRef>, PartitionResult>
       implements Serializable {
@@ -283,7 +296,9 @@ public final class SparkEvaluation {
           Files.writeString(file, held, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         }
         try (Journal journal = Journal.open(file, s, true)) {
-          r = setup.evaluate(refs.stream().map(ImageRef::index).toList(), journal);
+          Seam seam = afterAttempt;
+          r = setup.evaluate(refs.stream().map(ImageRef::index).toList(), journal,
+              seam == null ? null : (a, done, total, ok) -> seam.attempted(task, a));
         }
         Files.deleteIfExists(file); // the result goes to the driver now
       } catch (IOException e) {
