@@ -34,7 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
@@ -122,12 +121,12 @@ public final class SparkEvaluation {
       conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
       conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0"); // start once every executor is up
     }
-    options.partitions(data.size(), 1); // a bad --partitions is refused before Spark starts
+    options.partitions(data.size()); // a bad --partitions is refused before Spark starts
     ImageOutcome[] outcomes = new ImageOutcome[data.size()];
     PartitionResult[] parts;
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       sc.setLogLevel("WARN");
-      int n = options.partitions(data.size(), sc.defaultParallelism());
+      int n = options.partitions(data.size());
       JavaRDD<ImageRef> rdd = sc.parallelize(refs, n);
       parts = new PartitionResult[n];
       int[] finished = {0};
@@ -277,7 +276,16 @@ public final class SparkEvaluation {
       while (it.hasNext()) {
         refs.add(it.next());
       }
-      SparkCommand.Setup setup = Executors.setup(args, Math.max(1, task.cpus()));
+      int threads = Math.max(1, task.cpus());
+      SparkCommand.Setup setup = Executors.borrow(args, threads);
+      try {
+        return run(task, refs, setup);
+      } finally {
+        Executors.giveBack(args, threads, setup);
+      }
+    }
+
+    private PartitionResult run(TaskContext task, List<ImageRef> refs, SparkCommand.Setup setup) {
       ObjectNode s;
       try {
         s = (ObjectNode) JSON.readTree(settings);
@@ -317,23 +325,47 @@ public final class SparkEvaluation {
   }
 
   /**
-   * The model, data and attack of each command line, opened once per executor JVM and shared by its tasks
-   * (ONNX Runtime's sessions are thread-safe). The engine's threads are the task's cores: tasks running side by
-   * side each run their own batches.
+   * The model, data and attack of each command line, opened once per task slot of an executor JVM and kept
+   * for the JVM's life: a task borrows one and gives it back, so tasks running side by side each have their own
+   * ONNX Runtime session with the task's cores as its threads (sharing one session between tasks measured
+   * slower here), and a later task reuses it.
    */
   static final class Executors {
-    private static final Map<String, SparkCommand.Setup> OPEN = new ConcurrentHashMap<>();
+    private static final Map<String, java.util.Deque<SparkCommand.Setup>> IDLE = new HashMap<>();
+    private static final List<SparkCommand.Setup> OPEN = new ArrayList<>();
 
     private Executors() {}
 
-    static SparkCommand.Setup setup(String[] args, int threads) {
-      return OPEN.computeIfAbsent(String.join("\u0000", args) + "\u0000threads=" + threads,
-          k -> SparkCommand.Setup.open(args, threads));
+    private static String key(String[] args, int threads) {
+      return String.join("\u0000", args) + "\u0000threads=" + threads;
+    }
+
+    static SparkCommand.Setup borrow(String[] args, int threads) {
+      synchronized (IDLE) {
+        SparkCommand.Setup idle = IDLE.computeIfAbsent(key(args, threads), k -> new java.util.ArrayDeque<>()).poll();
+        if (idle != null) {
+          return idle;
+        }
+      }
+      SparkCommand.Setup fresh = SparkCommand.Setup.open(args, threads);
+      synchronized (IDLE) {
+        OPEN.add(fresh);
+      }
+      return fresh;
+    }
+
+    static void giveBack(String[] args, int threads, SparkCommand.Setup setup) {
+      synchronized (IDLE) {
+        IDLE.computeIfAbsent(key(args, threads), k -> new java.util.ArrayDeque<>()).push(setup);
+      }
     }
 
     static void closeAll() {
-      OPEN.values().forEach(SparkCommand.Setup::close);
-      OPEN.clear();
+      synchronized (IDLE) {
+        OPEN.forEach(SparkCommand.Setup::close);
+        OPEN.clear();
+        IDLE.clear();
+      }
     }
   }
 
