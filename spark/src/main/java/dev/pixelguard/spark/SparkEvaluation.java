@@ -111,7 +111,9 @@ public final class SparkEvaluation {
     String master = options.master(conf.contains("spark.master") ? conf.get("spark.master") : null);
     conf.setMaster(master);
     conf.set("spark.speculation", "false"); // one task per partition at a time: a partition's journal has one writer
-    conf.setIfMissing("spark.ui.enabled", "false");
+    if (master.startsWith("local[") || master.equals("local")) {
+      conf.setIfMissing("spark.ui.enabled", "false"); // nobody to look at it (local-cluster's master needs it)
+    }
     if (master.startsWith("local")) { // everything on this machine: talk over the loopback interface only
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");

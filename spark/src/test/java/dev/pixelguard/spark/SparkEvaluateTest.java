@@ -40,7 +40,7 @@ class SparkEvaluateTest {
 
   private static List<String> run() {
     return List.of("--model", SHARED.resolve("models/cifar10-resnet20.onnx").toString(), "--dataset",
-        SHARED.resolve("data/cifar10/test_batch_subset.bin").toString(), "--limit", "10", "--budget", "1200",
+        SHARED.resolve("data/cifar10/test_batch_subset.bin").toString(), "--limit", "8", "--budget", "1000",
         "--seed", "3");
   }
 
@@ -67,7 +67,7 @@ class SparkEvaluateTest {
     assertSameOutcomes(plain, local);
 
     Out o = new Out();
-    JsonNode cluster = spark(o, "local-cluster[2,1,1024]", "--partitions", "4");
+    JsonNode cluster = spark(o, "local-cluster[2,1,1024]");
     assertSameOutcomes(plain, cluster);
     assertTrue(o.err().contains("on executor 0") && o.err().contains("on executor 1"),
         "both executor JVMs ran partitions:\n" + o.err());
@@ -140,7 +140,7 @@ class SparkEvaluateTest {
       assertEquals(x, y, "image " + i);
       attempts += x.path("attempts").size();
     }
-    assertTrue(attempts >= 5, "most of the images were attacked: " + attempts);
+    assertTrue(attempts >= 4, "most of the images were attacked: " + attempts);
     assertEquals(expected.path("summary"), actual.path("summary"));
     assertEquals(expected.path("totals").path("queries"), actual.path("totals").path("queries"));
   }
