@@ -47,7 +47,7 @@ public final class SparkCommand {
             + "depends only on --seed and the image, so it equals a plain evaluate's image for image.",
         "Embedded by default (--master local[*]: no cluster needed); --master spark://HOST:PORT or spark-submit "
             + "for a cluster (docs/scale.md).",
-        "Options are evaluate's, plus --master and --partitions; --gate is not supported.");
+        "Options are evaluate's, plus --master, --partitions and --work; --gate is not supported.");
     return cl;
   }
 
