@@ -59,6 +59,9 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new InputException("--fail-under and --junit judge a single goal; they do not apply to --target all");
     }
     if (gate.given()) {
+      if (engine != null) {
+        throw new InputException("--gate runs in one JVM; evaluate the gate with 'pixelguard evaluate --gate'");
+      }
       return gated(o);
     }
     if (secondFrame != null) {
@@ -70,18 +73,13 @@ final class EvaluateCommand implements Callable<Integer> {
       attackOptions.checkFits(info);
       data = dataOptions.fit(data, info);
       int abstain = info.abstainClass();
-      if (abstain >= 0 && attackOptions.target != null) {
-        throw new InputException("the model may abstain (its last class is 'abstain', as a served gate's is), so "
-            + "the attack seeks harm: accepted and wrong; --target does not apply");
-      }
-      Targets targets = abstain >= 0 ? new Targets.Harm(abstain, attackOptions.criterion())
-          : all ? new Targets.EveryOther(attackOptions.criterion())
-          : attackOptions.target == null ? new Targets.Untargeted(attackOptions.criterion())
-          : new Targets.Target(info.classIndex(attackOptions.target), attackOptions.criterion());
+      Targets targets = targets(info);
       EvaluationResult r;
       try (Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets))) {
-        r = Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
-            run.execution(), run.console(spec), (i, a) -> Evaluations.success(i, a, info), journal);
+        Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
+        r = engine != null ? engine.run(c, data, attack, targets, journal, run.console(spec), line)
+            : Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
+                run.execution(), run.console(spec), line, journal);
         if (journal != null && journal.resumed() > 0) {
           o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
         }
@@ -94,7 +92,32 @@ final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  private ObjectNode journalSettings(ModelInfo info, String dataset, Attack<?> attack, Targets targets) {
+  /** The goals of every image, for a model with {@code info}: harm for a model that may abstain, else --target's. */
+  Targets targets(ModelInfo info) {
+    int abstain = info.abstainClass();
+    if (abstain >= 0 && attackOptions.target != null) {
+      throw new InputException("the model may abstain (its last class is 'abstain', as a served gate's is), so "
+          + "the attack seeks harm: accepted and wrong; --target does not apply");
+    }
+    return abstain >= 0 ? new Targets.Harm(abstain, attackOptions.criterion())
+        : "all".equalsIgnoreCase(attackOptions.target) ? new Targets.EveryOther(attackOptions.criterion())
+        : attackOptions.target == null ? new Targets.Untargeted(attackOptions.criterion())
+        : new Targets.Target(info.classIndex(attackOptions.target), attackOptions.criterion());
+  }
+
+  /**
+   * Where the attempts run, when not in this JVM: pixelguard-spark runs them as a Spark job. It returns the
+   * evaluation of {@code data} as {@link Evaluations#run} would, journaling every attempt in {@code journal}.
+   */
+  interface Engine {
+    EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, Journal journal,
+        Evaluations.Console console, Evaluations.Line line);
+  }
+
+  /** The engine, or null to run here. */
+  Engine engine;
+
+  ObjectNode journalSettings(ModelInfo info, String dataset, Attack<?> attack, Targets targets) {
     ObjectNode s = Journal.settings(info, dataset, attack, targets);
     s.put("labelOnly", model.labelOnly);
     return s;

@@ -39,7 +39,14 @@ public final class Main implements Runnable {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
-    CommandLine cl = new CommandLine(new Main());
+    return execute(new CommandLine(new Main()), args, out, err);
+  }
+
+  /** Runs {@code cl}, a command of pixelguard's (such as pixelguard-spark's), with its exit codes and messages. */
+  static int execute(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
     // --output-kind probabilities, --layout nhwc, --objective margin: values are read whatever their case.
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(out);

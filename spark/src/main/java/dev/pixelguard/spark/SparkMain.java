@@ -1,0 +1,17 @@
+package dev.pixelguard.spark;
+
+import dev.pixelguard.cli.SparkCommand;
+import java.io.PrintWriter;
+
+/**
+ * {@code pixelguard-spark}: {@code pixelguard evaluate} as an Apache Spark job. Embedded with {@code local[*]}
+ * by default; the main class for {@code spark-submit} on a cluster (docs/scale.md).
+ */
+public final class SparkMain {
+  private SparkMain() {}
+
+  public static void main(String[] args) {
+    int code = SparkCommand.execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    System.exit(code);
+  }
+}
