@@ -29,10 +29,13 @@ if [[ "${1:-}" == "--fashion" ]]; then
     pg sticker train -m builtin:$m -d $F --fit-on 5000-9999 --report-on 0-999 --target "$target" --size 6 \
         --steps 400 --lr 0.05 --seed 1 --out "$out/$m.png"
     pg sticker evaluate -m builtin:$m -d $F --sticker "$out/$m.png" --seed 1
-    # the sticker of the other network, transferred
-    other=$([[ $m == fashion-cnn ]] && echo fashion-cnn-pgd || echo fashion-cnn)
-    [[ -f "$out/$other.png" ]] && pg sticker evaluate -m builtin:$m -d $F --sticker "$out/$other.png" --seed 1
+    pg sticker train -m builtin:$m -d $F --fit-on 5000-9999 --report-on 0-999 --untargeted --size 6 \
+        --steps 400 --lr 0.05 --seed 1 --out "$out/$m-untargeted.png"
+    pg sticker evaluate -m builtin:$m -d $F --sticker "$out/$m-untargeted.png" --seed 1
   done
+  # each network's sticker on the other network (transfer)
+  pg sticker evaluate -m builtin:fashion-cnn-pgd -d $F --sticker "$out/fashion-cnn.png" --seed 1
+  pg sticker evaluate -m builtin:fashion-cnn -d $F --sticker "$out/fashion-cnn-pgd.png" --seed 1
 elif [[ "${1:-}" == "--gate" ]]; then
   gate="${2:?give a gate file}"
   sticker="${3:-$out/cifar10-cat-6.png}"
