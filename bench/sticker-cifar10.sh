@@ -2,7 +2,8 @@
 # Issue 14's universal sticker: a 6x6 sticker (3.5% of a 32x32 image) learned with ResNet-20's gradients
 # (TorchScript) on CIFAR-10 fixture images 466-931 under random viewing conditions (EOT), evaluated on images
 # 0-465 under conditions drawn independently of training, through ResNet-20 on ONNX Runtime.
-# Usage: bench/sticker-cifar10.sh [TARGET [STEPS [SEED]]]   the CIFAR-10 figure (default: cat, 400 steps, seed 1)
+# Usage: bench/sticker-cifar10.sh [TARGET [STEPS [SEED]]]   the CIFAR-10 figure (default: cat, 400 steps, seed 1;
+#                                                            SIZE=8 for an 8x8 sticker), evaluated with seeds 1-3
 #        bench/sticker-cifar10.sh --fashion [TARGET]         the same recipe on Fashion-MNIST (6x6 = 4.6% of
 #                                                            28x28), builtin:fashion-cnn against builtin:fashion-cnn-pgd
 #        bench/sticker-cifar10.sh --gate GATE.json [STICKER.png]
@@ -28,13 +29,16 @@ if [[ "${1:-}" == "--fashion" ]]; then
     pg sticker train -m builtin:$m -d $F --fit-on 5000-9999 --report-on 0-999 --target "$target" --size 6 \
         --steps 400 --lr 0.05 --seed 1 --out "$out/$m.png"
     pg sticker evaluate -m builtin:$m -d $F --sticker "$out/$m.png" --seed 1
-    # the sticker of the other network, transferred
-    other=$([[ $m == fashion-cnn ]] && echo fashion-cnn-pgd || echo fashion-cnn)
-    [[ -f "$out/$other.png" ]] && pg sticker evaluate -m builtin:$m -d $F --sticker "$out/$other.png" --seed 1
+    pg sticker train -m builtin:$m -d $F --fit-on 5000-9999 --report-on 0-999 --untargeted --size 6 \
+        --steps 400 --lr 0.05 --seed 1 --out "$out/$m-untargeted.png"
+    pg sticker evaluate -m builtin:$m -d $F --sticker "$out/$m-untargeted.png" --seed 1
   done
+  # each network's sticker on the other network (transfer)
+  pg sticker evaluate -m builtin:fashion-cnn-pgd -d $F --sticker "$out/fashion-cnn.png" --seed 1
+  pg sticker evaluate -m builtin:fashion-cnn -d $F --sticker "$out/fashion-cnn-pgd.png" --seed 1
 elif [[ "${1:-}" == "--gate" ]]; then
   gate="${2:?give a gate file}"
-  sticker="${3:-$out/cifar10-cat.png}"
+  sticker="${3:-$out/cifar10-cat-6.png}"
   pg sticker evaluate --gate "$gate" -d $D --sticker "$sticker" --seed 1
   pg sticker evaluate --gate "$gate" -d $D --sticker "$sticker" --seed 1 --untargeted
   pg sticker train --gate "$gate" -d $D --fit-on 466-931 --report-on 0-465 --untargeted --size 6 --method search \
@@ -45,10 +49,11 @@ else
   target="${1:-cat}"
   steps="${2:-400}"
   seed="${3:-1}"
-  pg sticker train -m $R20.pt -d $D --fit-on 466-931 --report-on 0-465 --target "$target" --size 6 \
-      --steps "$steps" --batch 32 --eot-samples 1 --lr 0.05 --seed "$seed" --out "$out/cifar10-$target.png"
+  size="${SIZE:-6}"
+  name="cifar10-$target-$size"
+  pg sticker train -m $R20.pt -d $D --fit-on 466-931 --report-on 0-465 --target "$target" --size "$size" \
+      --steps "$steps" --batch 32 --eot-samples 1 --lr 0.05 --seed "$seed" --out "$out/$name.png"
   for s in 1 2 3; do
-    pg sticker evaluate -m $R20.onnx -d $D --sticker "$out/cifar10-$target.png" --seed $s \
-        ${EXAMPLES:+--examples "$out/cifar10-$target-examples.png"}
+    pg sticker evaluate -m $R20.onnx -d $D --sticker "$out/$name.png" --seed $s --examples "$out/$name-examples-$s.png"
   done
 fi

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pixelguard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = {"Show how brittle an image classifier is: black-box one-pixel attacks (Su et al. 2019) on "
         + "ONNX and TorchScript models, an exhaustive one-pixel oracle, robustness evaluation over datasets with "
-        + "reports and a CI gate, and training of pixelguard's own networks.",
+        + "reports and a CI gate, universal printable stickers under random viewing conditions, and training of "
+        + "pixelguard's own networks.",
         "With no --model and no data, commands use the embedded Fashion-MNIST CNN and sample images."},
     subcommands = {PredictCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
         ReportCommand.class, TrainCommand.class, ExportCommand.class, CompareCommand.class, CalibrateCommand.class,

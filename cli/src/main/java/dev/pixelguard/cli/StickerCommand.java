@@ -148,6 +148,10 @@ final class StickerCommand implements Runnable {
         + "fooled).")
     String loss = "ce";
 
+    @Option(names = "--average", description = "Gradient method: return the moving average of the last ~50 "
+        + "iterates (Polyak averaging) instead of the last one.")
+    boolean average;
+
     @Option(names = "--lr", paramLabel = "RATE", description = "Step size in [0,1] pixel units (default: 0.02).")
     double lr = 0.02;
 
@@ -205,7 +209,7 @@ final class StickerCommand implements Runnable {
         Printability pal = palette == null ? null : Printability.read(palette, info.channels());
         StickerSettings settings = StickerSettings.builder(size).target(tgt).conditions(cond).steps(steps)
             .batch(batch).eotSamples(eotSamples).tvWeight(tv).npsWeight(nps).palette(pal).optimizer(opt)
-            .learningRate(lr).squareShare(squareShare).seed(seed.seed).goalLoss(goalLoss).build();
+            .learningRate(lr).squareShare(squareShare).seed(seed.seed).goalLoss(goalLoss).average(average).build();
         // Checks the sticker fits (and the region has room) before any model work.
         cond.sample(new java.util.SplittableRandom(0), size, info.height(), info.width());
         boolean hasGradients = m.classifier() instanceof GradientClassifier;

@@ -34,6 +34,12 @@ public final class StickerEvaluation {
   /** Views classified per call to the model. */
   static final int CHUNK = 128;
 
+  /** One draw per image; see {@link #evaluate(Classifier, List, Sticker, Conditions, int, long, int)}. */
+  public static Result evaluate(Classifier model, List<LabeledImage> images, Sticker sticker, Conditions conditions,
+      int target, long seed) {
+    return evaluate(model, images, sticker, conditions, target, seed, 1);
+  }
+
   /**
    * @param model any classifier of the images' shape
    * @param images labelled held-out images (unlabelled ones are refused)

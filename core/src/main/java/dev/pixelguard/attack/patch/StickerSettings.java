@@ -28,10 +28,11 @@ import java.util.Map;
  * @param squareShare the black-box search's initial window, as a share of the sticker's area (Square's p_init)
  * @param seed root seed: the start, the minibatches and every transformation of training derive from it
  * @param goalLoss what the white-box trainer minimises per stickered image
+ * @param average whether the white-box trainer returns the moving average of its iterates rather than the last
  */
 public record StickerSettings(int size, int target, Conditions conditions, int steps, int batch, int eotSamples,
     double tvWeight, double npsWeight, Printability palette, Optimizer optimizer, double learningRate,
-    double squareShare, long seed, GoalLoss goalLoss) {
+    double squareShare, long seed, GoalLoss goalLoss, boolean average) {
 
   /** What the white-box trainer minimises per stickered image. */
   public enum GoalLoss {
@@ -99,6 +100,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     m.put("learningRate", learningRate);
     m.put("squareShare", squareShare);
     m.put("goalLoss", goalLoss.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    m.put("average", average);
     m.put("seed", seed);
     m.put("conditions", conditions.parameters());
     return m;
@@ -125,6 +127,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     private double squareShare = 0.3;
     private long seed = 1;
     private GoalLoss goalLoss = GoalLoss.CROSS_ENTROPY;
+    private boolean average = false;
 
     private Builder(int size) {
       this.size = size;
@@ -144,10 +147,11 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     public Builder squareShare(double v) { squareShare = v; return this; }
     public Builder seed(long v) { seed = v; return this; }
     public Builder goalLoss(GoalLoss v) { goalLoss = v; return this; }
+    public Builder average(boolean v) { average = v; return this; }
 
     public StickerSettings build() {
       return new StickerSettings(size, target, conditions, steps, batch, eotSamples, tvWeight, npsWeight, palette,
-          optimizer, learningRate, squareShare, seed, goalLoss);
+          optimizer, learningRate, squareShare, seed, goalLoss, average);
     }
   }
 }

@@ -23,13 +23,18 @@ import java.util.function.Consumer;
  * straight through JPEG) and averaged. The loss minimised is
  * {@code mean(goal loss) + tvWeight * TV + npsWeight * NPS}, where the goal loss is the target's cross-entropy
  * (targeted) or minus the true class's (untargeted; through a gate, its harm goal). Values are clamped to [0, 1]
- * after each step.
+ * after each step. With {@link StickerSettings#average()} the result is the moving average of the iterates
+ * (decay {@value #AVERAGE_DECAY}, about the last 50 steps; Polyak averaging), which smooths the noise of
+ * single-draw steps.
  *
  * <p>Reproducible: the start, the minibatches and every draw come from one stream seeded by the settings' seed
  * (derived as {@code Seeds.forImage(seed, "sticker training")}), never from the evaluation's streams.
  */
 public final class StickerTrainer {
   private StickerTrainer() {}
+
+  /** The decay of the moving average of the iterates that {@link StickerSettings#average()} returns. */
+  static final double AVERAGE_DECAY = 0.98;
 
   /**
    * @param model the model to fool, with gradients
@@ -51,6 +56,7 @@ public final class StickerTrainer {
     int n = s.length;
     double[] m = new double[n];
     double[] v = new double[n];
+    double[] avg = new double[n]; // exponential moving average of the iterates (Polyak averaging), bias-corrected
     int per = channels * height * width;
     List<TrainedSticker.Step> history = new ArrayList<>();
     long images = 0;
@@ -109,12 +115,23 @@ public final class StickerTrainer {
         s[k] = (float) Math.max(0, Math.min(1, s[k] - delta));
       }
       sticker = new Sticker(channels, settings.size(), s);
+      for (int k = 0; k < n; k++) {
+        avg[k] = AVERAGE_DECAY * avg[k] + (1 - AVERAGE_DECAY) * s[k];
+      }
       TrainedSticker.Step rec = new TrainedSticker.Step(step, loss, (double) reached / count,
           Printability.totalVariation(sticker, null, 0), palette.nonPrintability(sticker, null, 0));
       history.add(rec);
       if (progress != null) {
         progress.accept(rec);
       }
+    }
+    if (settings.average()) {
+      double correction = 1 - Math.pow(AVERAGE_DECAY, settings.steps());
+      float[] a = new float[n];
+      for (int k = 0; k < n; k++) {
+        a[k] = (float) Math.max(0, Math.min(1, avg[k] / correction));
+      }
+      sticker = new Sticker(channels, settings.size(), a);
     }
     return new TrainedSticker(sticker, settings, "gradient", history, images);
   }

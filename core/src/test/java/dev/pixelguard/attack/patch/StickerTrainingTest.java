@@ -116,7 +116,7 @@ class StickerTrainingTest {
   void aGreyStickerDoesNotFool() {
     Brightness m = new Brightness();
     Sticker grey = new Sticker(1, 3, new float[] {0.3f, 0.3f, 0.3f, 0.3f, 0.3f, 0.3f, 0.3f, 0.3f, 0.3f});
-    StickerEvaluation.Summary sum = StickerEvaluation.evaluate(m, darkImages(10, 4), grey, MILD, 1, 1, 1).summary();
+    StickerEvaluation.Summary sum = StickerEvaluation.evaluate(m, darkImages(10, 4), grey, MILD, 1, 1).summary();
     assertEquals(0, sum.reached());
   }
 
