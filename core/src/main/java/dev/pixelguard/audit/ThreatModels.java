@@ -19,7 +19,8 @@ import java.util.function.BiFunction;
  *   <caption>The standard card</caption>
  *   <tr><th>key</th><th>attacker may</th><th>search and budget</th></tr>
  *   <tr><td>one-pixel</td><td>change one pixel to any 8-bit colour</td><td>guided search, 9,600 queries</td></tr>
- *   <tr><td>pixels</td><td>change 5 pixels anywhere</td><td>guided search, 10,000 queries</td></tr>
+ *   <tr><td>pixels</td><td>change 5 pixels anywhere</td><td>Sparse-RS, then the guided search, 10,000
+ *       queries</td></tr>
  *   <tr><td>patch</td><td>paint a 4x4 square anywhere (1.6% of a 32x32 image)</td><td>Sparse-RS, 10,000
  *       queries</td></tr>
  *   <tr><td>linf</td><td>change every value by up to 8/255</td><td>Square attack, 5,000 queries</td></tr>
