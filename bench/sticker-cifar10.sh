@@ -10,7 +10,9 @@
 #                                                            the gate (e.g. pair-impulse.json, docs/benchmarks.md):
 #                                                            the ResNet-20 sticker through it (transfer), and an
 #                                                            untargeted sticker searched for against the gate itself
-#                                                            with queries (the harm goal, adaptive)
+#                                                            with queries (the harm goal, adaptive); with
+#                                                            PT_GATE=GATE-of-.pt-models.json also a white-box sticker
+#                                                            through the gate's own gradients
 # Outputs go to $OUT (default /tmp/pixelguard-sticker). PyTorch runs with one thread (OMP_NUM_THREADS=1): on
 # 2 shared cores its thread pool otherwise spins and training takes four times as long.
 set -euo pipefail
@@ -45,6 +47,12 @@ elif [[ "${1:-}" == "--gate" ]]; then
       --steps "${STEPS:-300}" --batch 32 --eot-samples 1 --seed 1 --out "$out/gate-harm.png"
   pg sticker evaluate --gate "$gate" -d $D --sticker "$out/gate-harm.png" --seed 1
   pg sticker evaluate -m $R20.onnx -d $D --sticker "$out/gate-harm.png" --seed 1
+  if [[ -n "${PT_GATE:-}" ]]; then   # the same gate fitted on the .pt models: white-box through the gate
+    pg sticker train --gate "$PT_GATE" -d $D --fit-on 466-931 --report-on 0-465 --untargeted --size 6 \
+        --steps 100 --lr 0.05 --seed 1 --out "$out/gate-whitebox.png"
+    pg sticker evaluate --gate "$gate" -d $D --sticker "$out/gate-whitebox.png" --seed 1
+    pg sticker evaluate -m $R20.onnx -d $D --sticker "$out/gate-whitebox.png" --seed 1
+  fi
 else
   target="${1:-cat}"
   steps="${2:-400}"
