@@ -133,7 +133,9 @@ final class AuditCommand implements Callable<Integer> {
       default -> throw new InputException("--sticker-conditions must be realistic or position, was "
           + stickerConditions);
     };
-    String origin = sticker.getFileName() + ", trained on " + about.path("model").asText("?") + " images "
+    String trainedOn = about.path("model").asText("?");
+    trainedOn = trainedOn.startsWith("gate ") ? trainedOn : Path.of(trainedOn).getFileName().toString();
+    String origin = sticker.getFileName() + ", trained on " + trainedOn + " with images "
         + about.path("fitOn").asText("?");
     return new StickerThreat(s, about.path("target").asInt(), about.path("targetName").isTextual()
         ? about.path("targetName").asText() : null, c, seed.seed, origin);
