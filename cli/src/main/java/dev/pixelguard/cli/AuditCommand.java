@@ -2,6 +2,7 @@ package dev.pixelguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.patch.Conditions;
 import dev.pixelguard.attack.patch.Sticker;
 import dev.pixelguard.attack.patch.StickerFiles;
@@ -74,6 +75,7 @@ final class AuditCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
     CliFiles.requireWritableFolder(out);
+    Execution execution = run.execution();
     List<ThreatModel> list;
     try {
       list = ThreatModels.standard(threats == null ? ThreatModels.keys() : threats, seed.seed, maxQueries);
@@ -107,7 +109,7 @@ final class AuditCommand implements Callable<Integer> {
       data = dataOptions.fit(data, reference.info());
       AuditResult r;
       try (Progress bar = Progress.start("auditing", data.size(), !run.quiet)) {
-        r = Audit.run(reference, defended, data, list, run.execution(), (t, system, done, total, fooled) -> {
+        r = Audit.run(reference, defended, data, list, execution, (t, system, done, total, fooled) -> {
           bar.total(total);
           bar.stepTo(done, t.name() + " (" + system + "): won " + fooled + "/" + done);
         });

@@ -98,6 +98,10 @@ public final class Journal implements AutoCloseable {
         ch.position(good);
         return new Journal(file, done, ch);
       }
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir); // a report folder that the run's report will fill
+      }
       FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       ObjectNode head = JSON.createObjectNode();
       head.put("journal", VERSION);
