@@ -38,6 +38,18 @@ public interface ModelBackend {
   Classifier open(ModelRequest request);
 
   /**
+   * The model's computation as an ONNX graph, for tools that read weights rather than run the model (the
+   * one-pixel verifier), or empty when this backend cannot give one (TorchScript, remote models). The default
+   * gives none.
+   *
+   * @param request as for {@link #open}
+   * @throws dev.pixelguard.InputException if the model cannot be read
+   */
+  default java.util.Optional<ModelGraph> graph(ModelRequest request) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * The scheme of a location, in lower case ({@code "builtin"} for {@code builtin:fashion-cnn},
    * {@code "http"} for {@code http://host/m.onnx}), or null for a local file path. A scheme is a letter,
    * then letters, digits, {@code +}, {@code -} or {@code .}, then a colon, two characters at least, so that

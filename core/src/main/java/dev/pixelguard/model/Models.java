@@ -80,6 +80,24 @@ public final class Models {
    *     backend takes the location, or the backend cannot read the model
    */
   public static Classifier open(ModelRequest request) {
+    return withTemperature(backendFor(request).open(request), request.spec());
+  }
+
+  /**
+   * The model's computation as an ONNX graph with the conventions that feed it ({@link ModelBackend#graph}),
+   * for tools that read weights: ONNX files, pixelguard networks and the bundled models have one.
+   *
+   * @throws InputException if the model is missing or cannot be read, or its backend gives no graph (one line
+   *     saying what to do)
+   */
+  public static ModelGraph graph(ModelRequest request) {
+    ModelBackend backend = backendFor(request);
+    return backend.graph(request).orElseThrow(() -> new InputException("model " + request.location() + " ("
+        + backend.name() + ") gives no readable weights; export it to ONNX first (ONNX files, pixelguard "
+        + "networks and builtin: models can be read)"));
+  }
+
+  private static ModelBackend backendFor(ModelRequest request) {
     String location = request.location();
     List<ModelBackend> all = load();
     ModelBackend backend = request.backend() == null ? null : byName(all, request.backend());
@@ -92,7 +110,7 @@ public final class Models {
     if (backend == null) {
       backend = all.stream().filter(b -> b.handles(location)).findFirst().orElseThrow(() -> unknownFormat(location));
     }
-    return withTemperature(backend.open(request), request.spec());
+    return backend;
   }
 
   /**

@@ -3,7 +3,9 @@ package dev.pixelguard.djl;
 import dev.pixelguard.InputException;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelBackend;
+import dev.pixelguard.model.ModelGraph;
 import dev.pixelguard.model.ModelRequest;
+import java.util.Optional;
 
 /**
  * The models inside pixelguard-djl's jar, by name: {@code builtin:fashion-cnn} and
@@ -28,5 +30,11 @@ public final class BuiltinBackend implements ModelBackend {
   @Override
   public Classifier open(ModelRequest request) {
     return DefaultBundle.byName(request.location(), request.threads());
+  }
+
+  /** The bundled ONNX export the classifier runs, with the bundle's own conventions. */
+  @Override
+  public Optional<ModelGraph> graph(ModelRequest request) {
+    return Optional.of(DefaultBundle.graph(request.location()));
   }
 }

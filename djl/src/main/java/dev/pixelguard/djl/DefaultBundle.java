@@ -7,6 +7,7 @@ import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ModelGraph;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
 import java.io.IOException;
@@ -111,6 +112,15 @@ public final class DefaultBundle {
   /** The resource name of a bundled network's ONNX export: {@code fashion-cnn.onnx} for {@code fashion-cnn.pgm}. */
   public static String onnxFile(String pgm) {
     return pgm.substring(0, pgm.length() - NetworkModel.EXTENSION.length()) + ONNX_EXTENSION;
+  }
+
+  /**
+   * The ONNX export a bundled model classifies with, as a graph for tools that read weights.
+   *
+   * @throws InputException when the name is not one of {@link #names()}
+   */
+  public static ModelGraph graph(String name) {
+    return new ModelGraph(canonical(name), bytes(onnxFile(pgmOf(name))), ModelSpec.DEFAULT);
   }
 
   /** The bytes of a bundled file, such as {@link #onnxFile}'s. */

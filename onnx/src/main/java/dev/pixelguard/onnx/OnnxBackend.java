@@ -1,8 +1,14 @@
 package dev.pixelguard.onnx;
 
+import dev.pixelguard.InputException;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelBackend;
+import dev.pixelguard.model.ModelGraph;
 import dev.pixelguard.model.ModelRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * {@code .onnx} files, run with ONNX Runtime ({@link OnnxClassifier}); the request's descriptor and thread
@@ -25,5 +31,16 @@ public final class OnnxBackend implements ModelBackend {
   @Override
   public Classifier open(ModelRequest request) {
     return OnnxClassifier.load(request.file(), request.spec(), request.threads());
+  }
+
+  /** The file itself, with the request's descriptor. */
+  @Override
+  public Optional<ModelGraph> graph(ModelRequest request) {
+    Path file = request.file();
+    try {
+      return Optional.of(new ModelGraph(String.valueOf(file.getFileName()), Files.readAllBytes(file), request.spec()));
+    } catch (IOException e) {
+      throw new InputException("cannot read model " + file + ": " + e.getMessage());
+    }
   }
 }

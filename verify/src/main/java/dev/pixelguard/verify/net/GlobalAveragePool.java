@@ -1,0 +1,74 @@
+package dev.pixelguard.verify.net;
+
+/** The mean of each channel (ONNX {@code GlobalAveragePool}); the output is a vector of C values. */
+final class GlobalAveragePool implements Layer {
+  private final Shape in;
+  private final Shape out;
+  private final String name;
+
+  GlobalAveragePool(String name, Shape in) {
+    this.name = name;
+    this.in = in;
+    this.out = Shape.vector(in.c());
+  }
+
+  @Override
+  public Shape out() {
+    return out;
+  }
+
+  @Override
+  public double[] forward(double[][] x) {
+    int plane = in.h() * in.w();
+    double[] y = new double[in.c()];
+    for (int c = 0; c < in.c(); c++) {
+      double s = 0;
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        s += x[0][i];
+      }
+      y[c] = s / plane;
+    }
+    return y;
+  }
+
+  @Override
+  public double error(double[][] x, double[] y, double[] inError) {
+    double maxIn = 0;
+    for (double v : x[0]) {
+      maxIn = Math.max(maxIn, Math.abs(v));
+    }
+    return inError[0] + 2 * Rounding.gamma(in.h() * in.w() + 1) * maxIn;
+  }
+
+  @Override
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+    Zone z = zin[0];
+    Zone o = Zone.full(out, z.vars);
+    if (z.isEmpty()) {
+      return o;
+    }
+    double inv = 1.0 / (in.h() * in.w());
+    int plane = z.wh() * z.ww();
+    double slack = 2 * Rounding.gamma(plane + 1) * z.magnitude();
+    for (int c = 0; c < in.c(); c++) {
+      for (int k = 0; k <= z.vars; k++) {
+        double s = 0;
+        for (int i = c * plane; i < (c + 1) * plane; i++) {
+          s += z.d[k][i];
+        }
+        o.d[k][c] = s * inv;
+      }
+      double s = 0;
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        s += z.r[i];
+      }
+      o.r[c] = s * inv + slack;
+    }
+    return o;
+  }
+
+  @Override
+  public String describe() {
+    return name;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.pixelguard.verify.net;
+
+/**
+ * 2-D max pooling (ONNX {@code MaxPool}, pads never win). Where one cell's lower bound beats every other
+ * cell's upper bound the output is that cell, exactly; otherwise it is bounded by the interval from the
+ * largest lower bound to the largest upper bound.
+ */
+final class MaxPool implements Layer {
+  private final Shape in;
+  private final Shape out;
+  private final int kh;
+  private final int kw;
+  private final int sh;
+  private final int sw;
+  private final int pt;
+  private final int pl;
+  private final String name;
+
+  MaxPool(String name, Shape in, int kh, int kw, int sh, int sw, int[] pads) {
+    this.name = name;
+    this.in = in;
+    this.kh = kh;
+    this.kw = kw;
+    this.sh = sh;
+    this.sw = sw;
+    this.pt = pads[0];
+    this.pl = pads[1];
+    int oh = (in.h() + pads[0] + pads[2] - kh) / sh + 1;
+    int ow = (in.w() + pads[1] + pads[3] - kw) / sw + 1;
+    this.out = new Shape(in.c(), oh, ow);
+  }
+
+  @Override
+  public Shape out() {
+    return out;
+  }
+
+  @Override
+  public double[] forward(double[][] x) {
+    double[] y = new double[out.size()];
+    for (int c = 0; c < out.c(); c++) {
+      for (int oy = 0; oy < out.h(); oy++) {
+        for (int ox = 0; ox < out.w(); ox++) {
+          double m = Double.NEGATIVE_INFINITY;
+          for (int ky = 0; ky < kh; ky++) {
+            int iy = oy * sh - pt + ky;
+            for (int kx = 0; kx < kw; kx++) {
+              int ix = ox * sw - pl + kx;
+              if (iy >= 0 && iy < in.h() && ix >= 0 && ix < in.w()) {
+                m = Math.max(m, x[0][in.index(c, iy, ix)]);
+              }
+            }
+          }
+          y[out.index(c, oy, ox)] = m;
+        }
+      }
+    }
+    return y;
+  }
+
+  @Override
+  public double error(double[][] x, double[] y, double[] inError) {
+    return inError[0];
+  }
+
+  @Override
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+    Zone z = zin[0];
+    if (z.isEmpty()) {
+      return new Zone(out, z.vars, 0, 0, 0, 0);
+    }
+    int oy0 = Math.max(0, Conv.ceilDiv(z.y0 + pt - (kh - 1), sh));
+    int oy1 = Math.min(out.h(), Math.floorDiv(z.y1 - 1 + pt, sh) + 1);
+    int ox0 = Math.max(0, Conv.ceilDiv(z.x0 + pl - (kw - 1), sw));
+    int ox1 = Math.min(out.w(), Math.floorDiv(z.x1 - 1 + pl, sw) + 1);
+    Zone o = new Zone(out, z.vars, oy0, oy1, ox0, ox1);
+    double e = inError[0];
+    double[] cin = clean[0];
+    int cells = kh * kw;
+    double[] lo = new double[cells];
+    double[] hi = new double[cells];
+    int[] where = new int[cells];
+    int[] flat = new int[cells];
+    for (int c = 0; c < out.c(); c++) {
+      for (int oy = o.y0; oy < o.y1; oy++) {
+        for (int ox = o.x0; ox < o.x1; ox++) {
+          int n = 0;
+          for (int ky = 0; ky < kh; ky++) {
+            int iy = oy * sh - pt + ky;
+            for (int kx = 0; kx < kw; kx++) {
+              int ix = ox * sw - pl + kx;
+              if (iy < 0 || iy >= in.h() || ix < 0 || ix >= in.w()) {
+                continue;
+              }
+              int i = in.index(c, iy, ix);
+              flat[n] = i;
+              if (z.contains(iy, ix)) {
+                int j = z.at(c, iy, ix);
+                where[n] = j;
+                lo[n] = cin[i] + z.minDelta(j, box) - z.r[j] - e;
+                hi[n] = cin[i] + z.maxDelta(j, box) + z.r[j] + e;
+                double mag = Math.abs(cin[i]) + Math.abs(lo[n]) + Math.abs(hi[n]);
+                lo[n] -= Rounding.slack(mag);
+                hi[n] += Rounding.slack(mag);
+              } else {
+                where[n] = -1;
+                lo[n] = cin[i] - e;
+                hi[n] = cin[i] + e;
+              }
+              n++;
+            }
+          }
+          int best = 0;
+          for (int q = 1; q < n; q++) {
+            if (lo[q] > lo[best]) {
+              best = q;
+            }
+          }
+          double otherHi = Double.NEGATIVE_INFINITY;
+          double allHi = hi[best];
+          for (int q = 0; q < n; q++) {
+            if (q != best) {
+              otherHi = Math.max(otherHi, hi[q]);
+              allHi = Math.max(allHi, hi[q]);
+            }
+          }
+          int jo = o.at(c, oy, ox);
+          double co = cleanOut[out.index(c, oy, ox)];
+          if (lo[best] >= otherHi) {
+            double cb = cin[flat[best]];
+            int j = where[best];
+            double mag = Math.abs(cb) + Math.abs(co);
+            if (j >= 0) {
+              o.d[0][jo] = cb - co + z.d[0][j];
+              for (int k = 1; k <= z.vars; k++) {
+                o.d[k][jo] = z.d[k][j];
+              }
+              mag += Math.abs(z.d[0][j]);
+              o.r[jo] = z.r[j] + Rounding.slack(mag);
+            } else {
+              o.d[0][jo] = cb - co;
+              o.r[jo] = Rounding.slack(mag);
+            }
+          } else {
+            double l = lo[best];
+            o.d[0][jo] = 0.5 * (l + allHi) - co;
+            o.r[jo] = 0.5 * (allHi - l) + Rounding.slack(Math.abs(l) + Math.abs(allHi) + Math.abs(co));
+          }
+        }
+      }
+    }
+    return o;
+  }
+
+  @Override
+  public String describe() {
+    return name + " " + kh + "x" + kw + (sh > 1 ? " stride " + sh : "");
+  }
+}

@@ -1,0 +1,88 @@
+package dev.pixelguard.verify.net;
+
+/** alpha x + beta y of two tensors of one shape (ONNX {@code Add}, or {@code Sub} with beta = -1): residual branches. */
+final class Sum implements Layer {
+  private final Shape shape;
+  private final double alpha;
+  private final double beta;
+  private final String name;
+
+  Sum(String name, Shape shape, double alpha, double beta) {
+    this.name = name;
+    this.shape = shape;
+    this.alpha = alpha;
+    this.beta = beta;
+  }
+
+  @Override
+  public Shape out() {
+    return shape;
+  }
+
+  @Override
+  public double[] forward(double[][] x) {
+    double[] y = new double[shape.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = alpha * x[0][i] + beta * x[1][i];
+    }
+    return y;
+  }
+
+  @Override
+  public double error(double[][] x, double[] y, double[] inError) {
+    double worst = 0;
+    for (int i = 0; i < y.length; i++) {
+      worst = Math.max(worst, Math.abs(alpha * x[0][i]) + Math.abs(beta * x[1][i]));
+    }
+    return Math.abs(alpha) * inError[0] + Math.abs(beta) * inError[1] + Rounding.slack(worst);
+  }
+
+  @Override
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+    Zone a = zin[0];
+    Zone b = zin[1];
+    Zone o;
+    if (a.isEmpty() && b.isEmpty()) {
+      return new Zone(shape, a.vars, 0, 0, 0, 0);
+    } else if (a.isEmpty()) {
+      o = new Zone(shape, a.vars, b.y0, b.y1, b.x0, b.x1);
+    } else if (b.isEmpty()) {
+      o = new Zone(shape, a.vars, a.y0, a.y1, a.x0, a.x1);
+    } else {
+      o = new Zone(shape, a.vars, Math.min(a.y0, b.y0), Math.max(a.y1, b.y1), Math.min(a.x0, b.x0),
+          Math.max(a.x1, b.x1));
+    }
+    add(a, alpha, o);
+    add(b, beta, o);
+    for (int j = 0; j < o.r.length; j++) {
+      double mag = o.r[j];
+      for (double[] dk : o.d) {
+        mag += Math.abs(dk[j]);
+      }
+      o.r[j] += Rounding.slack(mag);
+    }
+    return o;
+  }
+
+  private static void add(Zone z, double s, Zone o) {
+    for (int c = 0; c < z.shape.c(); c++) {
+      for (int y = z.y0; y < z.y1; y++) {
+        int src = z.at(c, y, z.x0);
+        int dst = o.at(c, y, z.x0);
+        for (int x = 0; x < z.ww(); x++) {
+          double mag = z.r[src + x];
+          for (int k = 0; k <= z.vars; k++) {
+            o.d[k][dst + x] += s * z.d[k][src + x];
+            mag += Math.abs(z.d[k][src + x]);
+          }
+          o.r[dst + x] += Math.abs(s) * z.r[src + x] + Rounding.slack(Math.abs(s) * mag);
+        }
+      }
+    }
+  }
+
+  @Override
+  public String describe() {
+    return name;
+  }
+}

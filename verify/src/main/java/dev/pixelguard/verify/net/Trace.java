@@ -1,0 +1,21 @@
+package dev.pixelguard.verify.net;
+
+/**
+ * One image's clean pass through a {@link Net}: every node's values in double precision, and for each node a
+ * bound E on how far those computed values can be from the exact ones (the same for every element). Bounds
+ * for a changed pixel are deltas from these values.
+ */
+public final class Trace {
+  final double[][] values;
+  final double[] error;
+
+  Trace(double[][] values, double[] error) {
+    this.values = values;
+    this.error = error;
+  }
+
+  /** The network's output (logits, or whatever the last node gives) on the clean image. */
+  public double[] output() {
+    return values[values.length - 1].clone();
+  }
+}

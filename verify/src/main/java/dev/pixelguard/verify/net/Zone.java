@@ -1,0 +1,101 @@
+package dev.pixelguard.verify.net;
+
+/**
+ * The values a node can take while one pixel's colour v ranges over a {@link Box}: for every element i,
+ *
+ * <pre>  z_i(v) in  clean_i + d0_i + sum_k dk_i v_k  +/-  (r_i + E)</pre>
+ *
+ * where clean is the node's value on the unchanged image (computed once per image), E the bound on that clean
+ * value's own rounding error ({@link Trace#error}), the affine part (d0, dk) is kept exactly in the pixel's C
+ * colour variables, and r is a radius that absorbs what the relaxations of ReLU and max-pooling, and rounding,
+ * lose. A single pixel reaches only its receptive field, so the deltas live in a window of rows and columns
+ * (all channels); outside it every delta and radius is zero. This is a zonotope with C generators and a box
+ * for the rest, in the manner of DeepZ (Singh et al., NeurIPS 2018) and Neurify's symbolic intervals (Wang et
+ * al., NeurIPS 2018).
+ */
+final class Zone {
+  final Shape shape;
+  final int vars;
+  final int y0;
+  final int y1;
+  final int x0;
+  final int x1;
+  /** d[0] the constant delta, d[k + 1] the coefficient of v_k; each [c][wy][wx] over the window. */
+  final double[][] d;
+  final double[] r;
+
+  Zone(Shape shape, int vars, int y0, int y1, int x0, int x1) {
+    this.shape = shape;
+    this.vars = vars;
+    this.y0 = Math.max(0, y0);
+    this.y1 = Math.min(shape.h(), Math.max(this.y0, y1));
+    this.x0 = Math.max(0, x0);
+    this.x1 = Math.min(shape.w(), Math.max(this.x0, x1));
+    int n = shape.c() * wh() * ww();
+    d = new double[vars + 1][n];
+    r = new double[n];
+  }
+
+  /** A zone covering the whole tensor (vectors always do). */
+  static Zone full(Shape shape, int vars) {
+    return new Zone(shape, vars, 0, shape.h(), 0, shape.w());
+  }
+
+  int wh() {
+    return y1 - y0;
+  }
+
+  int ww() {
+    return x1 - x0;
+  }
+
+  boolean isEmpty() {
+    return wh() == 0 || ww() == 0;
+  }
+
+  boolean contains(int y, int x) {
+    return y >= y0 && y < y1 && x >= x0 && x < x1;
+  }
+
+  /** The window index of element (c, y, x), which must lie in the window. */
+  int at(int c, int y, int x) {
+    return (c * wh() + (y - y0)) * ww() + (x - x0);
+  }
+
+  /** The window's largest sum of |d| and r over one element: what rounding in a linear step is scaled by. */
+  double magnitude() {
+    double m = 0;
+    for (int i = 0; i < r.length; i++) {
+      double s = r[i];
+      for (double[] dk : d) {
+        s += Math.abs(dk[i]);
+      }
+      m = Math.max(m, s);
+    }
+    return m;
+  }
+
+  /** Lower bound of element i's delta (without clean, r and E) over the box. */
+  double minDelta(int i, Box box) {
+    double s = d[0][i];
+    double mag = Math.abs(s);
+    for (int k = 0; k < vars; k++) {
+      double c = d[k + 1][i];
+      s += c >= 0 ? c * box.lo()[k] : c * box.hi()[k];
+      mag += Math.abs(c);
+    }
+    return s - Rounding.slack(mag);
+  }
+
+  /** Upper bound of element i's delta (without clean, r and E) over the box. */
+  double maxDelta(int i, Box box) {
+    double s = d[0][i];
+    double mag = Math.abs(s);
+    for (int k = 0; k < vars; k++) {
+      double c = d[k + 1][i];
+      s += c >= 0 ? c * box.hi()[k] : c * box.lo()[k];
+      mag += Math.abs(c);
+    }
+    return s + Rounding.slack(mag);
+  }
+}
