@@ -10,20 +10,9 @@ final class Affine implements Layer {
   private final double[] a;
   private final double[] b;
   private final double maxA;
-  private final double aErr;
-  private final double bErr;
   private final String name;
 
-  /** Exact scale and shift. */
   Affine(String name, Shape shape, double[] a, double[] b) {
-    this(name, shape, a, b, 0, 0);
-  }
-
-  /**
-   * @param aErr a bound on |a_i - exact a_i| where a was itself computed (1 / std, batch norm's scale)
-   * @param bErr a bound on |b_i - exact b_i|
-   */
-  Affine(String name, Shape shape, double[] a, double[] b, double aErr, double bErr) {
     if (a.length != shape.size() || b.length != shape.size()) {
       throw new IllegalArgumentException(name + ": scale and shift need " + shape.size() + " values");
     }
@@ -31,8 +20,6 @@ final class Affine implements Layer {
     this.shape = shape;
     this.a = a;
     this.b = b;
-    this.aErr = aErr;
-    this.bErr = bErr;
     double m = 0;
     for (double v : a) {
       m = Math.max(m, Math.abs(v));
@@ -54,19 +41,9 @@ final class Affine implements Layer {
     return y;
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    double worst = 0;
-    double maxX = 0;
-    for (int i = 0; i < y.length; i++) {
-      worst = Math.max(worst, Math.abs(a[i] * x[0][i]) + Math.abs(b[i]));
-      maxX = Math.max(maxX, Math.abs(x[0][i]));
-    }
-    return (maxA + aErr) * inError[0] + Rounding.slack(worst) + aErr * maxX + bErr;
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone z = zin[0];
     Zone o = new Zone(shape, z.vars, z.y0, z.y1, z.x0, z.x1);
     for (int c = 0; c < shape.c(); c++) {
@@ -74,12 +51,10 @@ final class Affine implements Layer {
         for (int x = z.x0; x < z.x1; x++) {
           int j = z.at(c, y, x);
           double s = a[shape.index(c, y, x)];
-          double mag = z.r[j];
           for (int k = 0; k <= z.vars; k++) {
             o.d[k][j] = s * z.d[k][j];
-            mag += Math.abs(z.d[k][j]);
           }
-          o.r[j] = Math.abs(s) * z.r[j] + Rounding.slack(Math.abs(s) * mag) + aErr * mag;
+          o.r[j] = Math.abs(s) * z.r[j];
         }
       }
     }

@@ -59,19 +59,14 @@ public record Box(double[] lo, double[] hi) {
     return new Box[] {new Box(lo, h1), new Box(l2, hi)};
   }
 
-  /**
-   * The lowest value of {@code a[0] + sum_k a[k+1] v_k} over the box, rounded down by a slack that covers the
-   * arithmetic's rounding: a true lower bound.
-   */
+  /** The lowest value of {@code a0 + sum_k coef[k] v_k} over the box. */
   double min(double a0, double[] coef) {
     double s = a0;
-    double mag = Math.abs(a0);
     for (int k = 0; k < coef.length; k++) {
       double c = coef[k];
       s += c >= 0 ? c * lo[k] : c * hi[k];
-      mag += Math.abs(c);
     }
-    return s - Rounding.slack(mag + Math.abs(s));
+    return s;
   }
 
   @Override

@@ -21,8 +21,6 @@ final class Conv implements Layer {
   private final double[] w;
   private final double[] wabs;
   private final double[] b;
-  private final double[] rowL1;
-  private final double maxRowL1;
   private final String name;
 
   /**
@@ -56,19 +54,9 @@ final class Conv implements Layer {
     this.w = w;
     this.b = b == null ? new double[cout] : b;
     this.wabs = new double[w.length];
-    this.rowL1 = new double[cout];
-    int per = cinG * kh * kw;
-    double m = 0;
-    for (int oc = 0; oc < cout; oc++) {
-      double s = 0;
-      for (int i = oc * per; i < (oc + 1) * per; i++) {
-        wabs[i] = Math.abs(w[i]);
-        s += wabs[i];
-      }
-      rowL1[oc] = s * (1 + Rounding.gamma(per));
-      m = Math.max(m, rowL1[oc]);
+    for (int i = 0; i < w.length; i++) {
+      wabs[i] = Math.abs(w[i]);
     }
-    this.maxRowL1 = m;
   }
 
   /** Average pooling with count_include_pad semantics: each output the mean of its k x k cells, pads as zero. */
@@ -94,22 +82,9 @@ final class Conv implements Layer {
     return y;
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    double maxIn = 0;
-    for (double v : x[0]) {
-      maxIn = Math.max(maxIn, Math.abs(v));
-    }
-    double g = Rounding.gamma(cinG * kh * kw + 1);
-    double worst = 0;
-    for (int oc = 0; oc < out.c(); oc++) {
-      worst = Math.max(worst, rowL1[oc] * maxIn + Math.abs(b[oc]));
-    }
-    return maxRowL1 * inError[0] + g * worst * 2;
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone z = zin[0];
     if (z.isEmpty()) {
       return new Zone(out, z.vars, 0, 0, 0, 0);
@@ -126,14 +101,6 @@ final class Conv implements Layer {
       accumulate(z.d[k], z.y0, z.y1, z.x0, z.x1, o.d[k], o.y0, o.y1, o.x0, o.x1, w);
     }
     accumulate(z.r, z.y0, z.y1, z.x0, z.x1, o.r, o.y0, o.y1, o.x0, o.x1, wabs);
-    double g = Rounding.gamma(cinG * kh * kw) * 2 * z.magnitude();
-    int plane = o.wh() * o.ww();
-    for (int oc = 0; oc < out.c(); oc++) {
-      double s = g * rowL1[oc];
-      for (int i = oc * plane; i < (oc + 1) * plane; i++) {
-        o.r[i] += s;
-      }
-    }
     return o;
   }
 

@@ -10,7 +10,6 @@ final class Dense implements Layer {
   private final int n;
   private final double[] w;
   private final double[] b;
-  private final double[] rowL1;
   private final String name;
 
   /**
@@ -27,14 +26,6 @@ final class Dense implements Layer {
     }
     this.w = w;
     this.b = b == null ? new double[outputs] : b;
-    this.rowL1 = new double[outputs];
-    for (int o = 0; o < outputs; o++) {
-      double s = 0;
-      for (int i = o * n; i < (o + 1) * n; i++) {
-        s += Math.abs(w[i]);
-      }
-      rowL1[o] = s * (1 + Rounding.gamma(n));
-    }
   }
 
   @Override
@@ -61,23 +52,9 @@ final class Dense implements Layer {
     return y;
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    double maxIn = 0;
-    for (double v : x[0]) {
-      maxIn = Math.max(maxIn, Math.abs(v));
-    }
-    double worst = 0;
-    double maxL1 = 0;
-    for (int o = 0; o < y.length; o++) {
-      worst = Math.max(worst, rowL1[o] * maxIn + Math.abs(b[o]));
-      maxL1 = Math.max(maxL1, rowL1[o]);
-    }
-    return maxL1 * inError[0] + 2 * Rounding.gamma(n + 1) * worst;
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     if (z.isEmpty()) {
@@ -89,7 +66,7 @@ final class Dense implements Layer {
       for (int k = 0; k <= z.vars; k++) {
         o.d[k][j] = acc[k];
       }
-      o.r[j] = acc[z.vars + 1] + 2 * Rounding.gamma(n) * rowL1[j] * z.magnitude();
+      o.r[j] = acc[z.vars + 1];
     }
     return o;
   }
@@ -124,17 +101,15 @@ final class Dense implements Layer {
    *
    * @param z the input's zone
    * @param clean the input's clean values
-   * @param inError the input's clean-value error bound
    * @param t the class whose margin is bounded
    */
-  Margins margins(Zone z, double[] clean, double inError, Box box, int t) {
+  Margins margins(Zone z, double[] clean, Box box, int t) {
     int classes = out.c();
     double[] lower = new double[classes];
     double[][] coef = new double[classes][];
     double[] radius = new double[classes];
     double[] acc = new double[z.vars + 2];
     double[] wt = java.util.Arrays.copyOfRange(w, t * n, (t + 1) * n);
-    double mag = z.isEmpty() ? 0 : z.magnitude();
     for (int j = 0; j < classes; j++) {
       if (j == t) {
         lower[j] = Double.POSITIVE_INFINITY;
@@ -142,13 +117,8 @@ final class Dense implements Layer {
       }
       double[] wj = java.util.Arrays.copyOfRange(w, j * n, (j + 1) * n);
       double base = b[t] - b[j];
-      double l1 = 0;
-      double cleanMag = Math.abs(base);
       for (int i = 0; i < n; i++) {
-        double dw = wt[i] - wj[i];
-        base += dw * clean[i];
-        l1 += Math.abs(dw);
-        cleanMag += Math.abs(dw * clean[i]);
+        base += (wt[i] - wj[i]) * clean[i];
       }
       if (z.isEmpty()) {
         java.util.Arrays.fill(acc, 0);
@@ -158,8 +128,7 @@ final class Dense implements Layer {
       double[] a = new double[z.vars + 1];
       a[0] = base + acc[0];
       System.arraycopy(acc, 1, a, 1, z.vars);
-      double g = 4 * Rounding.gamma(n + 1) * (cleanMag + l1 * (1 + mag));
-      radius[j] = acc[z.vars + 1] + l1 * (1 + Rounding.gamma(n)) * inError + g;
+      radius[j] = acc[z.vars + 1];
       coef[j] = a;
       double[] dk = java.util.Arrays.copyOfRange(a, 1, a.length);
       lower[j] = box.min(a[0], dk) - radius[j];

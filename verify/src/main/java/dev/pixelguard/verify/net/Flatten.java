@@ -22,13 +22,9 @@ final class Flatten implements Layer {
     return x[0].clone();
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    return inError[0];
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     for (int c = 0; c < in.c(); c++) {

@@ -31,17 +31,9 @@ final class GlobalAveragePool implements Layer {
     return y;
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    double maxIn = 0;
-    for (double v : x[0]) {
-      maxIn = Math.max(maxIn, Math.abs(v));
-    }
-    return inError[0] + 2 * Rounding.gamma(in.h() * in.w() + 1) * maxIn;
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     if (z.isEmpty()) {
@@ -49,7 +41,6 @@ final class GlobalAveragePool implements Layer {
     }
     double inv = 1.0 / (in.h() * in.w());
     int plane = z.wh() * z.ww();
-    double slack = 2 * Rounding.gamma(plane + 1) * z.magnitude();
     for (int c = 0; c < in.c(); c++) {
       for (int k = 0; k <= z.vars; k++) {
         double s = 0;
@@ -62,7 +53,7 @@ final class GlobalAveragePool implements Layer {
       for (int i = c * plane; i < (c + 1) * plane; i++) {
         s += z.r[i];
       }
-      o.r[c] = s * inv + slack;
+      o.r[c] = s * inv;
     }
     return o;
   }

@@ -58,13 +58,9 @@ final class MaxPool implements Layer {
     return y;
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    return inError[0];
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone z = zin[0];
     if (z.isEmpty()) {
       return new Zone(out, z.vars, 0, 0, 0, 0);
@@ -74,7 +70,6 @@ final class MaxPool implements Layer {
     int ox0 = Math.max(0, Conv.ceilDiv(z.x0 + pl - (kw - 1), sw));
     int ox1 = Math.min(out.w(), Math.floorDiv(z.x1 - 1 + pl, sw) + 1);
     Zone o = new Zone(out, z.vars, oy0, oy1, ox0, ox1);
-    double e = inError[0];
     double[] cin = clean[0];
     int cells = kh * kw;
     double[] lo = new double[cells];
@@ -97,15 +92,12 @@ final class MaxPool implements Layer {
               if (z.contains(iy, ix)) {
                 int j = z.at(c, iy, ix);
                 where[n] = j;
-                lo[n] = cin[i] + z.minDelta(j, box) - z.r[j] - e;
-                hi[n] = cin[i] + z.maxDelta(j, box) + z.r[j] + e;
-                double mag = Math.abs(cin[i]) + Math.abs(lo[n]) + Math.abs(hi[n]);
-                lo[n] -= Rounding.slack(mag);
-                hi[n] += Rounding.slack(mag);
+                lo[n] = cin[i] + z.minDelta(j, box) - z.r[j];
+                hi[n] = cin[i] + z.maxDelta(j, box) + z.r[j];
               } else {
                 where[n] = -1;
-                lo[n] = cin[i] - e;
-                hi[n] = cin[i] + e;
+                lo[n] = cin[i];
+                hi[n] = cin[i];
               }
               n++;
             }
@@ -129,22 +121,19 @@ final class MaxPool implements Layer {
           if (lo[best] >= otherHi) {
             double cb = cin[flat[best]];
             int j = where[best];
-            double mag = Math.abs(cb) + Math.abs(co);
             if (j >= 0) {
               o.d[0][jo] = cb - co + z.d[0][j];
               for (int k = 1; k <= z.vars; k++) {
                 o.d[k][jo] = z.d[k][j];
               }
-              mag += Math.abs(z.d[0][j]);
-              o.r[jo] = z.r[j] + Rounding.slack(mag);
+              o.r[jo] = z.r[j];
             } else {
               o.d[0][jo] = cb - co;
-              o.r[jo] = Rounding.slack(mag);
             }
           } else {
             double l = lo[best];
             o.d[0][jo] = 0.5 * (l + allHi) - co;
-            o.r[jo] = 0.5 * (allHi - l) + Rounding.slack(Math.abs(l) + Math.abs(allHi) + Math.abs(co));
+            o.r[jo] = 0.5 * (allHi - l);
           }
         }
       }

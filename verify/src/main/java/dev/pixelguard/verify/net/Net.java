@@ -52,26 +52,18 @@ public final class Net {
     return Collections.unmodifiableList(out);
   }
 
-  /** The clean pass: every node's value for the image ([0, 1], C x H x W), with rounding-error bounds. */
+  /** The clean pass: every node's value for the image ([0, 1], C x H x W). */
   public Trace trace(double[] image) {
     if (image.length != input.size()) {
       throw new IllegalArgumentException("image has " + image.length + " values, the network takes " + input);
     }
     double[][] values = new double[layers.size() + 1][];
-    double[] error = new double[layers.size() + 1];
     values[0] = image.clone();
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
-      double[][] in = new double[inputs[i].length][];
-      double[] inError = new double[inputs[i].length];
-      for (int q = 0; q < in.length; q++) {
-        in[q] = values[inputs[i][q]];
-        inError[q] = error[inputs[i][q]];
-      }
-      values[i + 1] = l.forward(in);
-      error[i + 1] = l.error(in, values[i + 1], inError);
+      values[i + 1] = l.forward(valuesOf(values, i));
     }
-    return new Trace(values, error);
+    return new Trace(values);
   }
 
   /** The logits for the image, in double precision. */
@@ -101,17 +93,16 @@ public final class Net {
     boolean foldLast = layers.get(last) instanceof Dense;
     int upto = foldLast ? last : layers.size();
     for (int i = 0; i < upto; i++) {
-      zones[i + 1] = layers.get(i).bound(zonesOf(zones, i), valuesOf(trace, i), trace.values[i + 1],
-          errorsOf(trace, i), box);
+      zones[i + 1] = layers.get(i).bound(zonesOf(zones, i), valuesOf(trace.values, i), trace.values[i + 1], box);
     }
     if (foldLast) {
       int src = inputs[last][0];
-      return ((Dense) layers.get(last)).margins(zones[src], trace.values[src], trace.error[src], box, t);
+      return ((Dense) layers.get(last)).margins(zones[src], trace.values[src], box, t);
     }
-    return differences(zones[layers.size()], trace.values[layers.size()], trace.error[layers.size()], box, t);
+    return differences(zones[layers.size()], trace.values[layers.size()], box, t);
   }
 
-  private static Margins differences(Zone z, double[] clean, double error, Box box, int t) {
+  private static Margins differences(Zone z, double[] clean, Box box, int t) {
     int k = clean.length;
     double[] lower = new double[k];
     double[][] coef = new double[k][];
@@ -122,13 +113,11 @@ public final class Net {
         continue;
       }
       double[] a = new double[z.vars + 1];
-      double mag = Math.abs(clean[t]) + Math.abs(clean[j]);
       for (int q = 0; q <= z.vars; q++) {
         a[q] = z.d[q][t] - z.d[q][j];
-        mag += Math.abs(z.d[q][t]) + Math.abs(z.d[q][j]);
       }
       a[0] += clean[t] - clean[j];
-      radius[j] = z.r[t] + z.r[j] + 2 * error + Rounding.slack(mag + z.r[t] + z.r[j]);
+      radius[j] = z.r[t] + z.r[j];
       coef[j] = a;
       lower[j] = box.min(a[0], java.util.Arrays.copyOfRange(a, 1, a.length)) - radius[j];
     }
@@ -143,18 +132,10 @@ public final class Net {
     return out;
   }
 
-  private double[][] valuesOf(Trace trace, int layer) {
+  private double[][] valuesOf(double[][] values, int layer) {
     double[][] out = new double[inputs[layer].length][];
     for (int q = 0; q < out.length; q++) {
-      out[q] = trace.values[inputs[layer][q]];
-    }
-    return out;
-  }
-
-  private double[] errorsOf(Trace trace, int layer) {
-    double[] out = new double[inputs[layer].length];
-    for (int q = 0; q < out.length; q++) {
-      out[q] = trace.error[inputs[layer][q]];
+      out[q] = values[inputs[layer][q]];
     }
     return out;
   }

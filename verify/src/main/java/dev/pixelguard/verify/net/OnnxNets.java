@@ -81,10 +81,7 @@ public final class OnnxNets {
         Arrays.fill(a, c * plane, (c + 1) * plane, scale / s);
         Arrays.fill(b, c * plane, (c + 1) * plane, -m / s);
       }
-      double maxA = Arrays.stream(a).map(Math::abs).max().orElse(0);
-      double maxB = Arrays.stream(b).map(Math::abs).max().orElse(0);
-      current = add("descriptor", new Affine("input scaling", input, a, b, 4 * Rounding.U * maxA,
-          4 * Rounding.U * maxB), current);
+      current = add("descriptor", new Affine("input scaling", input, a, b), current);
     }
     nodeOf.put(in.name(), nodeOf.get(current));
     List<Node> nodes = g.nodes();
@@ -211,16 +208,12 @@ public final class OnnxNets {
         double[] a = new double[s.size()];
         double[] b = new double[s.size()];
         int plane = s.h() * s.w();
-        double aErr = 0;
-        double bErr = 0;
         for (int c = 0; c < s.c(); c++) {
           double sc = gamma[c] / Math.sqrt(var[c] + eps);
           Arrays.fill(a, c * plane, (c + 1) * plane, sc);
           Arrays.fill(b, c * plane, (c + 1) * plane, beta[c] - mean[c] * sc);
-          aErr = Math.max(aErr, 16 * Rounding.U * Math.abs(sc));
-          bErr = Math.max(bErr, 16 * Rounding.U * (Math.abs(beta[c]) + Math.abs(mean[c] * sc)));
         }
-        add(outName, new Affine(label, s, a, b, aErr, bErr), x);
+        add(outName, new Affine(label, s, a, b), x);
       }
       case "Add", "Sub", "Mul", "Div" -> arithmetic(n, label);
       case "Pad" -> pad(n, x, s, label);
@@ -362,7 +355,6 @@ public final class OnnxNets {
     double[] c = broadcast(n, k, s);
     double[] scale = new double[s.size()];
     double[] shift = new double[s.size()];
-    double scaleErr = 0;
     for (int i = 0; i < scale.length; i++) {
       switch (op) {
         case "Add" -> {
@@ -380,11 +372,10 @@ public final class OnnxNets {
                 + "cannot bound");
           }
           scale[i] = 1 / c[i];
-          scaleErr = Math.max(scaleErr, 2 * Rounding.U * Math.abs(scale[i]));
         }
       }
     }
-    add(out, new Affine(label, s, scale, shift, scaleErr, 0), x);
+    add(out, new Affine(label, s, scale, shift), x);
   }
 
   private String unflat(String x) {

@@ -38,13 +38,9 @@ final class Pad implements Layer {
     return y;
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    return inError[0];
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone z = zin[0];
     if (z.isEmpty()) {
       return new Zone(out, z.vars, 0, 0, 0, 0);

@@ -28,16 +28,11 @@ final class Relu implements Layer {
     return y;
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    return inError[0];
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone z = zin[0];
     Zone o = new Zone(shape, z.vars, z.y0, z.y1, z.x0, z.x1);
-    double e = inError[0];
     double[] cin = clean[0];
     for (int c = 0; c < shape.c(); c++) {
       for (int y = z.y0; y < z.y1; y++) {
@@ -46,30 +41,24 @@ final class Relu implements Layer {
           int i = shape.index(c, y, x);
           double ci = cin[i];
           double co = cleanOut[i];
-          double lo = ci + z.minDelta(j, box) - z.r[j] - e;
-          double hi = ci + z.maxDelta(j, box) + z.r[j] + e;
-          double mag = Math.abs(ci) + Math.abs(co) + z.r[j] + e + Math.abs(lo) + Math.abs(hi);
-          for (int k = 0; k <= z.vars; k++) {
-            mag += Math.abs(z.d[k][j]);
-          }
-          lo -= Rounding.slack(mag);
-          hi += Rounding.slack(mag);
+          double lo = ci + z.minDelta(j, box) - z.r[j];
+          double hi = ci + z.maxDelta(j, box) + z.r[j];
           if (lo >= 0) {
             o.d[0][j] = ci - co + z.d[0][j];
             for (int k = 1; k <= z.vars; k++) {
               o.d[k][j] = z.d[k][j];
             }
-            o.r[j] = z.r[j] + Rounding.slack(mag);
+            o.r[j] = z.r[j];
           } else if (hi <= 0) {
             o.d[0][j] = -co;
             o.r[j] = 0;
           } else {
-            double lambda = Math.min(1, Math.nextUp(hi / (hi - lo)));
+            double lambda = hi / (hi - lo);
             o.d[0][j] = lambda * (ci + z.d[0][j]) - 0.5 * lambda * lo - co;
             for (int k = 1; k <= z.vars; k++) {
               o.d[k][j] = lambda * z.d[k][j];
             }
-            o.r[j] = lambda * (z.r[j] + e) - 0.5 * lambda * lo + Rounding.slack(mag);
+            o.r[j] = lambda * z.r[j] - 0.5 * lambda * lo;
           }
         }
       }

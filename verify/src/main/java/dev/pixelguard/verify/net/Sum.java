@@ -28,17 +28,9 @@ final class Sum implements Layer {
     return y;
   }
 
-  @Override
-  public double error(double[][] x, double[] y, double[] inError) {
-    double worst = 0;
-    for (int i = 0; i < y.length; i++) {
-      worst = Math.max(worst, Math.abs(alpha * x[0][i]) + Math.abs(beta * x[1][i]));
-    }
-    return Math.abs(alpha) * inError[0] + Math.abs(beta) * inError[1] + Rounding.slack(worst);
-  }
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, double[] inError, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
     Zone a = zin[0];
     Zone b = zin[1];
     Zone o;
@@ -54,13 +46,6 @@ final class Sum implements Layer {
     }
     add(a, alpha, o);
     add(b, beta, o);
-    for (int j = 0; j < o.r.length; j++) {
-      double mag = o.r[j];
-      for (double[] dk : o.d) {
-        mag += Math.abs(dk[j]);
-      }
-      o.r[j] += Rounding.slack(mag);
-    }
     return o;
   }
 
@@ -70,12 +55,10 @@ final class Sum implements Layer {
         int src = z.at(c, y, z.x0);
         int dst = o.at(c, y, z.x0);
         for (int x = 0; x < z.ww(); x++) {
-          double mag = z.r[src + x];
           for (int k = 0; k <= z.vars; k++) {
             o.d[k][dst + x] += s * z.d[k][src + x];
-            mag += Math.abs(z.d[k][src + x]);
           }
-          o.r[dst + x] += Math.abs(s) * z.r[src + x] + Rounding.slack(Math.abs(s) * mag);
+          o.r[dst + x] += Math.abs(s) * z.r[src + x];
         }
       }
     }

@@ -7,11 +7,9 @@ package dev.pixelguard.verify.net;
  */
 public final class Trace {
   final double[][] values;
-  final double[] error;
 
-  Trace(double[][] values, double[] error) {
+  Trace(double[][] values) {
     this.values = values;
-    this.error = error;
   }
 
   /** The network's output (logits, or whatever the last node gives) on the clean image. */

@@ -3,15 +3,15 @@ package dev.pixelguard.verify.net;
 /**
  * The values a node can take while one pixel's colour v ranges over a {@link Box}: for every element i,
  *
- * <pre>  z_i(v) in  clean_i + d0_i + sum_k dk_i v_k  +/-  (r_i + E)</pre>
+ * <pre>  z_i(v) in  clean_i + d0_i + sum_k dk_i v_k  +/-  r_i</pre>
  *
- * where clean is the node's value on the unchanged image (computed once per image), E the bound on that clean
- * value's own rounding error ({@link Trace#error}), the affine part (d0, dk) is kept exactly in the pixel's C
- * colour variables, and r is a radius that absorbs what the relaxations of ReLU and max-pooling, and rounding,
- * lose. A single pixel reaches only its receptive field, so the deltas live in a window of rows and columns
- * (all channels); outside it every delta and radius is zero. This is a zonotope with C generators and a box
- * for the rest, in the manner of DeepZ (Singh et al., NeurIPS 2018) and Neurify's symbolic intervals (Wang et
- * al., NeurIPS 2018).
+ * where clean is the node's value on the unchanged image (computed once per image), the affine part (d0, dk)
+ * is kept exactly in the pixel's C colour variables, and r is a radius that absorbs what the relaxations of
+ * ReLU and max-pooling lose. A single pixel reaches only its receptive field, so the deltas live in a window of
+ * rows and columns (all channels); outside it every delta and radius is zero. This is a zonotope with C
+ * generators and a box for the rest, in the manner of DeepZ (Singh et al., NeurIPS 2018) and Neurify's
+ * symbolic intervals (Wang et al., NeurIPS 2018). Arithmetic is double precision; the verifier's margin covers
+ * its rounding (see {@link dev.pixelguard.verify.VerifySettings#margin()}).
  */
 final class Zone {
   final Shape shape;
@@ -62,40 +62,23 @@ final class Zone {
     return (c * wh() + (y - y0)) * ww() + (x - x0);
   }
 
-  /** The window's largest sum of |d| and r over one element: what rounding in a linear step is scaled by. */
-  double magnitude() {
-    double m = 0;
-    for (int i = 0; i < r.length; i++) {
-      double s = r[i];
-      for (double[] dk : d) {
-        s += Math.abs(dk[i]);
-      }
-      m = Math.max(m, s);
-    }
-    return m;
-  }
-
   /** Lower bound of element i's delta (without clean, r and E) over the box. */
   double minDelta(int i, Box box) {
     double s = d[0][i];
-    double mag = Math.abs(s);
     for (int k = 0; k < vars; k++) {
       double c = d[k + 1][i];
       s += c >= 0 ? c * box.lo()[k] : c * box.hi()[k];
-      mag += Math.abs(c);
     }
-    return s - Rounding.slack(mag);
+    return s;
   }
 
   /** Upper bound of element i's delta (without clean, r and E) over the box. */
   double maxDelta(int i, Box box) {
     double s = d[0][i];
-    double mag = Math.abs(s);
     for (int k = 0; k < vars; k++) {
       double c = d[k + 1][i];
       s += c >= 0 ? c * box.hi()[k] : c * box.lo()[k];
-      mag += Math.abs(c);
     }
-    return s + Rounding.slack(mag);
+    return s;
   }
 }
