@@ -111,6 +111,7 @@ public final class PixelVerifier implements AutoCloseable {
     }
     Counterexample found = attack(id, image, label, clean);
     if (found != null) {
+      margins[found.y() * w + found.x()] = modelMargin(image, found, label);
       return new ImageVerdict(index, id, label, Verdict.VULNERABLE, found, margins, 0, 0, seconds(start), "");
     }
     // The bound pass over the whole cube, every position.
@@ -259,6 +260,14 @@ public final class PixelVerifier implements AutoCloseable {
     }
     PixelChange c = r.changes().get(0);
     return new Counterexample(c.x(), c.y(), c.after(), r.adversarialClass(), "guided search");
+  }
+
+  /** The model's margin (true class's logit minus the new class's) with the counterexample applied. */
+  private double modelMargin(Image image, Counterexample cx, int label) {
+    Image changed = image.withPixels(List.of(new PixelChange(cx.x(), cx.y(), image.colour(cx.x(), cx.y()), cx.colour())));
+    Scores s = model.classify(ImageBatch.of(List.of(changed)));
+    return s.hasLogits() ? s.logit(0, label) - s.logit(0, cx.newClass())
+        : s.probability(0, label) - s.probability(0, cx.newClass());
   }
 
   private static int[] eightBit(double[] v) {

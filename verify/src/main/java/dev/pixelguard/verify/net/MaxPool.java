@@ -2,8 +2,10 @@ package dev.pixelguard.verify.net;
 
 /**
  * 2-D max pooling (ONNX {@code MaxPool}, pads never win). Where one cell's lower bound beats every other
- * cell's upper bound the output is that cell, exactly; otherwise it is bounded by the interval from the
- * largest lower bound to the largest upper bound.
+ * cell's upper bound the output is that cell, exactly. Otherwise the output lies between the leading cell
+ * (largest lower bound) and the largest of all cells: it is kept either as that cell's affine part with a
+ * radius wide enough for every other cell, or as the interval from the largest lower bound to the largest
+ * upper bound, whichever is narrower.
  */
 final class MaxPool implements Layer {
   private final Shape in;
@@ -131,9 +133,40 @@ final class MaxPool implements Layer {
               o.d[0][jo] = cb - co;
             }
           } else {
+            // Either an interval, or the leading cell's affine part with a radius that covers every other cell
+            // (keeping the dependence on the colour): whichever is narrower.
             double l = lo[best];
-            o.d[0][jo] = 0.5 * (l + allHi) - co;
-            o.r[jo] = 0.5 * (allHi - l);
+            double boxRadius = 0.5 * (allHi - l);
+            int j = where[best];
+            double affineRadius = Double.POSITIVE_INFINITY;
+            if (j >= 0) {
+              double cb = cin[flat[best]];
+              affineRadius = z.r[j];
+              for (int q = 0; q < n; q++) {
+                if (q == best) {
+                  continue;
+                }
+                int jq = where[q];
+                double gap = cin[flat[q]] - cb + (jq >= 0 ? z.r[jq] : 0);
+                double s = jq >= 0 ? z.d[0][jq] - z.d[0][j] : -z.d[0][j];
+                for (int k = 0; k < z.vars; k++) {
+                  double a = (jq >= 0 ? z.d[k + 1][jq] : 0) - z.d[k + 1][j];
+                  s += a >= 0 ? a * box.hi()[k] : a * box.lo()[k];
+                }
+                affineRadius = Math.max(affineRadius, gap + s);
+              }
+            }
+            if (affineRadius < boxRadius) {
+              double cb = cin[flat[best]];
+              o.d[0][jo] = cb - co + z.d[0][j];
+              for (int k = 1; k <= z.vars; k++) {
+                o.d[k][jo] = z.d[k][j];
+              }
+              o.r[jo] = affineRadius;
+            } else {
+              o.d[0][jo] = 0.5 * (l + allHi) - co;
+              o.r[jo] = boxRadius;
+            }
           }
         }
       }
