@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
-import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelRequest;
@@ -19,19 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** The net read from a model's ONNX graph computes the model: its logits equal ONNX Runtime's. */
 class OnnxNetsTest {
-  static double[] unit(Image im) {
-    double[] v = new double[im.channels() * im.height() * im.width()];
-    int i = 0;
-    for (int c = 0; c < im.channels(); c++) {
-      for (int y = 0; y < im.height(); y++) {
-        for (int x = 0; x < im.width(); x++) {
-          v[i++] = im.get(c, y, x) / 255.0;
-        }
-      }
-    }
-    return v;
-  }
-
   private static void sameLogits(String model, Dataset data, int n) {
     Net net = OnnxNets.read(Models.graph(ModelRequest.of(model)));
     List<LabeledImage> images = data.images().subList(0, n);
@@ -39,7 +25,7 @@ class OnnxNetsTest {
       Scores s = c.classify(ImageBatch.of(images.stream().map(LabeledImage::image).toList()));
       double worst = 0;
       for (int i = 0; i < n; i++) {
-        double[] l = net.logits(unit(images.get(i).image()));
+        double[] l = net.logits(PixelVerifier.unit(images.get(i).image()));
         assertEquals(s.numClasses(), l.length);
         for (int k = 0; k < l.length; k++) {
           worst = Math.max(worst, Math.abs(l[k] - s.logit(i, k)));
