@@ -116,16 +116,17 @@ public final class PixelVerifier implements AutoCloseable {
     }
     // The bound pass over the whole cube, every position.
     Box cube = Box.cube(image.channels());
-    List<Future<Double>> first = new ArrayList<>();
+    List<Future<Margins>> first = new ArrayList<>();
     for (int p = 0; p < positions; p++) {
       int y = p / w;
       int x = p % w;
-      first.add(pool.submit(() -> System.nanoTime() > deadline ? Double.NaN
-          : net.margins(trace, y, x, cube, label).worst()));
+      first.add(pool.submit(() -> System.nanoTime() > deadline ? null : net.margins(trace, y, x, cube, label)));
     }
+    Margins[] whole = new Margins[positions];
     double[] bound = new double[positions];
     for (int p = 0; p < positions; p++) {
-      bound[p] = get(first.get(p));
+      whole[p] = get(first.get(p));
+      bound[p] = whole[p] == null ? Double.NaN : whole[p].worst();
     }
     long boxes = 0;
     List<Integer> open = new ArrayList<>();
@@ -155,7 +156,7 @@ public final class PixelVerifier implements AutoCloseable {
       List<Future<PositionResult>> round = new ArrayList<>();
       for (int q = from; q < Math.min(open.size(), from + chunk); q++) {
         int p = open.get(q);
-        round.add(pool.submit(() -> branchAndBound(image, trace, label, p / w, p % w, deadline)));
+        round.add(pool.submit(() -> branchAndBound(image, trace, label, p / w, p % w, whole[p], deadline)));
       }
       for (Future<PositionResult> f : round) {
         PositionResult r = get(f);
@@ -186,13 +187,15 @@ public final class PixelVerifier implements AutoCloseable {
 
   private record Node(Box box, Margins margins) {}
 
-  private PositionResult branchAndBound(Image image, Trace trace, int label, int y, int x, long deadline) {
+  /** One position's branch and bound, from its bound over the whole cube. */
+  private PositionResult branchAndBound(Image image, Trace trace, int label, int y, int x, Margins whole,
+      long deadline) {
     int p = y * image.width() + x;
     PriorityQueue<Node> queue = new PriorityQueue<>(Comparator.comparingDouble(n -> n.margins.worst()));
     Box cube = Box.cube(image.channels());
-    queue.add(new Node(cube, net.margins(trace, y, x, cube, label)));
+    queue.add(new Node(cube, whole));
     Set<List<Integer>> tried = new HashSet<>();
-    long boxes = 1;
+    long boxes = 0;
     double proven = Double.POSITIVE_INFINITY;
     while (!queue.isEmpty()) {
       if (System.nanoTime() > deadline) {
