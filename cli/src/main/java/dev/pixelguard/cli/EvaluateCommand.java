@@ -75,11 +75,12 @@ final class EvaluateCommand implements Callable<Integer> {
       int abstain = info.abstainClass();
       Targets targets = targets(info);
       EvaluationResult r;
-      try (Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets))) {
+      try (Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets));
+          dev.pixelguard.eval.ResultsJson.Writer stream = engine != null ? null : outputs.stream()) {
         Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
         r = engine != null ? engine.run(c, data, attack, targets, journal, run.console(spec), line)
             : Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
-                run.execution(), run.console(spec), line, journal);
+                run.execution(info), run.console(spec), line, journal, stream);
         if (journal != null && journal.resumed() > 0) {
           o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
         }

@@ -34,6 +34,24 @@ public final class OutputOptions {
           + "resisted) is below R, in [0, 1].")
   Double failUnder;
 
+  @Option(names = "--no-images", description = "Write the original and adversarial images of --results as PNG "
+      + "files in a folder beside it (RESULTS.images/, named by image index; the JSON refers to them by relative "
+      + "path) instead of base64 inside the JSON, so the file's size per image stays bounded, and evaluate keeps no "
+      + "image in memory once written. The report and compare read such files.")
+  boolean noImages;
+
+  /** The --results file being written as the evaluation runs, or null when it is written at the end. */
+  ResultsJson.Writer streaming;
+
+  /**
+   * Starts writing --results as the evaluation runs (images as they finish), or returns null without --results.
+   * {@link #write} then finishes this file instead of writing it whole.
+   */
+  ResultsJson.Writer stream() {
+    streaming = results == null ? null : ResultsJson.Writer.open(results, noImages);
+    return streaming;
+  }
+
   @Option(names = "--resume", description = "Finish a run that was interrupted: attempts recorded in the journal "
       + "beside --results (RESULTS.journal, or DIR/results.json.journal for --report) are kept, the rest are run. "
       + "The settings must be the same; batch size, concurrency and --limit may differ. Without --resume an existing "
@@ -60,6 +78,9 @@ public final class OutputOptions {
 
   /** Checks, before any work, that every destination's folder exists and the threshold is valid. */
   void check() {
+    if (noImages && results == null) {
+      throw new InputException("--no-images writes the images of --results beside it; give --results");
+    }
     if (resume && !journaled) {
       throw new InputException("--resume applies to evaluate (without --gate) and scan");
     }
@@ -106,10 +127,12 @@ public final class OutputOptions {
     boolean reportFolderIsNew = report != null && !Files.exists(report);
     try {
       if (results != null) {
-        if (together.size() == 1) {
-          ResultsJson.write(together.get(0), results);
+        if (streaming != null && together.size() == 1 && together.get(0) == r) {
+          streaming.finish(r);
+        } else if (together.size() == 1) {
+          ResultsJson.write(together.get(0), results, noImages);
         } else {
-          ResultsJson.write(together, results);
+          ResultsJson.write(together, results, noImages);
         }
         written.add(results);
       }
