@@ -53,6 +53,10 @@ final class CompareCommand implements Callable<Integer> {
       description = "Write every evaluation of the comparison as JSON (docs/results-schema.md).")
   Path results;
 
+  @Option(names = "--no-images", description = "Write the images of --results as PNG files in a folder beside it "
+      + "(RESULTS.images/) instead of base64 inside the JSON.")
+  boolean noImages;
+
   /** One model's row: its PGD evaluation (null without gradients) and its one-pixel evaluation. */
   record Row(String name, EvaluationResult pgd, EvaluationResult pixel) {}
 
@@ -108,7 +112,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         all.add(r.pixel());
       }
-      ResultsJson.write(all, results);
+      ResultsJson.write(all, results, noImages);
       o.printf("results:   %s%n", results);
     }
     return ExitCode.OK;

@@ -127,15 +127,22 @@ public record AttackResult(
   /** The changed pixels of {@link #adversarial}, with colours before and after, in row-major order. */
   public List<PixelChange> changes() {
     List<PixelChange> out = new ArrayList<>();
-    for (int y = 0; y < original.height(); y++) {
-      for (int x = 0; x < original.width(); x++) {
-        int[] b = original.colour(x, y);
-        int[] a = adversarial.colour(x, y);
-        if (!java.util.Arrays.equals(a, b)) {
-          out.add(new PixelChange(x, y, b, a));
-        }
+    byte[] b = original.toBytes();
+    byte[] a = adversarial.toBytes();
+    int hw = original.positions();
+    int channels = original.channels();
+    for (int p = 0; p < hw; p++) {
+      boolean differs = false;
+      for (int c = 0; c < channels && !differs; c++) {
+        differs = a[c * hw + p] != b[c * hw + p];
+      }
+      if (differs) {
+        int x = p % original.width();
+        int y = p / original.width();
+        out.add(new PixelChange(x, y, original.colour(x, y), adversarial.colour(x, y)));
       }
     }
     return out;
   }
+
 }

@@ -83,6 +83,15 @@ public final class Evaluation {
    */
   public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
       Targets targets, Execution execution, Listener listener, Journal journal, Sink sink) {
+    return run(model, data, attack, targets, execution, listener, journal, sink, window(model.info(), execution));
+  }
+
+  /** As above, with windows of {@code window} images (at least 1), whatever the model's size. */
+  public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
+      Targets targets, Execution execution, Listener listener, Journal journal, Sink sink, int window) {
+    if (window < 1) {
+      throw new IllegalArgumentException("a window holds at least one image, was " + window);
+    }
     long t0 = System.nanoTime();
     CountingClassifier counted = CountingClassifier.of(model);
     int k = model.info().numClasses();
@@ -114,7 +123,6 @@ public final class Evaluation {
     int[] done = {0, 0};
     long resumedQueries = 0;
     long resumedGradients = 0;
-    int window = window(model.info(), execution);
     List<ImageOutcome> outcomes = new ArrayList<>(data.size());
     for (int from = 0; from < data.size(); from += window) {
       int to = Math.min(data.size(), from + window);
