@@ -6,13 +6,15 @@
 # is memory, not strength). The JVM logs every GC (-Xlog:gc) and a full GC is forced every 10 s (jcmd GC.run),
 # whose heap-after-GC is the live heap; the journal's line count says how many images were done at each GC.
 # Prints the peak heap after GC, the live heap at the first and last thousand images, and the results' size per
-# image. Usage: bench/memory-224.sh [IMAGES [BUDGET [HEAP]]]   (default 5000, 50, 1g; runs under nice -n 10)
+# image. Usage: bench/memory-224.sh [IMAGES [BUDGET [HEAP [MODE]]]]   (default 5000, 50, 1g, no-images; runs under
+# nice -n 10). MODE "embedded" runs without --no-images (images base64 in the JSON and kept in memory), to compare.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-images="${1:-5000}"; budget="${2:-50}"; heap="${3:-1g}"
+images="${1:-5000}"; budget="${2:-50}"; heap="${3:-1g}"; mode="${4:-no-images}"
+flag=(--no-images); [[ "$mode" == embedded ]] && flag=()
 work="${WORK:-/tmp/pixelguard-memory-224}"
 cd "$root"
-mvn -B -q -o -Dstyle.color=never -DskipTests package -pl bench,cli -am
+[[ -n "${SKIP_BUILD:-}" ]] || mvn -B -q -o -Dstyle.color=never -DskipTests package -pl bench,cli -am
 mkdir -p "$work"
 java -Xmx2g -Dai.djl.offline=true -cp "bench/target/pixelguard-bench.jar:bench/target/lib/*" \
   dev.pixelguard.bench.Memory224Setup "$root/../shared" "$work"
@@ -20,7 +22,7 @@ cd "$work"
 rm -rf results.json results.images results.json.journal gc.log samples.txt
 nice -n 10 java -Xmx"$heap" -Xlog:gc:file=gc.log:time -Dai.djl.offline=true -jar "$root/cli/target/pixelguard.jar" \
   evaluate --model cnn-224.onnx --dataset cifar10-own-labels.bin --resize --repeat "$images" --method sparse-rs --budget "$budget" \
-  --no-images --results results.json --quiet > evaluate.txt 2>&1 &
+  "${flag[@]}" --results results.json --quiet > evaluate.txt 2>&1 &
 pid=$!
 n=0
 while kill -0 "$pid" 2>/dev/null; do
@@ -55,7 +57,8 @@ for lo, hi in ((0, 1000), (images - 1000, images)):
     if xs: print(f"live heap (after a full GC) at images {lo}-{hi}: {min(xs)}-{max(xs)} MB over {len(xs)} GCs")
 print("live heap by images done: " + ", ".join(f"{g[0]}:{g[2]}M" for g in full))
 size = os.path.getsize("results.json")
-side = sum(os.path.getsize(os.path.join("results.images", f)) for f in os.listdir("results.images"))
+files = os.listdir("results.images") if os.path.isdir("results.images") else []
+side = sum(os.path.getsize(os.path.join("results.images", f)) for f in files)
 print(f"results.json: {size:,} bytes, {size / images:,.0f} bytes per image; results.images/: "
-      f"{len(os.listdir('results.images'))} files, {side / images:,.0f} bytes per image")
+      f"{len(files)} files, {side / images:,.0f} bytes per image")
 PY
