@@ -1,5 +1,6 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.InputException;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
@@ -65,6 +66,9 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
     CliFiles.requireWritable(results);
+    if (noImages && results == null) {
+      throw new InputException("--no-images writes the images of --results beside it; give --results");
+    }
     Pgd pgd;
     GuidedPixelAttack pixel;
     try {

@@ -82,6 +82,22 @@ class NoImagesTest {
   }
 
   @Test
+  void aComparisonWithGradientAttacksReadsBackEqualFromSideCarFiles() {
+    Path embedded = dir.resolve("c1.json");
+    Path side = dir.resolve("c2.json");
+    assertEquals(0, Cli.run("compare", "--limit", "4", "--budget", "200", "--results", embedded.toString()).code());
+    Cli c = Cli.run("compare", "--limit", "4", "--budget", "200", "--no-images", "--results", side.toString());
+    assertEquals(0, c.code(), c.toString());
+    List<EvaluationResult> x = ResultsJson.readAll(embedded);
+    List<EvaluationResult> y = ResultsJson.readAll(side);
+    assertEquals(x.size(), y.size());
+    for (int e = 0; e < x.size(); e++) {
+      assertSameOutcomes(x.get(e), y.get(e));
+    }
+    assertTrue(Files.isRegularFile(dir.resolve("c2.images/e0-0-0.f32")), "PGD's float values as a side-car file");
+  }
+
+  @Test
   void aStreamedRunInSmallWindowsEqualsOneHeldInMemory() {
     try (dev.pixelguard.model.Classifier model = DefaultBundle.defaultClassifier(2)) {
       Dataset data = DefaultBundle.samples().limit(16);
