@@ -123,7 +123,7 @@ class NoImagesTest {
     Cli whole = Cli.run("evaluate", "--limit", "8", "--budget", "600", "--quiet", "--no-images", "--results",
         full.toString());
     assertEquals(0, whole.code(), whole.toString());
-    // An interrupted run: its journal holds the attempts of the first 5 images, and no results were written.
+    // An interrupted run: its journal holds the attempts of the first 4 images, and no results were written.
     Path part = dir.resolve("part.json");
     try (dev.pixelguard.model.Classifier model = DefaultBundle.defaultClassifier(2)) {
       Dataset data = DefaultBundle.samples();
