@@ -53,12 +53,13 @@ public final class OutputOptions {
   }
 
   @Option(names = "--resume", description = "Finish a run that was interrupted: attempts recorded in the journal "
-      + "beside --results (RESULTS.journal, or DIR/results.json.journal for --report) are kept, the rest are run. "
+      + "beside --results (RESULTS.journal, or DIR/results.json.journal for --report; with --gate one per evaluation, "
+      + "RESULTS.adaptive.journal and so on) are kept, the rest are run. "
       + "The settings must be the same; batch size, concurrency and --limit may differ. Without --resume an existing "
       + "journal stops the run.")
   boolean resume;
 
-  /** Whether the command keeps a journal (evaluate without --gate, and scan); set before {@link #check}. */
+  /** Whether the command keeps a journal (evaluate and scan); set before {@link #check}. */
   boolean journaled;
 
   /**
@@ -68,6 +69,28 @@ public final class OutputOptions {
   Path journal() {
     return !journaled ? null : results != null ? Journal.beside(results) : report != null ? Journal.beside(report.resolve("results.json"))
         : null;
+  }
+
+  /**
+   * The parts of a run that makes several evaluations, each with a journal of its own (evaluate --gate: the
+   * undefended model, the oblivious attack, the adaptive attack); empty for a run of one evaluation.
+   */
+  List<String> journalParts = List.of();
+
+  /** The journal of one part of the run ({@code r.json.PART.journal}), or of the whole run when part is null. */
+  Path journal(String part) {
+    Path j = journal();
+    if (j == null || part == null) {
+      return j;
+    }
+    String name = j.getFileName().toString();
+    return j.resolveSibling(name.substring(0, name.length() - ".journal".length()) + "." + part + ".journal");
+  }
+
+  /** Opens the journal of one part of the run with its settings, or returns null when there is none. */
+  Journal openJournal(ObjectNode settings, String part) {
+    Path j = journal(part);
+    return j == null ? null : Journal.open(j, settings, resume);
   }
 
   /** Opens this run's journal with the run's settings, or returns null when there is none. */
@@ -82,16 +105,18 @@ public final class OutputOptions {
       throw new InputException("--no-images writes the images of --results beside it; give --results");
     }
     if (resume && !journaled) {
-      throw new InputException("--resume applies to evaluate (without --gate) and scan");
+      throw new InputException("--resume applies to evaluate and scan");
     }
     if (resume && journal() == null) {
       throw new InputException("--resume finishes a run from the journal beside its results; give the run's "
           + "--results (or --report)");
     }
-    Path j = journal();
-    if (j != null && !resume && Files.exists(j)) {
-      throw new InputException("a journal of an interrupted run exists: " + j + "; add --resume to finish that "
-          + "run, or delete the journal to start again");
+    for (String part : journalParts.isEmpty() ? java.util.Collections.<String>singletonList(null) : journalParts) {
+      Path j = journal(part);
+      if (j != null && !resume && Files.exists(j)) {
+        throw new InputException("a journal of an interrupted run exists: " + j + "; add --resume to finish that "
+            + "run, or delete the journal to start again");
+      }
     }
     CliFiles.requireWritable(results, junit);
     CliFiles.requireWritableFolder(report);
