@@ -1,5 +1,6 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.InputException;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
@@ -53,6 +54,10 @@ final class CompareCommand implements Callable<Integer> {
       description = "Write every evaluation of the comparison as JSON (docs/results-schema.md).")
   Path results;
 
+  @Option(names = "--no-images", description = "Write the images of --results as PNG files in a folder beside it "
+      + "(RESULTS.images/) instead of base64 inside the JSON.")
+  boolean noImages;
+
   /** One model's row: its PGD evaluation (null without gradients) and its one-pixel evaluation. */
   record Row(String name, EvaluationResult pgd, EvaluationResult pixel) {}
 
@@ -61,6 +66,9 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
     CliFiles.requireWritable(results);
+    if (noImages && results == null) {
+      throw new InputException("--no-images writes the images of --results beside it; give --results");
+    }
     Pgd pgd;
     GuidedPixelAttack pixel;
     try {
@@ -108,7 +116,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         all.add(r.pixel());
       }
-      ResultsJson.write(all, results);
+      ResultsJson.write(all, results, noImages);
       o.printf("results:   %s%n", results);
     }
     return ExitCode.OK;

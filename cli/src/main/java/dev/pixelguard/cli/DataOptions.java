@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The images a command runs over: {@code --dataset}, {@code --limit}, {@code --resize}. */
+/** The images a command runs over: {@code --dataset}, {@code --limit}, {@code --resize}, {@code --repeat}. */
 public final class DataOptions {
   @Option(names = {"-d", "--dataset"}, paramLabel = "PATH", description = "Dataset: a folder of class folders, a "
       + "CIFAR-10 .bin batch, an IDX images file, or an image file (default: the embedded samples).")
@@ -18,13 +18,22 @@ public final class DataOptions {
   @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "Use only the first N images.")
   Integer limit;
 
-  @Option(names = "--resize", description = "Resize and convert images to the model's input shape.")
+  @Option(names = "--resize", description = "Resize and convert images to the model's input shape (each image when it "
+      + "is used, so a small dataset upscaled for a large model is never held at the large size).")
   boolean resize;
+
+  @Option(names = "--repeat", paramLabel = "N", description = "Cycle through the images (after --limit) to N images, "
+      + "made when used: repeat r of an image has the id ID~r and so its own seed. For load tests and memory "
+      + "benchmarks.")
+  Integer repeat;
 
   /** Checks the options' values before any work. */
   void check() {
     if (limit != null && limit < 1) {
       throw new InputException("--limit must be at least 1, was " + limit);
+    }
+    if (repeat != null && repeat < 1) {
+      throw new InputException("--repeat must be at least 1, was " + repeat);
     }
   }
 
@@ -32,7 +41,8 @@ public final class DataOptions {
   Dataset load() {
     check();
     Dataset data = CliFiles.datasetOrSamples(dataset);
-    return limit == null ? data : data.limit(limit);
+    data = limit == null ? data : data.limit(limit);
+    return repeat == null ? data : data.repeat(repeat);
   }
 
   /**

@@ -14,6 +14,8 @@ import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.report.DefenceReportPage;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,7 +53,8 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
-    outputs.journaled = !gate.given();
+    outputs.journaled = true;
+    outputs.journalParts = gate.given() ? GatedEvaluation.PARTS : List.of();
     outputs.check();
     Attack<?> attack = attackOptions.build(seed.seed);
     boolean all = "all".equalsIgnoreCase(attackOptions.target);
@@ -75,11 +78,12 @@ final class EvaluateCommand implements Callable<Integer> {
       int abstain = info.abstainClass();
       Targets targets = targets(info);
       EvaluationResult r;
-      try (Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets))) {
+      try (Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets));
+          dev.pixelguard.eval.ResultsJson.Writer stream = engine != null ? null : outputs.stream()) {
         Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
         r = engine != null ? engine.run(c, data, attack, targets, journal, run.console(spec), line)
             : Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
-                run.execution(), run.console(spec), line, journal);
+                run.execution(info), run.console(spec), line, journal, stream);
         if (journal != null && journal.resumed() > 0) {
           o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
         }
@@ -177,13 +181,37 @@ final class EvaluateCommand implements Callable<Integer> {
     try (Gate g = gate.open(model, DataOptions.namesForModel(data), DataOptions.shape(data))) {
       attackOptions.checkFits(g.info());
       data = dataOptions.fit(data, g.info());
-      GatedEvaluation.Outcome r = GatedEvaluation.run(g, data, attack, attackOptions, run.execution(),
-          run.console(spec), model.labelOnly, camera);
-      GatedEvaluation.print(o, g, attack, r, camera);
-      Evaluations.printCost(o, r.adaptive());
-      Dataset judged = data;
-      return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(),
-          dir -> DefenceReportPage.write(GatedEvaluation.report(g, judged, r, camera), dir));
+      List<Journal> journals = new ArrayList<>();
+      String dataName = data.name();
+      GatedEvaluation.Journals open = (part, info, att, targets) -> {
+        ObjectNode settings = journalSettings(info, dataName, att, targets);
+        settings.put("gate", g.describe());
+        settings.put("secondFrame", camera.describe());
+        settings.put("part", part);
+        Journal j = outputs.openJournal(settings, part);
+        if (j != null) {
+          journals.add(j);
+        }
+        return j;
+      };
+      try {
+        GatedEvaluation.Outcome r = GatedEvaluation.run(g, data, attack, attackOptions, run.execution(g.info()),
+            run.console(spec), model.labelOnly, camera, open);
+        int resumed = journals.stream().mapToInt(Journal::resumed).sum();
+        if (resumed > 0) {
+          o.printf(Locale.ROOT, "resumed:  %d attempts from %d journals beside %s%n", resumed, journals.size(),
+              outputs.journal());
+        }
+        GatedEvaluation.print(o, g, attack, r, camera);
+        Evaluations.printCost(o, r.adaptive());
+        Dataset judged = data;
+        int code = outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(),
+            dir -> DefenceReportPage.write(GatedEvaluation.report(g, judged, r, camera), dir));
+        journals.forEach(Journal::finish); // every output is written
+        return code;
+      } finally {
+        journals.forEach(Journal::close);
+      }
     }
   }
 

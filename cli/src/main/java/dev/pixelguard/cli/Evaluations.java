@@ -42,25 +42,32 @@ final class Evaluations {
   static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
       Attack<M> attack, Targets targets, Execution execution, Console console, Line line,
       dev.pixelguard.eval.Journal journal) {
+    return run(label, c, labelOnly, data, attack, targets, execution, console, line, journal, null);
+  }
+
+  /** As above, with each finished image handed to {@code sink} (a results file written as it comes), or none. */
+  static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
+      Attack<M> attack, Targets targets, Execution execution, Console console, Line line,
+      dev.pixelguard.eval.Journal journal, Evaluation.Sink sink) {
     boolean quiet = console.quiet();
     PrintWriter o = console.out();
     M model = AttackOptions.modelFor(attack, c, labelOnly);
     String verb = targets.matrix() ? "reached" : "fooled";
     Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < data.size(); i++) {
-      index.put(data.get(i).id(), i);
-    }
     EvaluationResult r;
     boolean stream;
     try (Progress bar = Progress.start(label, data.size(), !quiet)) {
       stream = !quiet && !bar.shown();
+      for (int i = 0; stream && i < data.size(); i++) { // the ids of a lazy dataset cost its images: only if printed
+        index.put(data.get(i).id(), i);
+      }
       r = Evaluation.run(model, data, attack, targets, execution, (a, done, total, ok) -> {
         bar.total(total);
         bar.step(verb + " " + ok + "/" + done);
         if (stream) {
           print(o, line.of(index.get(a.imageId()), a));
         }
-      }, journal);
+      }, journal, sink);
     }
     if (!quiet && !stream) {
       for (ImageOutcome io : r.images()) {

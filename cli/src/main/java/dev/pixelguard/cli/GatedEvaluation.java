@@ -14,6 +14,7 @@ import dev.pixelguard.defence.Roc;
 import dev.pixelguard.defence.SimulatedScenes;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Journal;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.ImageBatch;
@@ -41,14 +42,23 @@ final class GatedEvaluation {
     }
   }
 
+  /** The three evaluations' names, in order: each keeps a journal of its own ({@code r.json.PART.journal}). */
+  static final List<String> PARTS = List.of("undefended", "oblivious", "adaptive");
+
+  /** Opens the journal of one of the {@link #PARTS}, for its model, attack and goals; null for none. */
+  interface Journals {
+    Journal open(String part, ModelInfo info, Attack<?> attack, Targets targets);
+  }
+
   /**
    * @param labelOnly whether the attacks see only the top class (of the reference model, and of the gated
    *     system: a class or "abstain")
    * @param camera for a gate that also looks at another frame of the scene: how each image's second frame is
    *     simulated from the clean image (the attacks never change it); ignored for other gates
+   * @param journals the journals of the three evaluations, or null for none
    */
   static Outcome run(Gate gate, Dataset data, Attack<?> attack, AttackOptions options, Execution execution,
-      Evaluations.Console console, boolean labelOnly, Camera camera) {
+      Evaluations.Console console, boolean labelOnly, Camera camera, Journals journals) {
     Classifier reference = gate.views().get(0).classifier();
     SimulatedScenes scenes = gate.looksAtOtherFrame() ? new SimulatedScenes(gate, camera) : null;
     Classifier gated = scenes == null ? gate.asClassifier() : scenes.classifier();
@@ -60,13 +70,18 @@ final class GatedEvaluation {
     Targets harm = new Targets.Harm(gate.abstainClass(), options.criterion());
     Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
     ModelInfo gatedInfo = gated.info();
-    EvaluationResult undefended = Evaluations.run("undefended", reference, labelOnly, data, attack,
-        new Targets.Untargeted(options.criterion()), execution, quiet(console), line);
-    EvaluationResult oblivious = Evaluations.run("gate, attack ignores it", gated, labelOnly, data,
-        framed(scenes, transfer(attack, reference, labelOnly)), harm, execution, quiet(console), line);
-    EvaluationResult adaptive = Evaluations.run("gate, adaptive attack", gated, labelOnly, data,
-        framed(scenes, attack), harm, execution, console, (i, a) -> !a.success() ? null
-            : String.format(Locale.ROOT, "harmed #%d %s: %s", i, a.imageId(), Text.outcome(a, gatedInfo)));
+    Targets untargeted = new Targets.Untargeted(options.criterion());
+    EvaluationResult undefended = Evaluations.run("undefended", reference, labelOnly, data, attack, untargeted,
+        execution, quiet(console), line,
+        journals == null ? null : journals.open(PARTS.get(0), reference.info(), attack, untargeted));
+    Attack<Classifier> oblique = framed(scenes, transfer(attack, reference, labelOnly));
+    EvaluationResult oblivious = Evaluations.run("gate, attack ignores it", gated, labelOnly, data, oblique, harm,
+        execution, quiet(console), line, journals == null ? null : journals.open(PARTS.get(1), gatedInfo, oblique, harm));
+    Attack<?> adaptiveAttack = framed(scenes, attack);
+    EvaluationResult adaptive = Evaluations.run("gate, adaptive attack", gated, labelOnly, data, adaptiveAttack, harm,
+        execution, console, (i, a) -> !a.success() ? null
+            : String.format(Locale.ROOT, "harmed #%d %s: %s", i, a.imageId(), Text.outcome(a, gatedInfo)),
+        journals == null ? null : journals.open(PARTS.get(2), gatedInfo, adaptiveAttack, harm));
     return new Outcome(undefended, oblivious, adaptive);
   }
 

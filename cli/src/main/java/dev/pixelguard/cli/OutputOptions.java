@@ -34,13 +34,32 @@ public final class OutputOptions {
           + "resisted) is below R, in [0, 1].")
   Double failUnder;
 
+  @Option(names = "--no-images", description = "Write the original and adversarial images of --results as PNG "
+      + "files in a folder beside it (RESULTS.images/, named by image index; the JSON refers to them by relative "
+      + "path) instead of base64 inside the JSON, so the file's size per image stays bounded, and evaluate keeps no "
+      + "image in memory once written. The report and compare read such files.")
+  boolean noImages;
+
+  /** The --results file being written as the evaluation runs, or null when it is written at the end. */
+  ResultsJson.Writer streaming;
+
+  /**
+   * Starts writing --results as the evaluation runs (images as they finish), or returns null without --results.
+   * {@link #write} then finishes this file instead of writing it whole.
+   */
+  ResultsJson.Writer stream() {
+    streaming = results == null ? null : ResultsJson.Writer.open(results, noImages);
+    return streaming;
+  }
+
   @Option(names = "--resume", description = "Finish a run that was interrupted: attempts recorded in the journal "
-      + "beside --results (RESULTS.journal, or DIR/results.json.journal for --report) are kept, the rest are run. "
+      + "beside --results (RESULTS.journal, or DIR/results.json.journal for --report; with --gate one per evaluation, "
+      + "RESULTS.adaptive.journal and so on) are kept, the rest are run. "
       + "The settings must be the same; batch size, concurrency and --limit may differ. Without --resume an existing "
       + "journal stops the run.")
   boolean resume;
 
-  /** Whether the command keeps a journal (evaluate without --gate, and scan); set before {@link #check}. */
+  /** Whether the command keeps a journal (evaluate and scan); set before {@link #check}. */
   boolean journaled;
 
   /**
@@ -52,6 +71,28 @@ public final class OutputOptions {
         : null;
   }
 
+  /**
+   * The parts of a run that makes several evaluations, each with a journal of its own (evaluate --gate: the
+   * undefended model, the oblivious attack, the adaptive attack); empty for a run of one evaluation.
+   */
+  List<String> journalParts = List.of();
+
+  /** The journal of one part of the run ({@code r.json.PART.journal}), or of the whole run when part is null. */
+  Path journal(String part) {
+    Path j = journal();
+    if (j == null || part == null) {
+      return j;
+    }
+    String name = j.getFileName().toString();
+    return j.resolveSibling(name.substring(0, name.length() - ".journal".length()) + "." + part + ".journal");
+  }
+
+  /** Opens the journal of one part of the run with its settings, or returns null when there is none. */
+  Journal openJournal(ObjectNode settings, String part) {
+    Path j = journal(part);
+    return j == null ? null : Journal.open(j, settings, resume);
+  }
+
   /** Opens this run's journal with the run's settings, or returns null when there is none. */
   Journal openJournal(ObjectNode settings) {
     Path j = journal();
@@ -60,17 +101,22 @@ public final class OutputOptions {
 
   /** Checks, before any work, that every destination's folder exists and the threshold is valid. */
   void check() {
+    if (noImages && results == null) {
+      throw new InputException("--no-images writes the images of --results beside it; give --results");
+    }
     if (resume && !journaled) {
-      throw new InputException("--resume applies to evaluate (without --gate) and scan");
+      throw new InputException("--resume applies to evaluate and scan");
     }
     if (resume && journal() == null) {
       throw new InputException("--resume finishes a run from the journal beside its results; give the run's "
           + "--results (or --report)");
     }
-    Path j = journal();
-    if (j != null && !resume && Files.exists(j)) {
-      throw new InputException("a journal of an interrupted run exists: " + j + "; add --resume to finish that "
-          + "run, or delete the journal to start again");
+    for (String part : journalParts.isEmpty() ? java.util.Collections.<String>singletonList(null) : journalParts) {
+      Path j = journal(part);
+      if (j != null && !resume && Files.exists(j)) {
+        throw new InputException("a journal of an interrupted run exists: " + j + "; add --resume to finish that "
+            + "run, or delete the journal to start again");
+      }
     }
     CliFiles.requireWritable(results, junit);
     CliFiles.requireWritableFolder(report);
@@ -106,10 +152,12 @@ public final class OutputOptions {
     boolean reportFolderIsNew = report != null && !Files.exists(report);
     try {
       if (results != null) {
-        if (together.size() == 1) {
-          ResultsJson.write(together.get(0), results);
+        if (streaming != null && together.size() == 1 && together.get(0) == r) {
+          streaming.finish(r);
+        } else if (together.size() == 1) {
+          ResultsJson.write(together.get(0), results, noImages);
         } else {
-          ResultsJson.write(together, results);
+          ResultsJson.write(together, results, noImages);
         }
         written.add(results);
       }

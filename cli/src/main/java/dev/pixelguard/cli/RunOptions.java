@@ -6,8 +6,9 @@ import picocli.CommandLine.Option;
 
 /** How a run uses the engine and the terminal; none of it changes any image's outcome. */
 public final class RunOptions {
-  @Option(names = "--batch", description = "Images per model call (default: ${DEFAULT-VALUE}).")
-  int batch = 400;
+  @Option(names = "--batch", description = "Images per model call (default: from the model's input size, as many "
+      + "images as hold 4 Mi input values, at most 400: 400 at 32x32 RGB, 27 at 224x224 RGB).")
+  Integer batch;
 
   @Option(names = "--concurrency", description = "Query attacks (guided, su, scan): images attacked at once, their "
       + "candidates sharing model batches; gradient attacks take --batch images at once (default: ${DEFAULT-VALUE}).")
@@ -26,9 +27,19 @@ public final class RunOptions {
     return new Evaluations.Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet);
   }
 
+  /** The execution for a model whose input is unknown here: --batch, or 400. */
   Execution execution() {
+    return execution(Execution.MAX_DEFAULT_BATCH);
+  }
+
+  /** The execution for a model with {@code info}: --batch, or the default for its input size. */
+  Execution execution(dev.pixelguard.model.ModelInfo info) {
+    return execution(Execution.defaultBatchSize(info.channels(), info.height(), info.width()));
+  }
+
+  private Execution execution(int defaultBatch) {
     try {
-      return new Execution(batch, concurrency, inFlight);
+      return new Execution(batch == null ? defaultBatch : batch, concurrency, inFlight);
     } catch (IllegalArgumentException e) {
       throw new InputException("--batch, --concurrency and --in-flight must be at least 1");
     }

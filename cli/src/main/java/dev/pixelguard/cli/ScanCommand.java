@@ -55,7 +55,7 @@ final class ScanCommand implements Callable<Integer> {
     PixelScan scan;
     run.execution();
     try {
-      scan = new PixelScan(levels, earlyExit, run.batch);
+      scan = new PixelScan(levels, earlyExit, run.execution().batchSize());
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage().replace("levels", "--levels"));
     }
@@ -78,7 +78,7 @@ final class ScanCommand implements Callable<Integer> {
       Journal journal = outputs.openJournal(settings);
       EvaluationResult r;
       try {
-        r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets, run.execution(),
+        r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets, run.execution(info),
             run.console(spec), (i, a) -> vulnerable(i, a, info), journal);
       } finally {
         if (journal != null) {

@@ -17,7 +17,8 @@ import java.util.List;
  * @param seed the seed of this image's attack
  * @param original the attacked image
  * @param clean the model's answer for the original
- * @param adversarialValues the returned image, planar (C*H*W) in [0, 1], as the model judged it
+ * @param adversarialValues the returned image, planar (C*H*W) in [0, 1], as the model judged it; null when it is
+ *     exactly {@code adversarial} (as for every pixel attack), which is then not kept twice
  * @param adversarial the same rounded to 8 bits, the image a user saves (identical for the pixel attacks)
  * @param after the model's answer for {@link #adversarialValues}
  * @param success whether {@link #after} reaches the goal
@@ -42,7 +43,24 @@ public record AttackResult(
     ScanFindings findings) {
 
   public AttackResult {
-    adversarialValues = adversarialValues.clone();
+    // Values that are exactly the 8-bit image are not kept: at 224x224 they are 600 KB per attempt.
+    adversarialValues = adversarialValues == null || exact(adversarial, adversarialValues) ? null
+        : adversarialValues.clone();
+  }
+
+  private static boolean exact(Image adversarial, float[] values) {
+    if (values.length != adversarial.channels() * adversarial.positions()) {
+      return false;
+    }
+    float[] q = new float[values.length];
+    adversarial.writeUnit(q, 0);
+    return java.util.Arrays.equals(q, values);
+  }
+
+  /** This result with its images replaced by {@code original} and {@code adversarial} (equal images loaded elsewhere). */
+  public AttackResult withImages(Image original, Image adversarial) {
+    return new AttackResult(imageId, goal, seed, original, clean, adversarialValues, adversarial, after, success,
+        perturbation, cost, fitness, findings);
   }
 
   /**
@@ -63,6 +81,11 @@ public record AttackResult(
 
   @Override
   public float[] adversarialValues() {
+    if (adversarialValues == null) {
+      float[] v = new float[adversarial.channels() * adversarial.positions()];
+      adversarial.writeUnit(v, 0);
+      return v;
+    }
     return adversarialValues.clone();
   }
 
@@ -98,23 +121,28 @@ public record AttackResult(
 
   /** Whether the 8-bit image equals the judged one (always for pixel attacks; rarely for gradient attacks). */
   public boolean exactIn8Bits() {
-    float[] q = new float[adversarialValues.length];
-    adversarial.writeUnit(q, 0);
-    return java.util.Arrays.equals(q, adversarialValues);
+    return adversarialValues == null;
   }
 
   /** The changed pixels of {@link #adversarial}, with colours before and after, in row-major order. */
   public List<PixelChange> changes() {
     List<PixelChange> out = new ArrayList<>();
-    for (int y = 0; y < original.height(); y++) {
-      for (int x = 0; x < original.width(); x++) {
-        int[] b = original.colour(x, y);
-        int[] a = adversarial.colour(x, y);
-        if (!java.util.Arrays.equals(a, b)) {
-          out.add(new PixelChange(x, y, b, a));
-        }
+    byte[] b = original.toBytes();
+    byte[] a = adversarial.toBytes();
+    int hw = original.positions();
+    int channels = original.channels();
+    for (int p = 0; p < hw; p++) {
+      boolean differs = false;
+      for (int c = 0; c < channels && !differs; c++) {
+        differs = a[c * hw + p] != b[c * hw + p];
+      }
+      if (differs) {
+        int x = p % original.width();
+        int y = p / original.width();
+        out.add(new PixelChange(x, y, original.colour(x, y), adversarial.colour(x, y)));
       }
     }
     return out;
   }
+
 }

@@ -4,7 +4,9 @@ import dev.pixelguard.InputException;
 import java.util.List;
 
 /**
- * An immutable list of labelled images with the names of their classes.
+ * An immutable list of labelled images with the names of their classes. Its images are held in memory, or made
+ * when asked for ({@link LazyImages}: a large dataset, or one converted with {@link Datasets#convert}), which is
+ * kept as it is, so that an evaluation over thousands of large images never holds them all.
  *
  * @param name a short name for reports, e.g. the file name
  * @param images the images, in file order
@@ -14,7 +16,7 @@ import java.util.List;
  */
 public record Dataset(String name, List<LabeledImage> images, List<String> classNames, boolean namedByFolder) {
   public Dataset {
-    images = List.copyOf(images);
+    images = images instanceof LazyImages ? images : List.copyOf(images);
     classNames = classNames == null ? List.of() : List.copyOf(classNames);
   }
 
@@ -49,9 +51,14 @@ public record Dataset(String name, List<LabeledImage> images, List<String> class
             + "the model (" + String.join(", ", modelClasses) + "); name class folders after the model's classes");
       }
     }
+    java.util.function.UnaryOperator<LabeledImage> relabel =
+        li -> li.hasLabel() ? new LabeledImage(li.id(), li.image(), map[li.label()]) : li;
+    if (images instanceof LazyImages lazy) {
+      return new Dataset(name, lazy.map(relabel), modelClasses, false);
+    }
     List<LabeledImage> out = new java.util.ArrayList<>(images.size());
     for (LabeledImage li : images) {
-      out.add(li.hasLabel() ? new LabeledImage(li.id(), li.image(), map[li.label()]) : li);
+      out.add(relabel.apply(li));
     }
     return new Dataset(name, out, modelClasses, false);
   }
@@ -71,6 +78,25 @@ public record Dataset(String name, List<LabeledImage> images, List<String> class
   /** The first {@code n} images (all of them when {@code n} is larger). */
   public Dataset limit(int n) {
     return n >= images.size() ? this : new Dataset(name, images.subList(0, n), classNames, namedByFolder);
+  }
+
+  /**
+   * This dataset cycled through to {@code n} images, made when asked for: image {@code i} is image
+   * {@code i mod size()}, with the id {@code "ID~r"} for its {@code r}-th repeat ({@code r >= 1}), so every repeat is
+   * attacked with a seed of its own; the first pass keeps its ids. For load tests and memory benchmarks.
+   *
+   * @throws InputException when {@code n} is not positive
+   */
+  public Dataset repeat(int n) {
+    if (n < 1) {
+      throw new InputException("the number of repeated images must be at least 1, was " + n);
+    }
+    int m = images.size();
+    List<LabeledImage> src = images;
+    return new Dataset(name + (n == m ? "" : " x" + n), new LazyImages(n, i -> {
+      LabeledImage li = src.get(i % m);
+      return i < m ? li : new LabeledImage(li.id() + "~" + (i / m), li.image(), li.label());
+    }), classNames, namedByFolder);
   }
 
   /**

@@ -89,13 +89,16 @@ public final class Datasets {
         !classDirs.isEmpty());
   }
 
-  /** Every image converted to the given shape (see {@link ImageFiles#convert}). */
+  /**
+   * Every image converted to the given shape (see {@link ImageFiles#convert}), each when it is asked for: a small
+   * dataset upscaled to a large model's input is never held at the large size.
+   */
   public static Dataset convert(Dataset d, int channels, int height, int width) {
-    List<LabeledImage> out = new ArrayList<>(d.size());
-    for (LabeledImage li : d.images()) {
+    return new Dataset(d.name(), new LazyImages(d.size(), i -> {
+      LabeledImage li = d.images().get(i);
       Image im = ImageFiles.convert(li.image(), channels, height, width);
-      out.add(im == li.image() ? li : new LabeledImage(li.id(), im, li.label()));
-    }
-    return new Dataset(d.name(), out, d.classNames(), d.namedByFolder());
+      return im == li.image() ? li : new LabeledImage(li.id(), im, li.label());
+    }), d.classNames(), d.namedByFolder());
   }
+
 }

@@ -13,7 +13,12 @@ public final class Image {
   private final int channels;
   private final int height;
   private final int width;
+  /** The values, or null for an image loaded on demand ({@link #lazy}). */
   private final byte[] chw;
+  /** Loads the values of an image loaded on demand; null otherwise. */
+  private final java.util.function.Supplier<byte[]> loader;
+  /** The values last loaded, which the garbage collector may take back. */
+  private volatile java.lang.ref.WeakReference<byte[]> loaded = new java.lang.ref.WeakReference<>(null);
 
   /**
    * @param chw values in channel-major order, length {@code channels * height * width}; copied
@@ -34,6 +39,46 @@ public final class Image {
     this.height = height;
     this.width = width;
     this.chw = chw.clone();
+    this.loader = null;
+  }
+
+  private Image(int channels, int height, int width, java.util.function.Supplier<byte[]> loader) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, was " + channels);
+    }
+    this.channels = channels;
+    this.height = height;
+    this.width = width;
+    this.chw = null;
+    this.loader = loader;
+  }
+
+  /**
+   * An image whose values are loaded when first used (from a file, say) and held only weakly: the garbage
+   * collector may take them back, and the next use loads them again. Results of a long evaluation keep their
+   * images this way, so memory does not grow with the number of images. The loader must give the same values
+   * every time, {@code channels * height * width} of them, planar; it may throw an unchecked exception, which
+   * reaches the caller of the method that needed the values.
+   */
+  public static Image lazy(int channels, int height, int width, java.util.function.Supplier<byte[]> loader) {
+    return new Image(channels, height, width, java.util.Objects.requireNonNull(loader));
+  }
+
+  /** The values: this image's own, or those loaded on demand. */
+  private byte[] values() {
+    if (chw != null) {
+      return chw;
+    }
+    byte[] v = loaded.get();
+    if (v == null) {
+      v = loader.get();
+      if (v.length != channels * height * width) {
+        throw new IllegalStateException("expected " + channels * height * width + " values for "
+            + describe(channels, height, width) + ", loaded " + v.length);
+      }
+      loaded = new java.lang.ref.WeakReference<>(v);
+    }
+    return v;
   }
 
   public int channels() {
@@ -55,7 +100,7 @@ public final class Image {
 
   /** The value of channel {@code c} at column {@code x}, row {@code y}, in [0, 255]. */
   public int get(int c, int y, int x) {
-    return chw[(c * height + y) * width + x] & 0xFF;
+    return values()[(c * height + y) * width + x] & 0xFF;
   }
 
   /** The colour at (x, y): one value per channel, each in [0, 255]. */
@@ -69,7 +114,7 @@ public final class Image {
 
   /** Planar values as a new array (channel, row, column). */
   public byte[] toBytes() {
-    return chw.clone();
+    return values().clone();
   }
 
   /**
@@ -91,14 +136,15 @@ public final class Image {
    * This is the layout of one row of an {@link ImageBatch}.
    */
   public void writeUnit(float[] dst, int offset) {
-    for (int i = 0; i < chw.length; i++) {
-      dst[offset + i] = (chw[i] & 0xFF) / 255f;
+    byte[] v = values();
+    for (int i = 0; i < v.length; i++) {
+      dst[offset + i] = (v[i] & 0xFF) / 255f;
     }
   }
 
   /** This image with the given pixels set; later changes to the same position win. */
   public Image withPixels(List<PixelChange> changes) {
-    byte[] out = chw.clone();
+    byte[] out = values().clone();
     for (PixelChange p : changes) {
       if (p.x() < 0 || p.x() >= width || p.y() < 0 || p.y() >= height) {
         throw new IllegalArgumentException("pixel (" + p.x() + "," + p.y() + ") outside " + width + "x" + height);
@@ -152,12 +198,12 @@ public final class Image {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Image other && sameShape(other) && Arrays.equals(chw, other.chw);
+    return o instanceof Image other && sameShape(other) && Arrays.equals(values(), other.values());
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(chw) * 31 + width;
+    return Arrays.hashCode(values()) * 31 + width;
   }
 
   @Override

@@ -31,7 +31,7 @@ public final class SparkCommand {
     CommandLine cl = commandLine(evaluate, spark);
     String[] shipped = args.clone();
     evaluate.engine = (c, data, attack, targets, journal, console, line) -> new SparkEvaluation(shipped, spark,
-        evaluate.journalSettings(c.info(), data.name(), attack, targets), evaluate.run.execution())
+        evaluate.journalSettings(c.info(), data.name(), attack, targets), evaluate.run.execution(c.info()))
         .run(c, data, attack, targets, journal, console.out(), console.err(), console.quiet(), line::of);
     return Main.execute(cl, args, out, err);
   }
@@ -96,7 +96,7 @@ public final class SparkCommand {
         evaluate.attackOptions.checkFits(info);
         data = evaluate.dataOptions.fit(data, info);
         return new Setup(c, data, evaluate.attackOptions.build(evaluate.seed.seed), evaluate.targets(info),
-            evaluate.run.execution(), evaluate.model.labelOnly);
+            evaluate.run.execution(info), evaluate.model.labelOnly);
       } catch (RuntimeException e) {
         c.close();
         throw e;
