@@ -5,9 +5,7 @@ import dev.pixelguard.attack.patch.Conditions;
 import dev.pixelguard.attack.patch.Sticker;
 import dev.pixelguard.attack.patch.StickerEvaluation;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.model.Classifier;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,11 +62,7 @@ public record StickerThreat(Sticker sticker, int target, String targetName, Cond
   @Override
   public ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress) {
     long t0 = System.nanoTime();
-    List<LabeledImage> list = new ArrayList<>(images.size());
-    for (int i = 0; i < images.size(); i++) {
-      list.add(images.get(i));
-    }
-    StickerEvaluation.Result r = StickerEvaluation.evaluate(system, list, sticker, conditions, target, seed, 1);
+    StickerEvaluation.Result r = StickerEvaluation.evaluate(system, images.images(), sticker, conditions, target, seed, 1);
     int n = r.outcomes().size();
     int[] labels = new int[n];
     int[] clean = new int[n];
