@@ -7,7 +7,6 @@ import dev.pixelguard.attack.patch.StickerEvaluation;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.model.Classifier;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
