@@ -9,23 +9,18 @@ import dev.pixelguard.verify.Counterexample;
 import dev.pixelguard.verify.ImageVerdict;
 import dev.pixelguard.verify.VerificationResult;
 import dev.pixelguard.verify.Verdict;
-import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * The verification report ({@code pixelguard verify --report DIR}): one self-contained page, verification.html,
@@ -86,14 +81,14 @@ public final class VerificationReport {
       row.put("id", v.id());
       row.put("label", name(r, v.label()));
       row.put("verdict", v.verdict().key());
-      row.put("image", png(im, 4));
+      row.put("image", png(im));
       if (v.verdict() != Verdict.MISCLASSIFIED) {
-        row.put("map", png(heatmap(v, r.width(), r.height(), top), 4));
+        row.put("map", png(heatmap(v, r.width(), r.height(), top)));
       }
       Counterexample c = v.counterexample();
       if (c != null) {
         Image changed = im.withPixels(List.of(new PixelChange(c.x(), c.y(), im.colour(c.x(), c.y()), c.colour())));
-        row.put("adversarial", png(changed, 4));
+        row.put("adversarial", png(changed));
         row.put("cx", String.format(Locale.ROOT, "pixel (%d, %d) set to %s makes it '%s' (%s)", c.x(), c.y(),
             colour(c.colour()), name(r, c.newClass()), c.found()));
       }
@@ -130,51 +125,36 @@ public final class VerificationReport {
    * The margin map as an image: gray where nothing was concluded, red at a counterexample, and from amber (a
    * margin near zero) to green (the largest margin in the run) on a logarithmic scale where proven.
    */
-  static BufferedImage heatmap(ImageVerdict v, int w, int h, double top) {
-    BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+  static Image heatmap(ImageVerdict v, int w, int h, double top) {
+    byte[] rgb = new byte[3 * w * h];
     double[] m = v.margins();
     double lo = Math.log10(1e-3);
     double hi = Math.log10(Math.max(top, 1e-2));
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        double q = m[y * w + x];
-        Color c;
-        if (Double.isNaN(q)) {
-          c = new Color(0xd0, 0xd7, 0xde);
-        } else if (q < 0) {
-          c = new Color(0xcf, 0x22, 0x2e);
-        } else {
-          double t = Math.max(0, Math.min(1, (Math.log10(Math.max(q, 1e-3)) - lo) / (hi - lo)));
-          c = new Color(lerp(0xf0, 0x1a, t), lerp(0xb4, 0x7f, t), lerp(0x29, 0x37, t));
-        }
-        bi.setRGB(x, y, c.getRGB());
+    for (int i = 0; i < w * h; i++) {
+      double q = m[i];
+      int[] c;
+      if (Double.isNaN(q)) {
+        c = new int[] {0xd0, 0xd7, 0xde};
+      } else if (q < 0) {
+        c = new int[] {0xcf, 0x22, 0x2e};
+      } else {
+        double t = Math.max(0, Math.min(1, (Math.log10(Math.max(q, 1e-3)) - lo) / (hi - lo)));
+        c = new int[] {lerp(0xf0, 0x1a, t), lerp(0xb4, 0x7f, t), lerp(0x29, 0x37, t)};
+      }
+      for (int ch = 0; ch < 3; ch++) {
+        rgb[ch * w * h + i] = (byte) c[ch];
       }
     }
-    return bi;
+    return new Image(3, h, w, rgb);
   }
 
   private static int lerp(int a, int b, double t) {
     return (int) Math.round(a + (b - a) * t);
   }
 
-  private static String png(Image im, int scale) {
-    return png(ImageFiles.toBufferedImage(im), scale);
-  }
-
-  private static String png(BufferedImage src, int scale) {
-    BufferedImage big = new BufferedImage(src.getWidth() * scale, src.getHeight() * scale, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < big.getHeight(); y++) {
-      for (int x = 0; x < big.getWidth(); x++) {
-        big.setRGB(x, y, src.getRGB(x / scale, y / scale));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(big, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
+  /** The image as an embedded PNG at its own size; the page enlarges it without smoothing. */
+  private static String png(Image im) {
+    return "data:image/png;base64," + ImageFiles.pngBase64(im);
   }
 
   private static Template template() {

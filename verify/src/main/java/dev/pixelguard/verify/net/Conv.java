@@ -89,11 +89,9 @@ final class Conv implements Layer {
     if (z.isEmpty()) {
       return new Zone(out, z.vars, 0, 0, 0, 0);
     }
-    int oy0 = Math.max(0, ceilDiv(z.y0 + pt - dh * (kh - 1), sh));
-    int oy1 = Math.min(out.h(), Math.floorDiv(z.y1 - 1 + pt, sh) + 1);
-    int ox0 = Math.max(0, ceilDiv(z.x0 + pl - dw * (kw - 1), sw));
-    int ox1 = Math.min(out.w(), Math.floorDiv(z.x1 - 1 + pl, sw) + 1);
-    Zone o = new Zone(out, z.vars, oy0, oy1, ox0, ox1);
+    int[] rows = reach(z.y0, z.y1, pt, dh * (kh - 1) + 1, sh, out.h());
+    int[] cols = reach(z.x0, z.x1, pl, dw * (kw - 1) + 1, sw, out.w());
+    Zone o = new Zone(out, z.vars, rows[0], rows[1], cols[0], cols[1]);
     if (o.isEmpty()) {
       return o;
     }
@@ -154,6 +152,16 @@ final class Conv implements Layer {
         }
       }
     }
+  }
+
+  /**
+   * The output indices [from, to) whose window reaches input indices [lo, hi), for windows spanning {@code span}
+   * inputs with the given stride and leading pad, clipped to [0, size): along rows or columns, for convolution and
+   * pooling alike.
+   */
+  static int[] reach(int lo, int hi, int pad, int span, int stride, int size) {
+    return new int[] {Math.max(0, ceilDiv(lo + pad - (span - 1), stride)),
+        Math.min(size, Math.floorDiv(hi - 1 + pad, stride) + 1)};
   }
 
   static int ceilDiv(int a, int b) {

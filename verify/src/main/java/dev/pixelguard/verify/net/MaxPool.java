@@ -67,11 +67,9 @@ final class MaxPool implements Layer {
     if (z.isEmpty()) {
       return new Zone(out, z.vars, 0, 0, 0, 0);
     }
-    int oy0 = Math.max(0, Conv.ceilDiv(z.y0 + pt - (kh - 1), sh));
-    int oy1 = Math.min(out.h(), Math.floorDiv(z.y1 - 1 + pt, sh) + 1);
-    int ox0 = Math.max(0, Conv.ceilDiv(z.x0 + pl - (kw - 1), sw));
-    int ox1 = Math.min(out.w(), Math.floorDiv(z.x1 - 1 + pl, sw) + 1);
-    Zone o = new Zone(out, z.vars, oy0, oy1, ox0, ox1);
+    int[] rows = Conv.reach(z.y0, z.y1, pt, kh, sh, out.h());
+    int[] cols = Conv.reach(z.x0, z.x1, pl, kw, sw, out.w());
+    Zone o = new Zone(out, z.vars, rows[0], rows[1], cols[0], cols[1]);
     double[] cin = clean[0];
     int cells = kh * kw;
     double[] lo = new double[cells];
