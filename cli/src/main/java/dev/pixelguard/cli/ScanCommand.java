@@ -75,37 +75,36 @@ final class ScanCommand implements Callable<Integer> {
       ObjectNode settings = Journal.settings(info, data.name(), scan, targets);
       settings.put("labelOnly", model.labelOnly);
       settings.put("gate", g == null ? "none" : g.describe());
-      Journal journal = outputs.openJournal(settings);
-      EvaluationResult r;
-      try {
-        r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets, run.execution(info),
-            run.console(spec), (i, a) -> vulnerable(i, a, info), journal);
-      } finally {
-        if (journal != null) {
-          journal.close();
-        }
+      try (Journal journal = outputs.openJournal(settings);
+          dev.pixelguard.eval.ResultsJson.Writer stream = outputs.stream()) {
+        EvaluationResult r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets,
+            run.execution(info), run.console(spec), (i, a) -> vulnerable(i, a, info), journal, stream);
+        return report(o, r, g, info, journal, scan.colours(info.channels()).size());
       }
-      if (journal != null && journal.resumed() > 0) {
-        o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
-      }
-      Summary s = r.summary();
-      int colours = scan.colours(info.channels()).size();
-      if (g != null) {
-        o.printf(Locale.ROOT, "gate:     %s%n", g.describe());
-      }
-      o.printf(Locale.ROOT, "scanned:  %d %s of %d images, %d positions x %d colours each%n",
-          s.attacked(), g != null ? "accepted and correctly classified" : "correctly classified", s.evaluated(),
-          info.width() * info.height(), colours);
-      o.printf(Locale.ROOT, "result:   %d of %d %s (%.1f%%) for this colour grid%n", s.successes(), s.attacked(),
-          g != null ? "have a pixel the gate accepts a wrong class for" : "are one-pixel vulnerable",
-          s.attacked() == 0 ? 0.0 : 100.0 * s.successRate());
-      Evaluations.printCost(o, r);
-      int code = outputs.write(o, spec.commandLine().getErr(), r);
-      if (journal != null) {
-        journal.finish(); // every output is written
-      }
-      return code;
     }
+  }
+
+  /** Prints the scan's outcome, writes its outputs and ends the journal; returns the exit code. */
+  private int report(PrintWriter o, EvaluationResult r, Gate g, ModelInfo info, Journal journal, int colours) {
+    if (journal != null && journal.resumed() > 0) {
+      o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
+    }
+    Summary s = r.summary();
+    if (g != null) {
+      o.printf(Locale.ROOT, "gate:     %s%n", g.describe());
+    }
+    o.printf(Locale.ROOT, "scanned:  %d %s of %d images, %d positions x %d colours each%n",
+        s.attacked(), g != null ? "accepted and correctly classified" : "correctly classified", s.evaluated(),
+        info.width() * info.height(), colours);
+    o.printf(Locale.ROOT, "result:   %d of %d %s (%.1f%%) for this colour grid%n", s.successes(), s.attacked(),
+        g != null ? "have a pixel the gate accepts a wrong class for" : "are one-pixel vulnerable",
+        s.attacked() == 0 ? 0.0 : 100.0 * s.successRate());
+    Evaluations.printCost(o, r);
+    int code = outputs.write(o, spec.commandLine().getErr(), r);
+    if (journal != null) {
+      journal.finish(); // every output is written
+    }
+    return code;
   }
 
   /** "vulnerable #6 fashion-mnist-test#6: 2 positions, 3 flipping changes; e.g. (26,10) -> 255 makes 'Shirt' (0.610)". */

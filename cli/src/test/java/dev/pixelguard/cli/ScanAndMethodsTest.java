@@ -10,7 +10,9 @@ import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.eval.Summary;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,29 @@ class ScanAndMethodsTest {
       }
     }
     assertTrue(saw6);
+    // Written as it comes with side-car images: the same findings, image for image.
+    Path side = dir.resolve("scan-side.json");
+    Cli r2 = Cli.run("scan", "--limit", "8", "--quiet", "--no-images", "--results", side.toString());
+    assertEquals(0, r2.code(), r2.toString());
+    assertTrue(Files.isDirectory(dir.resolve("scan-side.images")), "side-car folder");
+    EvaluationResult e2 = ResultsJson.read(side);
+    assertEquals(e.images().size(), e2.images().size());
+    for (int i = 0; i < e.images().size(); i++) {
+      List<AttackResult> a = e.images().get(i).attempts();
+      List<AttackResult> b = e2.images().get(i).attempts();
+      assertEquals(a.size(), b.size());
+      for (int t = 0; t < a.size(); t++) {
+        assertEquals(flips(a.get(t)), flips(b.get(t)));
+        assertEquals(java.util.Arrays.toString(a.get(t).findings().map()),
+            java.util.Arrays.toString(b.get(t).findings().map()));
+        assertEquals(a.get(t).adversarial(), b.get(t).adversarial());
+      }
+    }
+  }
+
+  private static List<String> flips(AttackResult a) {
+    return a.findings().flips().stream().map(f -> f.x() + "," + f.y() + " " + java.util.Arrays.toString(f.colour())
+        + " -> " + f.adversarialClass() + " " + f.confidence()).toList();
   }
 
   @Test

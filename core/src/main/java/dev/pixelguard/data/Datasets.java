@@ -54,7 +54,19 @@ public final class Datasets {
     return d;
   }
 
+  /**
+   * A folder whose image files together hold more than this many bytes is read lazily: every file is checked
+   * from its header before the work starts ({@link ImageFiles#probe}), and decoded when the evaluation reaches
+   * it, so the dataset costs memory for its file list only. Smaller folders are decoded whole at once.
+   */
+  public static final long EAGER_FOLDER_BYTES = 64L << 20;
+
   private static Dataset readFolder(Path root) {
+    return readFolder(root, EAGER_FOLDER_BYTES);
+  }
+
+  /** A folder dataset, read lazily when its image files hold more than {@code eagerBytes} bytes. */
+  static Dataset readFolder(Path root, long eagerBytes) {
     List<Path> classDirs;
     List<Path> looseImages;
     try (Stream<Path> s = Files.list(root)) {
@@ -64,7 +76,9 @@ public final class Datasets {
     } catch (IOException e) {
       throw new InputException("cannot list " + root + ": " + e.getMessage());
     }
-    List<LabeledImage> out = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
     List<String> names = new ArrayList<>();
     if (!classDirs.isEmpty()) {
       for (int k = 0; k < classDirs.size(); k++) {
@@ -72,9 +86,10 @@ public final class Datasets {
         names.add(dir.getFileName().toString());
         try (Stream<Path> s = Files.list(dir)) {
           for (Path f : s.filter(p -> Files.isRegularFile(p) && ImageFiles.isImageFile(p)).sorted().toList()) {
+            files.add(f);
             // The id is the path below the root with '/' on every system: it is also the image's seed.
-            out.add(new LabeledImage(root.relativize(f).toString().replace(java.io.File.separatorChar, '/'),
-                ImageFiles.read(f), k));
+            ids.add(root.relativize(f).toString().replace(java.io.File.separatorChar, '/'));
+            labels.add(k);
           }
         } catch (IOException e) {
           throw new InputException("cannot list " + dir + ": " + e.getMessage());
@@ -82,11 +97,34 @@ public final class Datasets {
       }
     } else {
       for (Path f : looseImages) {
-        out.add(new LabeledImage(f.getFileName().toString(), ImageFiles.read(f), LabeledImage.UNLABELED));
+        files.add(f);
+        ids.add(f.getFileName().toString());
+        labels.add(LabeledImage.UNLABELED);
       }
     }
-    return new Dataset(root.getFileName() == null ? root.toString() : root.getFileName().toString(), out, names,
-        !classDirs.isEmpty());
+    long bytes = 0;
+    for (Path f : files) {
+      try {
+        bytes += Files.size(f);
+      } catch (IOException e) {
+        throw new InputException("cannot read " + f + ": " + ImageFiles.reason(e));
+      }
+    }
+    String name = root.getFileName() == null ? root.toString() : root.getFileName().toString();
+    List<LabeledImage> images;
+    if (bytes > eagerBytes) {
+      files.forEach(ImageFiles::probe);
+      List<Path> fs = List.copyOf(files);
+      List<String> is = List.copyOf(ids);
+      List<Integer> ls = List.copyOf(labels);
+      images = new LazyImages(fs.size(), i -> new LabeledImage(is.get(i), ImageFiles.read(fs.get(i)), ls.get(i)));
+    } else {
+      images = new ArrayList<>(files.size());
+      for (int i = 0; i < files.size(); i++) {
+        images.add(new LabeledImage(ids.get(i), ImageFiles.read(files.get(i)), labels.get(i)));
+      }
+    }
+    return new Dataset(name, images, names, !classDirs.isEmpty());
   }
 
   /**

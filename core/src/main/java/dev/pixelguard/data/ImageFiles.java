@@ -39,6 +39,21 @@ public final class ImageFiles {
    * @throws InputException if the file is missing, truncated or not an image
    */
   public static Image read(Path file) {
+    return withReader(file, true);
+  }
+
+  /**
+   * Checks an image file from its header without decoding it: that it exists, is in a supported format and is
+   * not larger than pixelguard reads. A large folder dataset checks its files this way before the work starts
+   * and decodes each one when it is reached.
+   *
+   * @throws InputException if the file is missing, not an image or too large
+   */
+  public static void probe(Path file) {
+    withReader(file, false);
+  }
+
+  private static Image withReader(Path file, boolean decode) {
     if (Files.isDirectory(file)) {
       throw new InputException(file + " is a folder, not an image file (a folder of images is a --dataset)");
     }
@@ -62,6 +77,9 @@ public final class ImageFiles {
         if (w * h > MAX_PIXELS) {
           throw new InputException(String.format(Locale.ROOT, "image %s is %dx%d pixels, more than pixelguard reads "
               + "(%d megapixels at most)", file, w, h, MAX_PIXELS / 1_000_000));
+        }
+        if (!decode) {
+          return null;
         }
         // Decoders such as the JPEG reader fill a truncated file with grey and only warn: refuse it instead.
         List<String> warnings = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.pixelguard.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -179,5 +180,37 @@ class ReadersTest {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     InputException e = assertThrows(InputException.class, () -> Datasets.open(empty));
     assertTrue(e.getMessage().contains("holds no images"), e.getMessage());
+  }
+
+  @Test
+  void aLargeFolderIsCheckedByHeaderAndDecodedWhenReached(@TempDir Path dir) throws IOException {
+    Dataset cifar = Cifar10Reader.read(Fixtures.cifarBatch());
+    Files.createDirectories(dir.resolve("cat"));
+    Files.createDirectories(dir.resolve("ship"));
+    ImageFiles.writePng(cifar.get(0).image(), dir.resolve("cat/a.png"));
+    ImageFiles.writePng(cifar.get(1).image(), dir.resolve("ship/b.png"));
+    ImageFiles.writePng(cifar.get(2).image(), dir.resolve("ship/c.png"));
+    Dataset eager = Datasets.readFolder(dir, Long.MAX_VALUE);
+    Dataset lazy = Datasets.readFolder(dir, 0);
+    assertInstanceOf(LazyImages.class, lazy.images());
+    assertFalse(eager.images() instanceof LazyImages);
+    assertEquals(eager.classNames(), lazy.classNames());
+    assertEquals(eager.size(), lazy.size());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(eager.get(i).id(), lazy.get(i).id());
+      assertEquals(eager.get(i).label(), lazy.get(i).label());
+      assertEquals(cifar.get(i).image(), lazy.get(i).image());
+    }
+    // Read lazily, a file that is not an image is still refused before any work, from its header.
+    Files.writeString(dir.resolve("ship/d.png"), "not a png");
+    InputException e = assertThrows(InputException.class, () -> Datasets.readFolder(dir, 0));
+    assertTrue(e.getMessage().contains("d.png"), e.getMessage());
+    // One cut short after its header is found when it is reached.
+    byte[] png = Files.readAllBytes(dir.resolve("ship/c.png"));
+    Files.write(dir.resolve("ship/d.png"), java.util.Arrays.copyOf(png, 40));
+    Dataset cut = Datasets.readFolder(dir, 0);
+    assertEquals(cifar.get(1).image(), cut.get(1).image());
+    e = assertThrows(InputException.class, () -> cut.get(3).image());
+    assertTrue(e.getMessage().contains("d.png"), e.getMessage());
   }
 }
