@@ -59,10 +59,28 @@ public record StickerThreat(Sticker sticker, int target, String targetName, Cond
     m.put("size", sticker.size());
     m.put("target", target);
     m.put("origin", origin);
+    m.put("values", fingerprint(sticker));
     m.put("conditions", conditions.describe());
     m.put("views per image", 1);
     m.put("seed", seed);
     return m;
+  }
+
+  /**
+   * The first 16 hex digits of the SHA-256 of the sticker's values: two stickers of one name and origin (trained
+   * again, say) differ in it, so a resumed audit cannot mix them.
+   */
+  static String fingerprint(Sticker s) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * s.values().length);
+    for (float v : s.values()) {
+      b.putFloat(v);
+    }
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(b.array());
+      return java.util.HexFormat.of().formatHex(h, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   /** Images stuck and scored per step: each step's outcomes go to the journal before the next starts. */
