@@ -1,6 +1,7 @@
 package dev.pixelguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.patch.Conditions;
@@ -14,9 +15,11 @@ import dev.pixelguard.audit.ThreatModels;
 import dev.pixelguard.audit.ThreatOutcome;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
+import dev.pixelguard.eval.Journal;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.report.AuditCard;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +41,8 @@ import picocli.CommandLine.Spec;
         + "under random cameras.",
         "The gated system is attacked as a whole, for harm: it accepts the image and answers a wrong class; its "
         + "abstentions are counted apart. Writes DIR/card.html, DIR/card.md with DIR/card.svg, and "
-        + "DIR/audit.json."})
+        + "DIR/audit.json. While it runs, every finished image's outcome goes to DIR/audit.json.journal: a killed "
+        + "audit is finished with --resume."})
 final class AuditCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ModelOptions model;
@@ -70,11 +74,23 @@ final class AuditCommand implements Callable<Integer> {
       description = "Folder for the card (created if needed; card.html, card.md, card.svg, audit.json).")
   Path out;
 
+  @Option(names = "--resume", description = "Finish an audit that was interrupted: image outcomes recorded in the "
+      + "journal DIR/audit.json.journal (one part per threat model and system) are kept, the rest are run, and the "
+      + "card equals an uninterrupted run's. The settings (model, gate, dataset, threat models and their budgets, "
+      + "seed, sticker) must be the same; batch size, concurrency and --limit may differ. Without --resume an "
+      + "existing journal stops the run.")
+  boolean resume;
+
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
     CliFiles.requireWritableFolder(out);
+    Path journalFile = Journal.beside(out.resolve("audit.json"));
+    if (!resume && Files.exists(journalFile)) {
+      throw new InputException("a journal of an interrupted run exists: " + journalFile + "; add --resume to finish "
+          + "that run, or delete the journal to start again");
+    }
     Execution execution = run.execution();
     List<ThreatModel> list;
     try {
@@ -107,16 +123,24 @@ final class AuditCommand implements Callable<Integer> {
       Classifier reference = g != null ? g.views().get(0).classifier() : plain;
       Classifier defended = g != null ? g.asClassifier() : null;
       data = dataOptions.fit(data, reference.info());
+      ObjectNode settings = Audit.settings(reference.info(), g == null ? null : g.describe(), data.name(), list);
+      settings.put("maxQueries", maxQueries);
       AuditResult r;
-      try (Progress bar = Progress.start("auditing", data.size(), !run.quiet)) {
-        r = Audit.run(reference, defended, data, list, execution, (t, system, done, total, fooled) -> {
-          bar.total(total);
-          bar.stepTo(done, t.name() + " (" + system + "): won " + fooled + "/" + done);
-        });
+      try (Journal journal = Journal.open(journalFile, settings, resume)) {
+        try (Progress bar = Progress.start("auditing", data.size(), !run.quiet)) {
+          r = Audit.run(reference, defended, data, list, execution, (t, system, done, total, fooled) -> {
+            bar.total(total);
+            bar.stepTo(done, t.name() + " (" + system + "): won " + fooled + "/" + done);
+          }, journal);
+        }
+        if (journal.resumed() > 0) {
+          o.printf(Locale.ROOT, "resumed:  %d image outcomes from %s%n", journal.resumed(), journal.file());
+        }
+        print(o, r, g);
+        Path page = AuditCard.write(r, out);
+        o.printf(Locale.ROOT, "card:     %s (also card.md, card.svg, audit.json)%n", page);
+        journal.finish(); // the card is written
       }
-      print(o, r, g);
-      Path page = AuditCard.write(r, out);
-      o.printf(Locale.ROOT, "card:     %s (also card.md, card.svg, audit.json)%n", page);
       return ExitCode.OK;
     }
   }

@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.testing.Fixtures;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,20 +32,20 @@ class GateResumeTest {
     List<String> run = List.of("evaluate", "--gate", gate.toString(), "-d", data, "--limit", "10", "--method",
         "square", "--budget", "150", "--seed", "3", "--quiet", "--concurrency", "1");
     Path full = dir.resolve("full.json");
-    Cli whole = cli(run, "--results", full.toString());
+    Cli whole = Killed.cli(run, "--results", full.toString());
     assertEquals(0, whole.code(), whole.toString());
 
     Path part = dir.resolve("part.json");
     Path undefended = dir.resolve("part.json.undefended.journal");
     Path oblivious = dir.resolve("part.json.oblivious.journal");
-    killAfter(run, oblivious, 3, "--results", part.toString());
-    assertTrue(lines(undefended) > 1, "the first evaluation was journaled");
+    Killed.after(run, oblivious, 3, "--results", part.toString());
+    assertTrue(Killed.lines(undefended) > 1, "the first evaluation was journaled");
     assertFalse(Files.exists(part), "no results from a killed run");
-    Cli forgot = cli(run, "--results", part.toString());
+    Cli forgot = Killed.cli(run, "--results", part.toString());
     assertEquals(ExitCode.BAD_INPUT, forgot.code(), forgot.toString());
     assertTrue(forgot.err().contains("a journal of an interrupted run exists"), forgot.err());
 
-    Cli rest = cli(run, "--results", part.toString(), "--resume");
+    Cli rest = Killed.cli(run, "--results", part.toString(), "--resume");
     assertEquals(0, rest.code(), rest.toString());
     assertTrue(rest.out().contains("resumed:  "), rest.out());
     for (String p : GatedEvaluation.PARTS) {
@@ -65,36 +61,5 @@ class GateResumeTest {
     // resumed attempt counts its own: its query total is not comparable across a resume; the others' are.
     assertEquals(a.get(0).totals().queries(), b.get(0).totals().queries());
     assertEquals(a.get(2).totals().queries(), b.get(2).totals().queries());
-  }
-
-  private static Cli cli(List<String> base, String... more) {
-    List<String> args = new ArrayList<>(base);
-    args.addAll(Arrays.asList(more));
-    return Cli.run(args.toArray(String[]::new));
-  }
-
-  /** Runs the command line in its own JVM and kills it (SIGKILL) once {@code journal} has {@code lines} lines. */
-  private static void killAfter(List<String> run, Path journal, int lines, String... more) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.pixelguard.cli.Main"));
-    cmd.addAll(run);
-    cmd.addAll(Arrays.asList(more));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (lines(journal) < lines) {
-      assertTrue(p.isAlive(), "the run ended before it was killed; journal lines " + lines(journal));
-      assertTrue(System.nanoTime() < deadline, "no progress in the journal");
-      Thread.sleep(20);
-    }
-    p.destroyForcibly(); // SIGKILL on Linux: no shutdown hook runs
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-  }
-
-  private static int lines(Path f) throws Exception {
-    if (!Files.exists(f)) {
-      return 0;
-    }
-    return (int) Files.readString(f, StandardCharsets.UTF_8).chars().filter(c -> c == '\n').count();
   }
 }

@@ -5,6 +5,7 @@ import dev.pixelguard.attack.Execution;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Journal;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
@@ -44,7 +45,8 @@ public record AttackThreat(String name, Attack<?> attack, boolean labelOnly) imp
   }
 
   @Override
-  public ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress) {
+  public ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress,
+      Journal journal) {
     Classifier seen = labelOnly ? Classifiers.labelOnly(system) : system; // not closed: closing it closes system
     if (!attack.modelType().isInstance(seen)) {
       return ThreatOutcome.notApplicable(attack.name() + " needs input gradients, which "
@@ -52,13 +54,13 @@ public record AttackThreat(String name, Attack<?> attack, boolean labelOnly) imp
     }
     int abstain = system.info().abstainClass();
     Targets targets = abstain >= 0 ? new Targets.Harm(abstain, null) : new Targets.Untargeted(null);
-    EvaluationResult r = run(attack, seen, images, targets, execution, progress);
+    EvaluationResult r = run(attack, seen, images, targets, execution, progress, journal);
     return ThreatOutcome.of(r, abstain);
   }
 
   private static <M extends Classifier> EvaluationResult run(Attack<M> attack, Classifier model, Dataset images,
-      Targets targets, Execution execution, Progress progress) {
+      Targets targets, Execution execution, Progress progress, Journal journal) {
     return Evaluation.run(attack.modelType().cast(model), images, attack, targets, execution,
-        progress == null ? null : (r, done, total, ok) -> progress.step(done, total, ok));
+        progress == null ? null : (r, done, total, ok) -> progress.step(done, total, ok), journal);
   }
 }

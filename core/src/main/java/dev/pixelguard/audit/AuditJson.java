@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An audit as JSON ({@code "kind": "audit"}): every row's settings and both systems' counts, so a card can be
- * re-rendered or checked by a CI job without running anything. Written atomically.
+ * An audit as JSON ({@code "kind": "audit"}): every row's settings and both systems' counts, with where each image
+ * ended ({@code perImage}), so a card can be re-rendered or checked by a CI job without running anything, and two
+ * runs compared image for image. Written atomically.
  */
 public final class AuditJson {
   /** The version of this file's layout. */
@@ -79,6 +80,18 @@ public final class AuditJson {
     o.put("wrong", t.wrong());
     o.put("queries", t.queries());
     o.put("seconds", t.seconds());
+    if (!t.perImage().isEmpty()) {
+      ArrayNode each = o.putArray("perImage");
+      for (ThreatOutcome.ImageEnd e : t.perImage()) {
+        ObjectNode i = each.addObject();
+        i.put("id", e.id());
+        i.put("label", e.label());
+        i.put("clean", e.clean());
+        i.put("end", e.end());
+        i.put("won", e.won());
+        i.put("queries", e.queries());
+      }
+    }
     return o;
   }
 
@@ -115,9 +128,14 @@ public final class AuditJson {
     if (o.has("notApplicable")) {
       return ThreatOutcome.notApplicable(o.path("notApplicable").asText());
     }
+    List<ThreatOutcome.ImageEnd> each = new ArrayList<>();
+    for (JsonNode i : o.path("perImage")) {
+      each.add(new ThreatOutcome.ImageEnd(i.path("id").asText(), i.path("label").asInt(), i.path("clean").asInt(),
+          i.path("end").asInt(), i.path("won").asBoolean(), i.path("queries").asLong()));
+    }
     return new ThreatOutcome(null, o.path("images").asInt(), o.path("cleanCorrect").asInt(),
         o.path("cleanAbstained").asInt(), o.path("attacked").asInt(), o.path("fooled").asInt(),
         o.path("correct").asInt(), o.path("abstained").asInt(), o.path("wrong").asInt(), o.path("queries").asLong(),
-        o.path("seconds").asDouble());
+        o.path("seconds").asDouble(), each);
   }
 }

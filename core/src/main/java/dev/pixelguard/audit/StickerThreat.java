@@ -1,12 +1,19 @@
 package dev.pixelguard.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.patch.Conditions;
 import dev.pixelguard.attack.patch.Sticker;
 import dev.pixelguard.attack.patch.StickerEvaluation;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.eval.Journal;
 import dev.pixelguard.model.Classifier;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -52,29 +59,84 @@ public record StickerThreat(Sticker sticker, int target, String targetName, Cond
     m.put("size", sticker.size());
     m.put("target", target);
     m.put("origin", origin);
+    m.put("values", fingerprint(sticker));
     m.put("conditions", conditions.describe());
     m.put("views per image", 1);
     m.put("seed", seed);
     return m;
   }
 
+  /**
+   * The first 16 hex digits of the SHA-256 of the sticker's values: two stickers of one name and origin (trained
+   * again, say) differ in it, so a resumed audit cannot mix them.
+   */
+  static String fingerprint(Sticker s) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * s.values().length);
+    for (float v : s.values()) {
+      b.putFloat(v);
+    }
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(b.array());
+      return java.util.HexFormat.of().formatHex(h, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** Images stuck and scored per step: each step's outcomes go to the journal before the next starts. */
+  private static final int STEP = 128;
+
+  /** The goal under which the journal keeps an image's outcome. */
+  private static final String GOAL = "universal sticker";
+
   @Override
-  public ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress) {
+  public ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress,
+      Journal journal) {
     long t0 = System.nanoTime();
-    StickerEvaluation.Result r = StickerEvaluation.evaluate(system, images.images(), sticker, conditions, target, seed, 1);
-    int n = r.outcomes().size();
+    int n = images.size();
+    String[] ids = new String[n];
     int[] labels = new int[n];
     int[] clean = new int[n];
     int[] after = new int[n];
     boolean[] won = new boolean[n];
+    List<Integer> pending = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      StickerEvaluation.Outcome o = r.outcomes().get(i);
-      labels[i] = o.label();
-      clean[i] = o.cleanPredicted();
-      after[i] = o.stickerPredicted();
-      won[i] = o.reached();
+      LabeledImage li = images.get(i);
+      ids[i] = li.id();
+      JsonNode earlier = journal == null ? null : journal.finishedOutcome(li.id(), GOAL);
+      if (earlier == null) {
+        pending.add(i);
+        continue;
+      }
+      labels[i] = earlier.path("label").asInt();
+      clean[i] = earlier.path("clean").asInt();
+      after[i] = earlier.path("after").asInt();
+      won[i] = earlier.path("won").asBoolean();
     }
-    ThreatOutcome t = ThreatOutcome.ofClasses(labels, clean, after, system.info().abstainClass(), won, 2L * n,
+    for (int from = 0; from < pending.size(); from += STEP) {
+      List<Integer> step = pending.subList(from, Math.min(pending.size(), from + STEP));
+      List<LabeledImage> batch = new ArrayList<>();
+      step.forEach(i -> batch.add(images.get(i)));
+      // every view is seeded by the image's id: a step's outcomes are those of one evaluation over every image
+      StickerEvaluation.Result r = StickerEvaluation.evaluate(system, batch, sticker, conditions, target, seed, 1);
+      for (int k = 0; k < step.size(); k++) {
+        int i = step.get(k);
+        StickerEvaluation.Outcome o = r.outcomes().get(k);
+        labels[i] = o.label();
+        clean[i] = o.cleanPredicted();
+        after[i] = o.stickerPredicted();
+        won[i] = o.reached();
+        if (journal != null) {
+          ObjectNode line = JsonNodeFactory.instance.objectNode();
+          line.put("label", labels[i]);
+          line.put("clean", clean[i]);
+          line.put("after", after[i]);
+          line.put("won", won[i]);
+          journal.recordOutcome(ids[i], GOAL, line);
+        }
+      }
+    }
+    ThreatOutcome t = ThreatOutcome.ofClasses(ids, labels, clean, after, system.info().abstainClass(), won, 2L * n,
         (System.nanoTime() - t0) / 1e9);
     if (progress != null) {
       progress.step(t.attacked(), t.attacked(), t.fooled());

@@ -2,6 +2,7 @@ package dev.pixelguard.audit;
 
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.eval.Journal;
 import dev.pixelguard.model.Classifier;
 import java.util.Map;
 
@@ -28,7 +29,18 @@ public interface ThreatModel {
    *
    * @param progress called as attacked images finish, or null
    */
-  ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress);
+  default ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress) {
+    return assess(system, images, execution, progress, null);
+  }
+
+  /**
+   * As {@link #assess(Classifier, Dataset, Execution, Progress)}, journaled: images whose outcome {@code journal}
+   * holds from an earlier run are taken from it, and every image finished now is appended to it as it finishes,
+   * so the outcome equals an uninterrupted run's image for image.
+   *
+   * @param journal this threat model's and system's part of the audit's journal, or null for none
+   */
+  ThreatOutcome assess(Classifier system, Dataset images, Execution execution, Progress progress, Journal journal);
 
   /** Progress of one assessment. */
   interface Progress {

@@ -3,6 +3,8 @@ package dev.pixelguard.audit;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What one threat model did to one system over the audited images: where each image ended, counted. An image
@@ -22,9 +24,11 @@ import dev.pixelguard.eval.ImageOutcome;
  * @param wrong images ending wrong
  * @param queries model queries the attack spent (clean pass included)
  * @param seconds wall time
+ * @param perImage where each image ended, in dataset order (empty when not known, as in files written before
+ *     it was recorded)
  */
 public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, int cleanAbstained, int attacked,
-    int fooled, int correct, int abstained, int wrong, long queries, double seconds) {
+    int fooled, int correct, int abstained, int wrong, long queries, double seconds, List<ImageEnd> perImage) {
 
   public ThreatOutcome {
     if (correct + abstained + wrong != images || cleanCorrect + cleanAbstained > images || fooled > attacked
@@ -32,7 +36,31 @@ public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, 
       throw new IllegalArgumentException("inconsistent counts: " + images + " images, " + correct + " correct, "
           + abstained + " abstained, " + wrong + " wrong, " + attacked + " attacked, " + fooled + " fooled");
     }
+    perImage = List.copyOf(perImage);
+    if (!perImage.isEmpty() && perImage.size() != images) {
+      throw new IllegalArgumentException(perImage.size() + " image outcomes for " + images + " images");
+    }
   }
+
+  /** The counts alone, without each image's outcome. */
+  public ThreatOutcome(String notApplicable, int images, int cleanCorrect, int cleanAbstained, int attacked,
+      int fooled, int correct, int abstained, int wrong, long queries, double seconds) {
+    this(notApplicable, images, cleanCorrect, cleanAbstained, attacked, fooled, correct, abstained, wrong, queries,
+        seconds, List.of());
+  }
+
+  /**
+   * Where one image ended under the threat model: the counts are these, added up. Two runs with the same
+   * settings and seed agree on every image's, whatever the batch size, the concurrency or a resume in between.
+   *
+   * @param id the image's identity
+   * @param label its true class
+   * @param clean the system's class before the attack (a gate's abstain class when it abstained)
+   * @param end its class after the attack (the clean one for an image not attacked)
+   * @param won whether the attacker won the image
+   * @param queries the queries the attack spent on it (0 for an image not attacked)
+   */
+  public record ImageEnd(String id, int label, int clean, int end, boolean won, long queries) {}
 
   /** A threat model that does not apply to the system, with why. */
   public static ThreatOutcome notApplicable(String why) {
@@ -51,6 +79,7 @@ public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, 
     int attacked = 0;
     int fooled = 0;
     int[] ends = new int[3];
+    List<ImageEnd> each = new ArrayList<>();
     for (ImageOutcome io : r.images()) {
       if (!io.labelled()) {
         throw new IllegalArgumentException("an audit needs labelled images; " + io.id() + " has no label");
@@ -60,17 +89,22 @@ public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, 
       cleanCorrect += clean == io.label() ? 1 : 0;
       cleanAbstained += clean == abstain ? 1 : 0;
       int end = clean;
+      boolean won = false;
+      long queries = 0;
       if (io.attacked()) {
         AttackResult a = io.attempts().get(0);
         attacked++;
-        fooled += a.success() ? 1 : 0;
+        won = a.success();
+        fooled += won ? 1 : 0;
         end = a.adversarialClass();
+        queries = a.queries();
       }
       ends[end == io.label() ? 0 : end == abstain ? 1 : 2]++;
+      each.add(new ImageEnd(io.id(), io.label(), clean, end, won, queries));
     }
     EvaluationResult.Totals t = r.totals();
     return new ThreatOutcome(null, n, cleanCorrect, cleanAbstained, attacked, fooled, ends[0], ends[1], ends[2],
-        t.queries(), t.seconds());
+        t.queries(), t.seconds(), each);
   }
 
   /**
@@ -85,6 +119,18 @@ public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, 
    */
   public static ThreatOutcome ofClasses(int[] labels, int[] clean, int[] after, int abstain, boolean[] fooledAfter,
       long queries, double seconds) {
+    return ofClasses(null, labels, clean, after, abstain, fooledAfter, queries, seconds);
+  }
+
+  /**
+   * As {@link #ofClasses(int[], int[], int[], int, boolean[], long, double)}, with each image's outcome kept
+   * under its id (each changed image costs {@code queries / ids.length} queries).
+   *
+   * @param ids the images' identities, or null to keep the counts alone
+   */
+  public static ThreatOutcome ofClasses(String[] ids, int[] labels, int[] clean, int[] after, int abstain,
+      boolean[] fooledAfter, long queries, double seconds) {
+    List<ImageEnd> each = new ArrayList<>();
     int cleanCorrect = 0;
     int cleanAbstained = 0;
     int fooled = 0;
@@ -96,9 +142,13 @@ public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, 
       fooled += ok && fooledAfter[i] ? 1 : 0;
       int end = ok ? after[i] : clean[i];
       ends[end == labels[i] ? 0 : end == abstain ? 1 : 2]++;
+      if (ids != null) {
+        each.add(new ImageEnd(ids[i], labels[i], clean[i], end, ok && fooledAfter[i],
+            labels.length == 0 ? 0 : queries / labels.length));
+      }
     }
     return new ThreatOutcome(null, labels.length, cleanCorrect, cleanAbstained, cleanCorrect, fooled, ends[0],
-        ends[1], ends[2], queries, seconds);
+        ends[1], ends[2], queries, seconds, each);
   }
 
   /** Whether the threat model ran against the system. */

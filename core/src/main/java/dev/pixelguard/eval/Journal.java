@@ -32,6 +32,11 @@ import java.util.Map;
  *
  * <p>Lines (JSON Lines): {@code {"journal": 1, "settings": {...}}}, then {@code {"id": ID, "goal": GOAL,
  * "attempt": {...}}} with the attempt as in a results file.
+ *
+ * <p>A run of several evaluations can keep them all in one journal: each {@link #part} is a view whose lines
+ * carry {@code "part": NAME}, and whose attempts are looked up among that part's only ({@code audit} keeps one part
+ * per threat model and system). An outcome that is not an attack's attempt (a universal sticker's verdict on an
+ * image) is kept as {@code "outcome": {...}} instead, through {@link #recordOutcome} and {@link #finishedOutcome}.
  */
 public final class Journal implements AutoCloseable {
   /** The version of the journal's lines. */
@@ -40,13 +45,26 @@ public final class Journal implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
+  /** The finished lines of every part, by {@link #key}. */
   private final Map<String, JsonNode> done;
   private final FileChannel out;
+  /** This view's part, or null for the journal's lines without one. */
+  private final String part;
 
-  private Journal(Path file, Map<String, JsonNode> done, FileChannel out) {
+  private Journal(Path file, Map<String, JsonNode> done, FileChannel out, String part) {
     this.file = file;
     this.done = done;
     this.out = out;
+    this.part = part;
+  }
+
+  /**
+   * A view of this journal for one part of the run: what it records carries {@code "part": name}, and what it
+   * finds is that part's only. It shares the file: close or finish the journal it came from, not the view.
+   */
+  public Journal part(String name) {
+    java.util.Objects.requireNonNull(name, "name");
+    return new Journal(file, done, out, name);
   }
 
   /** The journal file beside a results file: {@code results.json.journal}. */
@@ -96,7 +114,7 @@ public final class Journal implements AutoCloseable {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
         ch.truncate(good); // a torn last line from a killed run
         ch.position(good);
-        return new Journal(file, done, ch);
+        return new Journal(file, done, ch, null);
       }
       Path dir = file.toAbsolutePath().getParent();
       if (dir != null) {
@@ -106,7 +124,7 @@ public final class Journal implements AutoCloseable {
       ObjectNode head = JSON.createObjectNode();
       head.put("journal", VERSION);
       head.set("settings", settings);
-      Journal j = new Journal(file, done, ch);
+      Journal j = new Journal(file, done, ch, null);
       j.append(head);
       return j;
     } catch (IOException e) {
@@ -143,7 +161,8 @@ public final class Journal implements AutoCloseable {
         }
         first = false;
       } else {
-        done.put(key(j.path("id").asText(), j.path("goal").asText()), j.path("attempt"));
+        JsonNode p = j.path("part");
+        done.put(key(p.isTextual() ? p.asText() : null, j.path("id").asText(), j.path("goal").asText()), j);
       }
       good = i + 1;
       start = i + 1;
@@ -162,17 +181,21 @@ public final class Journal implements AutoCloseable {
       JsonNode b = now.path(k);
       if (!a.equals(b)) {
         return a.isObject() && b.isObject() ? difference(prefix + k + ".", a, b)
-            : prefix + k + " was " + (a.isMissingNode() ? "not set" : a.asText()) + ", now " + b.asText();
+            : prefix + k + " was " + (a.isMissingNode() ? "not set" : text(a)) + ", now " + text(b);
       }
     }
     return "a setting was dropped";
   }
 
-  private static String key(String id, String goal) {
-    return id + '\u0000' + goal;
+  private static String text(JsonNode v) {
+    return v.isValueNode() ? v.asText() : v.toString();
   }
 
-  /** How many attempts the journal holds from earlier runs. */
+  private static String key(String part, String id, String goal) {
+    return (part == null ? "" : part + '\u0000') + id + '\u0000' + goal;
+  }
+
+  /** How many attempts (and outcomes) the journal holds from earlier runs, of every part. */
   public int resumed() {
     return done.size();
   }
@@ -183,16 +206,45 @@ public final class Journal implements AutoCloseable {
    * @param trueClass the image's label
    */
   public AttackResult finished(String id, String goal, Image original, Prediction clean, int trueClass) {
-    JsonNode a = done.get(key(id, goal));
-    return a == null ? null : ResultsJson.attemptFromJson(a, id, original, clean, trueClass);
+    JsonNode line = done.get(key(part, id, goal));
+    return line == null || !line.has("attempt") ? null
+        : ResultsJson.attemptFromJson(line.path("attempt"), id, original, clean, trueClass);
   }
 
   /** Appends a finished attempt, in one write. */
-  public synchronized void record(AttackResult r) {
-    ObjectNode line = JSON.createObjectNode();
-    line.put("id", r.imageId());
-    line.put("goal", r.goal().describe());
+  public void record(AttackResult r) {
+    ObjectNode line = line(r.imageId(), r.goal().describe());
     line.set("attempt", ResultsJson.attemptToJson(r));
+    write(line);
+  }
+
+  /**
+   * The outcome of image {@code id} toward {@code goal} that an earlier run recorded with {@link #recordOutcome},
+   * or null.
+   */
+  public JsonNode finishedOutcome(String id, String goal) {
+    JsonNode line = done.get(key(part, id, goal));
+    return line == null ? null : line.get("outcome");
+  }
+
+  /** Appends a finished image's outcome that is not an attack's attempt, in one write. */
+  public void recordOutcome(String id, String goal, JsonNode outcome) {
+    ObjectNode line = line(id, goal);
+    line.set("outcome", outcome);
+    write(line);
+  }
+
+  private ObjectNode line(String id, String goal) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("id", id);
+    line.put("goal", goal);
+    if (part != null) {
+      line.put("part", part);
+    }
+    return line;
+  }
+
+  private void write(JsonNode line) {
     try {
       append(line);
     } catch (IOException e) {
@@ -202,8 +254,10 @@ public final class Journal implements AutoCloseable {
 
   private void append(JsonNode line) throws IOException {
     ByteBuffer b = ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
-    while (b.hasRemaining()) {
-      out.write(b);
+    synchronized (out) { // one line at a time, from every part's view
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
     }
   }
 

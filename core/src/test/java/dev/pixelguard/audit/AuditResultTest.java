@@ -24,7 +24,11 @@ class AuditResultTest {
     int[] clean = {0, 1, 2, 3, 2, 0}; // four correct, one abstained, one wrong (the last two are wrong or abstained)
     int[] after = {0, 3, 1, 1, 1, 1}; // image 0 stays, 1 abstains, 2 is harmed; 3..5 keep their clean state
     boolean[] won = {false, false, true, true, true, true};
-    ThreatOutcome t = ThreatOutcome.ofClasses(labels, clean, after, 3, won, 123, 1.5);
+    ThreatOutcome t = ThreatOutcome.ofClasses(new String[] {"a", "b", "c", "d", "e", "f"}, labels, clean, after, 3,
+        won, 120, 1.5);
+    assertEquals(new ThreatOutcome.ImageEnd("b", 1, 1, 3, false, 20), t.perImage().get(1));
+    assertEquals(new ThreatOutcome.ImageEnd("c", 2, 2, 1, true, 20), t.perImage().get(2));
+    assertEquals(new ThreatOutcome.ImageEnd("f", 2, 0, 0, false, 20), t.perImage().get(5)); // not attacked
     assertEquals(6, t.images());
     assertEquals(3, t.cleanCorrect());
     assertEquals(1, t.cleanAbstained());
@@ -51,9 +55,10 @@ class AuditResultTest {
     settings.put("budget", 5000L);
     settings.put("eps", 0.5);
     settings.put("labelOnly", false);
-    ThreatOutcome p = new ThreatOutcome(null, 10, 9, 0, 9, 4, 5, 0, 5, 1234, 2.5);
-    ThreatOutcome d = new ThreatOutcome(null, 10, 8, 1, 8, 1, 6, 2, 2, 5678, 7.25);
-    AuditResult r = new AuditResult("m.onnx", "gate over [m.onnx]", "data.bin", 10, List.of(
+    ThreatOutcome p = ThreatOutcome.ofClasses(new String[] {"x#0", "x#1"}, new int[] {3, 4}, new int[] {3, 1},
+        new int[] {5, 1}, -1, new boolean[] {true, false}, 4, 0.5);
+    ThreatOutcome d = new ThreatOutcome(null, 2, 1, 1, 1, 1, 0, 1, 1, 5678, 7.25); // counts alone, as files before
+    AuditResult r = new AuditResult("m.onnx", "gate over [m.onnx]", "data.bin", 2, List.of(
         new AuditResult.Row("L2 0.5", "square, L2", settings, p, d),
         new AuditResult.Row("L-inf", "pgd", Map.of(), p, ThreatOutcome.notApplicable("no gradients"))), 9.5);
     Path f = dir.resolve("audit.json");
@@ -62,6 +67,7 @@ class AuditResultTest {
     assertEquals(r.model(), back.model());
     assertEquals(r.defended(), back.defended());
     assertEquals(r.rows().get(0).plain(), back.rows().get(0).plain());
+    assertEquals(2, back.rows().get(0).plain().perImage().size());
     assertEquals(r.rows().get(0).defended(), back.rows().get(0).defended());
     assertEquals("no gradients", back.rows().get(1).defended().notApplicable());
     assertEquals(5000, ((Number) back.rows().get(0).settings().get("budget")).longValue());
