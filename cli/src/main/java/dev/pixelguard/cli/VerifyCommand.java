@@ -58,6 +58,12 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "N", description = "Positions bounded at once (default: ${DEFAULT-VALUE}).")
   int workers = VerifySettings.DEFAULT.threads();
 
+  @Option(names = "--error-symbols", paramLabel = "N", description = "Per bound pass, give up to N unstable ReLUs an "
+      + "error term of their own (DeepZ) instead of widening every later bound: much tighter bounds on deep networks "
+      + "for narrow colour boxes, each costing a row in every later layer (default: ${DEFAULT-VALUE}; "
+      + "docs/verification.md).")
+  int errorSymbols = VerifySettings.DEFAULT.errorSymbols();
+
   @Option(names = "--results", paramLabel = "FILE", description = "Write every verdict, counterexample and margin "
       + "map as JSON (format in docs/verification.md).")
   Path results;
@@ -79,9 +85,10 @@ final class VerifyCommand implements Callable<Integer> {
     VerifySettings settings;
     try {
       settings = new VerifySettings(margin, Duration.ofMillis(Math.round(timeout * 1000)), workers,
-          VerifySettings.DEFAULT.minWidth(), VerifySettings.DEFAULT.batchSize(), seed.seed);
+          VerifySettings.DEFAULT.minWidth(), VerifySettings.DEFAULT.batchSize(), seed.seed, errorSymbols);
     } catch (InputException e) {
-      throw new InputException(e.getMessage().replace("threads", "--workers").replace("margin must", "--margin must"));
+      throw new InputException(e.getMessage().replace("threads", "--workers").replace("margin must", "--margin must")
+          .replace("error symbols must", "--error-symbols must"));
     }
     CliFiles.requireWritable(results);
     CliFiles.requireWritableFolder(report);

@@ -120,7 +120,7 @@ public final class PixelVerifier implements AutoCloseable {
     for (int p = 0; p < positions; p++) {
       int y = p / w;
       int x = p % w;
-      first.add(pool.submit(() -> System.nanoTime() > deadline ? null : net.margins(trace, y, x, cube, label)));
+      first.add(pool.submit(() -> System.nanoTime() > deadline ? null : net.margins(trace, y, x, cube, label, settings.errorSymbols())));
     }
     Margins[] whole = new Margins[positions];
     double[] bound = new double[positions];
@@ -210,7 +210,7 @@ public final class PixelVerifier implements AutoCloseable {
       // cube's corners were tried by the attack).
       int[] colour = eightBit(n.margins.weakestCorner(n.box));
       if (!n.box.equals(cube) && tried.add(toList(colour))) {
-        Margins at = net.margins(trace, y, x, Box.point(unitColour(colour)), label);
+        Margins at = net.margins(trace, y, x, Box.point(unitColour(colour)), label, 0);
         boxes++;
         if (at.worst() < settings.margin()) {
           Image changed = image.withPixels(List.of(new PixelChange(x, y, image.colour(x, y), colour)));
@@ -228,7 +228,7 @@ public final class PixelVerifier implements AutoCloseable {
       }
       int k = splitChannel(n);
       for (Box half : n.box.split(k)) {
-        queue.add(new Node(half, net.margins(trace, y, x, half, label)));
+        queue.add(new Node(half, net.margins(trace, y, x, half, label, settings.errorSymbols())));
         boxes++;
       }
     }

@@ -82,14 +82,15 @@ class VerifierSoundnessTest {
    *     run out of time (their bounds need colour boxes of about 0.05 per channel), so there only the
    *     counterexamples, and any robust verdict that does occur, are checked
    */
-  private void checkNetwork(int[] shape, long seed, int images, boolean needRobust) {
+  private void checkNetwork(int[] shape, long seed, int images, boolean needRobust, int errorSymbols) {
     int robust = 0;
     int vulnerable = 0;
     try (NetworkModel nm = NetworkModel.create("small-cnn", shape, classes(4), seed)) {
       byte[] onnx = OnnxExport.toBytes(nm);
       Net net = OnnxNets.read(new ModelGraph("random", onnx, ModelSpec.DEFAULT));
       try (Classifier c = OnnxClassifier.load(onnx, "random", ModelSpec.DEFAULT, 1);
-          PixelVerifier v = new PixelVerifier(net, c, VerifySettings.DEFAULT.withTimeout(Duration.ofSeconds(5)))) {
+          PixelVerifier v = new PixelVerifier(net, c, VerifySettings.DEFAULT.withTimeout(Duration.ofSeconds(5))
+              .withErrorSymbols(errorSymbols))) {
         // Random images, the ones with the thinnest and the widest clean margins: both verdicts occur.
         Random r = new Random(seed);
         List<Image> pool = new ArrayList<>();
@@ -137,11 +138,16 @@ class VerifierSoundnessTest {
 
   @Test
   void grayscaleRandomNetworks() {
-    checkNetwork(new int[] {1, 4, 4}, 11, 8, true);
+    checkNetwork(new int[] {1, 4, 4}, 11, 8, true, 0);
+  }
+
+  @Test
+  void grayscaleRandomNetworksWithErrorSymbols() {
+    checkNetwork(new int[] {1, 4, 4}, 11, 8, true, 16);
   }
 
   @Test
   void rgbRandomNetwork() {
-    checkNetwork(new int[] {3, 4, 4}, 7, 4, false);
+    checkNetwork(new int[] {3, 4, 4}, 7, 4, false, 0);
   }
 }

@@ -54,7 +54,7 @@ final class Dense implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     if (z.isEmpty()) {
@@ -103,7 +103,7 @@ final class Dense implements Layer {
    * @param clean the input's clean values
    * @param t the class whose margin is bounded
    */
-  Margins margins(Zone z, double[] clean, Box box, int t) {
+  Margins margins(Zone z, double[] clean, Domain box, int t) {
     int classes = out.c();
     double[] lower = new double[classes];
     double[][] coef = new double[classes][];
@@ -125,13 +125,11 @@ final class Dense implements Layer {
       } else {
         row(z, wt, 0, wj, acc);
       }
-      double[] a = new double[z.vars + 1];
-      a[0] = base + acc[0];
-      System.arraycopy(acc, 1, a, 1, z.vars);
-      radius[j] = acc[z.vars + 1];
-      coef[j] = a;
-      double[] dk = java.util.Arrays.copyOfRange(a, 1, a.length);
-      lower[j] = box.min(a[0], dk) - radius[j];
+      acc[0] += base;
+      Margins.Bound m = Margins.Bound.of(acc, acc[z.vars + 1], z.vars, box);
+      coef[j] = m.coef();
+      radius[j] = m.radius();
+      lower[j] = m.lower();
     }
     return new Margins(t, lower, coef, radius);
   }

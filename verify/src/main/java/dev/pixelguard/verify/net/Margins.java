@@ -40,4 +40,28 @@ public record Margins(int t, double[] lower, double[][] coef, double[] radius) {
     }
     return v;
   }
+
+  /**
+   * One class's bound: the affine part in the colours, and a radius that also takes the error symbols (each in
+   * [-1, 1], so at worst minus the absolute value of its coefficient).
+   */
+  record Bound(double[] coef, double radius, double lower) {
+    /**
+     * @param a a[0] the constant, a[k + 1] the coefficient of symbol k, for the first {@code vars} symbols
+     * @param r the radius so far
+     */
+    static Bound of(double[] a, double r, int vars, Domain dom) {
+      double[] coef = java.util.Arrays.copyOf(a, dom.colours + 1);
+      double radius = r;
+      for (int k = dom.colours; k < vars; k++) {
+        radius += Math.abs(a[k + 1]);
+      }
+      double lower = coef[0];
+      for (int k = 0; k < dom.colours; k++) {
+        double c = coef[k + 1];
+        lower += c >= 0 ? c * dom.lo[k] : c * dom.hi[k];
+      }
+      return new Bound(coef, radius, lower - radius);
+    }
+  }
 }

@@ -77,11 +77,21 @@ public final class Net {
    * in exact arithmetic with the model's weights.
    */
   public Margins margins(Trace trace, int y, int x, Box box, int t) {
+    return margins(trace, y, x, box, t, 0);
+  }
+
+  /**
+   * As {@link #margins(Trace, int, int, Box, int)} (which makes none), giving error symbols of their own to at most {@code errors}
+   * unstable ReLUs (0: every relaxation goes into a radius). More are tighter and cost a row of every later
+   * layer each.
+   */
+  public Margins margins(Trace trace, int y, int x, Box box, int t, int errors) {
     int vars = input.c();
     if (box.channels() != vars) {
       throw new IllegalArgumentException("box has " + box.channels() + " channels, the image " + vars);
     }
     Zone[] zones = new Zone[layers.size() + 1];
+    Domain dom = new Domain(box, errors);
     Zone z0 = new Zone(input, vars, y, y + 1, x, x + 1);
     for (int c = 0; c < vars; c++) {
       int j = z0.at(c, y, x);
@@ -93,16 +103,16 @@ public final class Net {
     boolean foldLast = layers.get(last) instanceof Dense;
     int upto = foldLast ? last : layers.size();
     for (int i = 0; i < upto; i++) {
-      zones[i + 1] = layers.get(i).bound(zonesOf(zones, i), valuesOf(trace.values, i), trace.values[i + 1], box);
+      zones[i + 1] = layers.get(i).bound(zonesOf(zones, i), valuesOf(trace.values, i), trace.values[i + 1], dom);
     }
     if (foldLast) {
       int src = inputs[last][0];
-      return ((Dense) layers.get(last)).margins(zones[src], trace.values[src], box, t);
+      return ((Dense) layers.get(last)).margins(zones[src], trace.values[src], dom, t);
     }
-    return differences(zones[layers.size()], trace.values[layers.size()], box, t);
+    return differences(zones[layers.size()], trace.values[layers.size()], dom, t);
   }
 
-  private static Margins differences(Zone z, double[] clean, Box box, int t) {
+  private static Margins differences(Zone z, double[] clean, Domain dom, int t) {
     int k = clean.length;
     double[] lower = new double[k];
     double[][] coef = new double[k][];
@@ -117,9 +127,10 @@ public final class Net {
         a[q] = z.d[q][t] - z.d[q][j];
       }
       a[0] += clean[t] - clean[j];
-      radius[j] = z.r[t] + z.r[j];
-      coef[j] = a;
-      lower[j] = box.min(a[0], java.util.Arrays.copyOfRange(a, 1, a.length)) - radius[j];
+      Margins.Bound m = Margins.Bound.of(a, z.r[t] + z.r[j], z.vars, dom);
+      coef[j] = m.coef();
+      radius[j] = m.radius();
+      lower[j] = m.lower();
     }
     return new Margins(t, lower, coef, radius);
   }

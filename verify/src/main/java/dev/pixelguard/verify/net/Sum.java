@@ -30,18 +30,19 @@ final class Sum implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Box box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
     Zone a = zin[0];
     Zone b = zin[1];
     Zone o;
+    int vars = Math.max(a.vars, b.vars); // the branches may have made error symbols of their own
     if (a.isEmpty() && b.isEmpty()) {
-      return new Zone(shape, a.vars, 0, 0, 0, 0);
+      return new Zone(shape, vars, 0, 0, 0, 0);
     } else if (a.isEmpty()) {
-      o = new Zone(shape, a.vars, b.y0, b.y1, b.x0, b.x1);
+      o = new Zone(shape, vars, b.y0, b.y1, b.x0, b.x1);
     } else if (b.isEmpty()) {
-      o = new Zone(shape, a.vars, a.y0, a.y1, a.x0, a.x1);
+      o = new Zone(shape, vars, a.y0, a.y1, a.x0, a.x1);
     } else {
-      o = new Zone(shape, a.vars, Math.min(a.y0, b.y0), Math.max(a.y1, b.y1), Math.min(a.x0, b.x0),
+      o = new Zone(shape, vars, Math.min(a.y0, b.y0), Math.max(a.y1, b.y1), Math.min(a.x0, b.x0),
           Math.max(a.x1, b.x1));
     }
     add(a, alpha, o);

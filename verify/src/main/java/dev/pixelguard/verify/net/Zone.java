@@ -3,11 +3,11 @@ package dev.pixelguard.verify.net;
 /**
  * The values a node can take while one pixel's colour v ranges over a {@link Box}: for every element i,
  *
- * <pre>  z_i(v) in  clean_i + d0_i + sum_k dk_i v_k  +/-  r_i</pre>
+ * <pre>  z_i(v) in  clean_i + d0_i + sum_k dk_i s_k  +/-  r_i</pre>
  *
  * where clean is the node's value on the unchanged image (computed once per image), the affine part (d0, dk)
- * is kept exactly in the pixel's C colour variables, and r is a radius that absorbs what the relaxations of
- * ReLU and max-pooling lose. A single pixel reaches only its receptive field, so the deltas live in a window of
+ * is kept exactly in the symbols s of the {@link Domain}: the pixel's C colour variables, then the error symbols
+ * of unstable ReLUs made so far, and r is a radius that absorbs what the other relaxations lose. A single pixel reaches only its receptive field, so the deltas live in a window of
  * rows and columns (all channels); outside it every delta and radius is zero. This is a zonotope with C
  * generators and a box for the rest, in the manner of DeepZ (Singh et al., NeurIPS 2018) and Neurify's
  * symbolic intervals (Wang et al., NeurIPS 2018). Arithmetic is double precision; the verifier's margin covers
@@ -15,12 +15,13 @@ package dev.pixelguard.verify.net;
  */
 final class Zone {
   final Shape shape;
+  /** The number of symbols the zone is affine in: the first {@code vars} of its {@link Domain}. */
   final int vars;
   final int y0;
   final int y1;
   final int x0;
   final int x1;
-  /** d[0] the constant delta, d[k + 1] the coefficient of v_k; each [c][wy][wx] over the window. */
+  /** d[0] the constant delta, d[k + 1] the coefficient of symbol k; each [c][wy][wx] over the window. */
   final double[][] d;
   final double[] r;
 
@@ -62,23 +63,13 @@ final class Zone {
     return (c * wh() + (y - y0)) * ww() + (x - x0);
   }
 
-  /** Lower bound of element i's delta (without clean, r and E) over the box. */
-  double minDelta(int i, Box box) {
-    double s = d[0][i];
-    for (int k = 0; k < vars; k++) {
-      double c = d[k + 1][i];
-      s += c >= 0 ? c * box.lo()[k] : c * box.hi()[k];
-    }
-    return s;
+  /** Lower bound of element i's delta (without clean and r) over the domain. */
+  double minDelta(int i, Domain dom) {
+    return d[0][i] + dom.min(d, i, vars);
   }
 
-  /** Upper bound of element i's delta (without clean, r and E) over the box. */
-  double maxDelta(int i, Box box) {
-    double s = d[0][i];
-    for (int k = 0; k < vars; k++) {
-      double c = d[k + 1][i];
-      s += c >= 0 ? c * box.hi()[k] : c * box.lo()[k];
-    }
-    return s;
+  /** Upper bound of element i's delta (without clean and r) over the domain. */
+  double maxDelta(int i, Domain dom) {
+    return d[0][i] + dom.max(d, i, vars);
   }
 }

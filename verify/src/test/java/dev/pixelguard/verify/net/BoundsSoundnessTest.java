@@ -129,7 +129,9 @@ class BoundsSoundnessTest {
         hi[k] = lo[k] + width;
       }
       Box box = new Box(lo, hi);
-      Margins m = net.margins(trace, y, x, box, label);
+      // Every relaxation into the radius, a few error symbols then the radius, or as many as the pass makes.
+      int errors = (t / 3) % 3 == 0 ? 0 : (t / 3) % 3 == 1 ? 2 : 1000;
+      Margins m = net.margins(trace, y, x, box, label, errors);
       for (int q = 0; q < 40; q++) {
         double[] v = new double[s.c()];
         for (int k = 0; k < s.c(); k++) {
