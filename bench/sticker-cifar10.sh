@@ -4,7 +4,7 @@
 # 0-465 under conditions drawn independently of training, through ResNet-20 on ONNX Runtime.
 # Usage: bench/sticker-cifar10.sh [TARGET [STEPS [SEED]]]   the CIFAR-10 figure (default: cat, 400 steps, seed 1;
 #                                                            SIZE=8 for an 8x8 sticker), evaluated with seeds 1-3;
-#                                                            'dog 400 2' gives the best 6x6 figure of
+#                                                            'dog 400 4' gives the best 6x6 figure of
 #                                                            docs/benchmarks.md. Training passes JPEG's gradient
 #                                                            through its chroma subsampling (--jpeg-gradient
 #                                                            chroma, the default); JPEG_GRADIENT=identity for the
