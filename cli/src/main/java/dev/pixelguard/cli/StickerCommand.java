@@ -152,6 +152,11 @@ final class StickerCommand implements Runnable {
         + "iterates (Polyak averaging) instead of the last one.")
     boolean average;
 
+    @Option(names = "--jpeg-gradient", paramLabel = "chroma|identity", description = "Gradient method's backward "
+        + "pass through the JPEG step: chroma (default; RGB: the transpose of JPEG's 4:2:0 chroma subsampling, so "
+        + "colour finer than 2x2 pixels gets no gradient of its own) or identity (straight through).")
+    String jpegGradient = "chroma";
+
     @Option(names = "--lr", paramLabel = "RATE", description = "Step size in [0,1] pixel units (default: 0.02).")
     double lr = 0.02;
 
@@ -193,6 +198,11 @@ final class StickerCommand implements Runnable {
         case "probability" -> StickerSettings.GoalLoss.PROBABILITY;
         default -> throw new InputException("--loss is ce or probability, was '" + loss + "'");
       };
+      StickerSettings.JpegGradient jpegBackward = switch (jpegGradient.toLowerCase(Locale.ROOT)) {
+        case "chroma" -> StickerSettings.JpegGradient.CHROMA;
+        case "identity" -> StickerSettings.JpegGradient.IDENTITY;
+        default -> throw new InputException("--jpeg-gradient is chroma or identity, was '" + jpegGradient + "'");
+      };
       if (printScale < 1 || printScale > 1000) {
         throw new InputException("--print-scale must be from 1 to 1000, was " + printScale);
       }
@@ -209,7 +219,8 @@ final class StickerCommand implements Runnable {
         Printability pal = palette == null ? null : Printability.read(palette, info.channels());
         StickerSettings settings = StickerSettings.builder(size).target(tgt).conditions(cond).steps(steps)
             .batch(batch).eotSamples(eotSamples).tvWeight(tv).npsWeight(nps).palette(pal).optimizer(opt)
-            .learningRate(lr).squareShare(squareShare).seed(seed.seed).goalLoss(goalLoss).average(average).build();
+            .learningRate(lr).squareShare(squareShare).seed(seed.seed).goalLoss(goalLoss).average(average)
+            .jpegGradient(jpegBackward).build();
         // Checks the sticker fits (and the region has room) before any model work.
         cond.sample(new java.util.SplittableRandom(0), size, info.height(), info.width());
         boolean hasGradients = m.classifier() instanceof GradientClassifier;

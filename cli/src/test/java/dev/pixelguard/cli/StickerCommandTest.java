@@ -52,6 +52,7 @@ class StickerCommandTest {
     assertEquals(3, json.get("target").asInt());
     assertEquals("466-931", json.get("fitOn").asText());
     assertEquals(1, json.get("settings").get("seed").asInt());
+    assertEquals("chroma", json.get("settings").get("jpegGradient").asText());
     assertEquals(20.0, json.get("settings").get("conditions").get("rotationDegrees").asDouble());
   }
 
@@ -104,6 +105,10 @@ class StickerCommandTest {
         dir.resolve("x.png").toString());
     assertEquals(2, jpeg.code(), jpeg.toString());
     assertTrue(jpeg.err().contains("--jpeg"), jpeg.err());
+    Cli backward = Cli.run("sticker", "train", "-m", m, "-d", d, "--target", "cat", "--jpeg-gradient", "dct",
+        "--out", dir.resolve("x.png").toString());
+    assertEquals(2, backward.code(), backward.toString());
+    assertTrue(backward.err().contains("--jpeg-gradient is chroma or identity"), backward.err());
     Cli folder = Cli.run("sticker", "train", "-m", m, "-d", d, "--target", "cat", "--out",
         dir.resolve("no/such/folder/x.png").toString());
     assertEquals(2, folder.code(), folder.toString());

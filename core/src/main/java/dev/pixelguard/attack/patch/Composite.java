@@ -17,8 +17,9 @@ import java.util.SplittableRandom;
  * {@code (1 - alpha) * image + sum_k w_k * sticker_k}: linear in the sticker's values.
  *
  * <p><b>Gradient (the adjoint of the chain).</b> Applied backwards to the input gradient {@code g} of the
- * final image: JPEG passes {@code g} straight through (it is not differentiable; the identity is BPDA's
- * approximation, Athalye, Carlini &amp; Wagner 2018); the noise is additive, so {@code g} passes unchanged
+ * final image: JPEG is not differentiable, so its backward pass is a stand-in (BPDA, Athalye, Carlini &amp;
+ * Wagner 2018): the identity, or for RGB images the transpose of the codec's 4:2:0 chroma subsampling
+ * ({@link ChromaSubsampling}), which is what the trainer uses by default; the noise is additive, so {@code g} passes unchanged
  * except where the clamp to [0, 1] cut the value, where it is 0; the blur is linear and gets its exact
  * transpose ({@link GaussianBlur#backward}); contrast and brightness multiply {@code g} by the contrast, 0 where
  * the clamp cut; the placement's transpose scatters each image pixel's gradient back to its four sticker
@@ -132,6 +133,7 @@ public final class Composite {
     private final boolean[] keptAfterContrast;
     private final GaussianBlur blur;
     private final boolean[] keptAfterNoise;
+    private final boolean jpeg;
     private final float[] output;
 
     Rendering(float[] image, int offset, int channels, int height, int width, Sticker sticker, Draw draw) {
@@ -197,6 +199,7 @@ public final class Composite {
         new Jpeg(cam.jpegQuality()).apply(v, 0, channels, height, width, j, 0, 0);
         v = j;
       }
+      this.jpeg = cam.jpegQuality() > 0;
       this.output = v;
     }
 
@@ -218,14 +221,28 @@ public final class Composite {
      * @throws IllegalStateException for a rendering without a sticker
      */
     public float[] stickerGradient(float[] gradOut, int offset) {
+      return stickerGradient(gradOut, offset, StickerSettings.JpegGradient.IDENTITY);
+    }
+
+    /**
+     * As {@link #stickerGradient(float[], int)}, with the JPEG step's backward pass chosen: the identity, or
+     * (RGB) the transpose of its chroma subsampling ({@link ChromaSubsampling}).
+     */
+    public float[] stickerGradient(float[] gradOut, int offset, StickerSettings.JpegGradient jpegGradient) {
       if (taps == null) {
         throw new IllegalStateException("a clean rendering has no sticker to differentiate by");
       }
+      if (jpegGradient == null) {
+        throw new IllegalArgumentException("the JPEG step's backward pass is required");
+      }
       int plane = height * width;
       int n = channels * plane;
-      float[] g = new float[n];
+      float[] g = Arrays.copyOfRange(gradOut, offset, offset + n);
+      if (jpeg && channels == 3 && jpegGradient == StickerSettings.JpegGradient.CHROMA) {
+        g = ChromaSubsampling.transpose(g, height, width);
+      }
       for (int j = 0; j < n; j++) {
-        g[j] = keptAfterNoise[j] ? gradOut[offset + j] : 0f;
+        g[j] = keptAfterNoise[j] ? g[j] : 0f;
       }
       if (blur != null) {
         float[] b = new float[n];

@@ -29,10 +29,23 @@ import java.util.Map;
  * @param seed root seed: the start, the minibatches and every transformation of training derive from it
  * @param goalLoss what the white-box trainer minimises per stickered image
  * @param average whether the white-box trainer returns the moving average of its iterates rather than the last
+ * @param jpegGradient the white-box trainer's backward pass through the JPEG step
  */
 public record StickerSettings(int size, int target, Conditions conditions, int steps, int batch, int eotSamples,
     double tvWeight, double npsWeight, Printability palette, Optimizer optimizer, double learningRate,
-    double squareShare, long seed, GoalLoss goalLoss, boolean average) {
+    double squareShare, long seed, GoalLoss goalLoss, boolean average, JpegGradient jpegGradient) {
+
+  /** The white-box trainer's stand-in for the gradient of the JPEG step, which is not differentiable (BPDA). */
+  public enum JpegGradient {
+    /** Straight through: the gradient with respect to JPEG's output is taken as that of its input. */
+    IDENTITY,
+    /**
+     * For RGB images, the transpose of the codec's 4:2:0 chroma subsampling ({@code ChromaSubsampling}): colour
+     * detail finer than 2x2 pixels, which JPEG discards, gets no gradient of its own; luma passes straight
+     * through. Grayscale images: the identity.
+     */
+    CHROMA
+  }
 
   /** What the white-box trainer minimises per stickered image. */
   public enum GoalLoss {
@@ -67,6 +80,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     require(squareShare > 0 && squareShare <= 1, "square share must be in (0, 1], was " + squareShare);
     require(optimizer != null, "optimizer is required");
     require(goalLoss != null, "goal loss is required");
+    require(jpegGradient != null, "JPEG gradient is required");
   }
 
   private static void require(boolean ok, String message) {
@@ -101,6 +115,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     m.put("squareShare", squareShare);
     m.put("goalLoss", goalLoss.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     m.put("average", average);
+    m.put("jpegGradient", jpegGradient.name().toLowerCase(java.util.Locale.ROOT));
     m.put("seed", seed);
     m.put("conditions", conditions.parameters());
     return m;
@@ -111,7 +126,8 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
   }
 
   /** Defaults: targeted at class 0, {@link Conditions#realistic()}, 300 steps of 32 images with 1 draw each,
-   * TV weight 0.01, NPS weight 0.01, default palette, Adam at 0.02, square share 0.3, seed 1, cross-entropy. */
+   * TV weight 0.01, NPS weight 0.01, default palette, Adam at 0.02, square share 0.3, seed 1, cross-entropy,
+   * the last iterate, the chroma stand-in through JPEG. */
   public static final class Builder {
     private final int size;
     private int target = 0;
@@ -128,6 +144,7 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     private long seed = 1;
     private GoalLoss goalLoss = GoalLoss.CROSS_ENTROPY;
     private boolean average = false;
+    private JpegGradient jpegGradient = JpegGradient.CHROMA;
 
     private Builder(int size) {
       this.size = size;
@@ -148,10 +165,11 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     public Builder seed(long v) { seed = v; return this; }
     public Builder goalLoss(GoalLoss v) { goalLoss = v; return this; }
     public Builder average(boolean v) { average = v; return this; }
+    public Builder jpegGradient(JpegGradient v) { jpegGradient = v; return this; }
 
     public StickerSettings build() {
       return new StickerSettings(size, target, conditions, steps, batch, eotSamples, tvWeight, npsWeight, palette,
-          optimizer, learningRate, squareShare, seed, goalLoss, average);
+          optimizer, learningRate, squareShare, seed, goalLoss, average, jpegGradient);
     }
   }
 }

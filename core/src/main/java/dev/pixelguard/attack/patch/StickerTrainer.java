@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * <p>Each step takes a minibatch of {@code batch} training images (drawn with replacement), draws
  * {@code eotSamples} fresh {@link Conditions} per image, puts the sticker on each, and asks the model for the
  * cross-entropy gradient of the goal's class ({@link GradientClassifier#lossGradient}). Each image gradient is
- * carried back to the sticker by the adjoint of the placement and camera ({@link Composite.Rendering#stickerGradient},
- * straight through JPEG) and averaged. The loss minimised is
+ * carried back to the sticker by the adjoint of the placement and camera ({@link Composite.Rendering#stickerGradient};
+ * through JPEG, by default, the transpose of its chroma subsampling, {@link StickerSettings#jpegGradient()}) and
+ * averaged. The loss minimised is
  * {@code mean(goal loss) + tvWeight * TV + npsWeight * NPS}, where the goal loss is the target's cross-entropy
  * (targeted) or minus the true class's (untargeted; through a gate, its harm goal). Values are clamped to [0, 1]
  * after each step. With {@link StickerSettings#average()} the result is the moving average of the iterates
@@ -88,7 +89,7 @@ public final class StickerTrainer {
       int reached = 0;
       for (int i = 0; i < count; i++) {
         int dir = goals[i].lossDirection(Loss.CROSS_ENTROPY); // +1: ascend the loss, so minimise its negative
-        float[] gs = renders[i].stickerGradient(lg.gradient()[i], 0);
+        float[] gs = renders[i].stickerGradient(lg.gradient()[i], 0, settings.jpegGradient());
         // d(-p)/dx = p * d(CE)/dx for the probability p of the loss class, so PROBABILITY weighs by p.
         double w = settings.goalLoss() == StickerSettings.GoalLoss.PROBABILITY
             ? lg.scores().probability(i, classes[i]) : 1;
