@@ -60,6 +60,11 @@ public final class HtmlReport {
 
   /** The report page for the results. */
   public static String render(EvaluationResult r) {
+    return render(r, GALLERY_MAX);
+  }
+
+  /** The report page, with at most {@code galleryMax} images in its gallery. */
+  static String render(EvaluationResult r, int galleryMax) {
     Summary s = r.summary();
     List<AttackResult> attempts = r.attempts();
     boolean scan = attempts.stream().anyMatch(a -> a.findings() != null);
@@ -113,15 +118,21 @@ public final class HtmlReport {
         ? heatmap(classes, s.targetSuccesses(), s.targetTried(), "successes / tried: original class (rows) to target (columns)")
         : heatmap(classes, s.transitions(), null, (gradient ? "fooled" : "flipped")
             + " images: original class (rows) to adversarial class (columns)"));
-    List<Map<String, Object>> gallery = new ArrayList<>();
+    // Which attempts the gallery shows: successes first, in dataset order, at most GALLERY_MAX of them, chosen
+    // before any image is drawn (a run of thousands of images neither loads nor embeds them all).
+    List<AttackResult> shown = new ArrayList<>();
     for (AttackResult a : attempts) {
-      if (scan) {
-        if (a.findings() != null && a.findings().vulnerable()) {
-          gallery.add(scanItem(a, classes));
-        }
-      } else if (!matrix || a.success()) {
-        gallery.add(a.perturbation().pixels() <= MARKED_PIXELS ? sparseItem(a, classes) : denseItem(a, classes));
+      if (scan ? a.findings() != null && a.findings().vulnerable() : !matrix || a.success()) {
+        shown.add(a);
       }
+    }
+    int eligible = shown.size();
+    shown.sort((a, b) -> Boolean.compare(b.success(), a.success()));
+    shown = shown.subList(0, Math.min(galleryMax, shown.size()));
+    List<Map<String, Object>> gallery = new ArrayList<>();
+    for (AttackResult a : shown) {
+      gallery.add(scan ? scanItem(a, classes)
+          : a.perturbation().pixels() <= MARKED_PIXELS ? sparseItem(a, classes) : denseItem(a, classes));
     }
     ctx.put("galleryNote", scan
         ? "Every image one pixel can flip, with its vulnerability map: the darker red a position, the lower the "
@@ -131,13 +142,19 @@ public final class HtmlReport {
             + "unchanged), enlarged without smoothing. Fooled images first."
         : "Original and adversarial side by side, enlarged without smoothing; the changed pixels are circled. "
             + (matrix ? "Successful (image, target) pairs." : "Flipped images first."));
-    gallery.sort((a, b) -> Boolean.compare((Boolean) b.get("ok"), (Boolean) a.get("ok")));
+    if (eligible > gallery.size()) {
+      ctx.put("galleryNote", ctx.get("galleryNote") + String.format(Locale.ROOT, " The first %,d of %,d are shown; "
+          + "results.json holds every one.", gallery.size(), eligible));
+    }
     ctx.put("cards", cards);
     ctx.put("galleryCount", gallery.size());
     ctx.put("galleryJson", safeJson(gallery));
     ctx.put("hasGallery", !gallery.isEmpty());
     return template().execute(ctx);
   }
+
+  /** The most images the gallery shows (each embeds two or three PNGs in the page). */
+  static final int GALLERY_MAX = 500;
 
   /** Changes of at most this many pixels are circled; larger ones are shown as a perturbation map. */
   private static final int MARKED_PIXELS = 64;

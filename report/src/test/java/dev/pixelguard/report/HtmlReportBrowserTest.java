@@ -185,6 +185,19 @@ class HtmlReportBrowserTest {
   }
 
   @Test
+  void aLargeRunShowsItsFirstImagesFlippedFirst() {
+    int flipped = results.summary().successes();
+    String page = HtmlReport.render(results, flipped - 1);
+    assertTrue(page.contains("(" + (flipped - 1) + " images)"), "the gallery holds the cap");
+    assertTrue(page.contains(String.format(java.util.Locale.ROOT, "The first %d of %d are shown", flipped - 1,
+        results.attempts().size())), "the page says how many it left out");
+    // Only flipped images made it: each flipped image's id appears, and the first resisting one's does not.
+    String resisted = results.attempts().stream().filter(a -> !a.success()).findFirst().orElseThrow().imageId();
+    assertTrue(!page.contains("\"" + resisted + "\""), resisted + " is not in the gallery");
+    assertTrue(!HtmlReport.render(results).contains("are shown"), "below the cap every image is shown");
+  }
+
+  @Test
   void rebuildingFromSavedResultsGivesTheSamePage(@TempDir Path dir) throws Exception {
     Path saved = dir.resolve("r.json");
     ResultsJson.write(results, saved);
