@@ -6,6 +6,7 @@ import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Journal;
 import dev.pixelguard.eval.Summary;
@@ -79,9 +80,9 @@ final class EvaluateCommand implements Callable<Integer> {
       Targets targets = targets(info);
       EvaluationResult r;
       try (Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets));
-          dev.pixelguard.eval.ResultsJson.Writer stream = engine != null ? null : outputs.stream()) {
+          dev.pixelguard.eval.ResultsJson.Writer stream = outputs.stream()) {
         Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
-        r = engine != null ? engine.run(c, data, attack, targets, journal, run.console(spec), line)
+        r = engine != null ? engine.run(c, data, attack, targets, journal, run.console(spec), line, stream)
             : Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
                 run.execution(info), run.console(spec), line, journal, stream);
         if (journal != null && journal.resumed() > 0) {
@@ -114,8 +115,12 @@ final class EvaluateCommand implements Callable<Integer> {
    * evaluation of {@code data} as {@link Evaluations#run} would, journaling every attempt in {@code journal}.
    */
   interface Engine {
+    /**
+     * @param sink where each finished image goes, in dataset order (the --results file written as it comes), or
+     *     null
+     */
     EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, Journal journal,
-        Evaluations.Console console, Evaluations.Line line);
+        Evaluations.Console console, Evaluations.Line line, Evaluation.Sink sink);
   }
 
   /** The engine, or null to run here. */

@@ -30,9 +30,9 @@ public final class SparkCommand {
     SparkOptions spark = new SparkOptions();
     CommandLine cl = commandLine(evaluate, spark);
     String[] shipped = args.clone();
-    evaluate.engine = (c, data, attack, targets, journal, console, line) -> new SparkEvaluation(shipped, spark,
+    evaluate.engine = (c, data, attack, targets, journal, console, line, sink) -> new SparkEvaluation(shipped, spark,
         evaluate.journalSettings(c.info(), data.name(), attack, targets), evaluate.run.execution(c.info()))
-        .run(c, data, attack, targets, journal, console.out(), console.err(), console.quiet(), line::of);
+        .run(c, data, attack, targets, journal, console.out(), console.err(), console.quiet(), line::of, sink);
     return Main.execute(cl, args, out, err);
   }
 

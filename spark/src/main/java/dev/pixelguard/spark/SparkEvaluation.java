@@ -11,6 +11,7 @@ import dev.pixelguard.attack.Prediction;
 import dev.pixelguard.cli.SparkCommand;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
 import dev.pixelguard.eval.Journal;
@@ -97,6 +98,20 @@ public final class SparkEvaluation {
    */
   public EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, Journal journal,
       PrintWriter out, PrintWriter err, boolean quiet, BiFunction<Integer, AttackResult, String> line) {
+    return run(c, data, attack, targets, journal, out, err, quiet, line, null);
+  }
+
+  /**
+   * As above, handing each finished image to {@code sink} in dataset order as soon as every image before it has
+   * arrived (partitions are consecutive images, so the driver holds only the partitions that finished ahead of
+   * an unfinished one): the results file is written as the job runs, and with side-car images the driver keeps
+   * no image once written.
+   *
+   * @param sink where finished images go, or null to keep them
+   */
+  public EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, Journal journal,
+      PrintWriter out, PrintWriter err, boolean quiet, BiFunction<Integer, AttackResult, String> line,
+      Evaluation.Sink sink) {
     long t0 = System.nanoTime();
     Map<String, List<String>> journaled = journal == null ? Map.of() : journaledLines(journal.file());
     Set<String> kept = new HashSet<>();
@@ -132,7 +147,7 @@ public final class SparkEvaluation {
       JavaRDD<ImageRef> rdd = sc.parallelize(refs, n);
       parts = new PartitionResult[n];
       int[] finished = {0};
-      Handler handler = new Handler(data, outcomes, parts, kept, journal, quiet ? null : err, finished, n);
+      Handler handler = new Handler(data, outcomes, parts, kept, journal, quiet ? null : err, finished, n, sink);
       ClassTag<PartitionResult> tag = ClassTag$.MODULE$.apply(PartitionResult.class);
       sc.sc().runJob(rdd.rdd(), new PartitionTask(args, settings, options.work(), runId), handler, tag);
       if (handler.failure != null) {
@@ -182,10 +197,14 @@ public final class SparkEvaluation {
     private final PrintWriter progress;
     private final int[] finished;
     private final int total;
+    private final Evaluation.Sink sink;
+    /** The first image not yet handed to the sink. */
+    private int next;
     RuntimeException failure;
 
     Handler(Dataset data, ImageOutcome[] outcomes, PartitionResult[] parts, Set<String> kept, Journal journal,
-        PrintWriter progress, int[] finished, int total) {
+        PrintWriter progress, int[] finished, int total, Evaluation.Sink sink) {
+      this.sink = sink;
       this.data = data;
       this.outcomes = outcomes;
       this.parts = parts;
@@ -212,6 +231,12 @@ public final class SparkEvaluation {
         }
         parts[(Integer) partition] = result;
         finished[0]++;
+        if (sink != null) {
+          while (next < outcomes.length && outcomes[next] != null) {
+            outcomes[next] = sink.accept(outcomes[next]);
+            next++;
+          }
+        }
         if (progress != null) {
           progress.printf(Locale.ROOT, "pixelguard-spark: partition %d done (%d of %d): %d images, %d flipped, on "
               + "executor %s%n", (Integer) partition, finished[0], total, result.images().size(), flipped,

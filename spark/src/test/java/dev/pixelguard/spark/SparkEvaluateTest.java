@@ -37,6 +37,7 @@ class SparkEvaluateTest {
 
   @TempDir Path dir;
   private JsonNode plain;
+  private dev.pixelguard.eval.EvaluationResult plainResult;
 
   private static List<String> run() {
     return List.of("--model", SHARED.resolve("models/cifar10-resnet20.onnx").toString(), "--dataset",
@@ -54,6 +55,7 @@ class SparkEvaluateTest {
     int code = Main.execute(args.toArray(String[]::new), o.out, o.err);
     assertEquals(0, code, o.toString());
     plain = JSON.readTree(results.toFile());
+    plainResult = dev.pixelguard.eval.ResultsJson.read(results);
   }
 
   @AfterEach
@@ -72,6 +74,31 @@ class SparkEvaluateTest {
     assertTrue(o.err().contains("on executor 0") && o.err().contains("on executor 1"),
         "both executor JVMs ran partitions:\n" + o.err());
     assertTrue(o.out().contains("flipped #"), o.out());
+  }
+
+  @Test
+  void sideCarResultsAreWrittenInDatasetOrderAsPartitionsFinish() throws Exception {
+    // Four partitions on two cores finish in any order; the results file is written in dataset order as the
+    // images before each one have arrived, with the images beside it.
+    Path results = dir.resolve("side.json");
+    List<String> args = new ArrayList<>(run());
+    args.addAll(List.of("--master", "local[2]", "--partitions", "4", "--quiet", "--no-images", "--results",
+        results.toString()));
+    Out o = new Out();
+    assertEquals(0, SparkCommand.execute(args.toArray(String[]::new), o.out, o.err), o.toString());
+    dev.pixelguard.eval.EvaluationResult side = dev.pixelguard.eval.ResultsJson.read(results);
+    assertTrue(Files.isDirectory(dir.resolve("side.images")));
+    assertEquals(plainResult.images().size(), side.images().size());
+    for (int i = 0; i < side.images().size(); i++) {
+      var a = plainResult.images().get(i);
+      var b = side.images().get(i);
+      assertEquals(a.id(), b.id());
+      assertEquals(a.attempts().size(), b.attempts().size());
+      for (int t = 0; t < a.attempts().size(); t++) {
+        assertEquals(a.attempts().get(t).success(), b.attempts().get(t).success(), a.id());
+        assertEquals(a.attempts().get(t).adversarial(), b.attempts().get(t).adversarial(), a.id());
+      }
+    }
   }
 
   @Test
