@@ -164,14 +164,20 @@ class ReadersTest {
     }
   }
 
-  @Test
-  void readsAFolderOfClassFolders(@TempDir Path dir) throws IOException {
+  /** Fixture images 0-2 as cat/a.png, ship/b.png and ship/c.png under {@code dir}; returns the fixture. */
+  private static Dataset classFolders(Path dir) throws IOException {
     Dataset cifar = Cifar10Reader.read(Fixtures.cifarBatch());
     Files.createDirectories(dir.resolve("cat"));
     Files.createDirectories(dir.resolve("ship"));
     ImageFiles.writePng(cifar.get(0).image(), dir.resolve("cat/a.png"));
     ImageFiles.writePng(cifar.get(1).image(), dir.resolve("ship/b.png"));
     ImageFiles.writePng(cifar.get(2).image(), dir.resolve("ship/c.png"));
+    return cifar;
+  }
+
+  @Test
+  void readsAFolderOfClassFolders(@TempDir Path dir) throws IOException {
+    Dataset cifar = classFolders(dir);
     Dataset d = Datasets.open(dir);
     assertEquals(List.of("cat", "ship"), d.classNames());
     assertEquals(3, d.size());
@@ -184,12 +190,7 @@ class ReadersTest {
 
   @Test
   void aLargeFolderIsCheckedByHeaderAndDecodedWhenReached(@TempDir Path dir) throws IOException {
-    Dataset cifar = Cifar10Reader.read(Fixtures.cifarBatch());
-    Files.createDirectories(dir.resolve("cat"));
-    Files.createDirectories(dir.resolve("ship"));
-    ImageFiles.writePng(cifar.get(0).image(), dir.resolve("cat/a.png"));
-    ImageFiles.writePng(cifar.get(1).image(), dir.resolve("ship/b.png"));
-    ImageFiles.writePng(cifar.get(2).image(), dir.resolve("ship/c.png"));
+    Dataset cifar = classFolders(dir);
     Dataset eager = Datasets.readFolder(dir, Long.MAX_VALUE);
     Dataset lazy = Datasets.readFolder(dir, 0);
     assertInstanceOf(LazyImages.class, lazy.images());
