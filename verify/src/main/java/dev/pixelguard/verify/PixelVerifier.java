@@ -120,7 +120,8 @@ public final class PixelVerifier implements AutoCloseable {
     for (int p = 0; p < positions; p++) {
       int y = p / w;
       int x = p % w;
-      first.add(pool.submit(() -> System.nanoTime() > deadline ? null : net.margins(trace, y, x, cube, label, settings.errorSymbols())));
+      first.add(pool.submit(() -> System.nanoTime() > deadline ? null
+          : net.margins(trace, y, x, cube, label, settings.errorSymbols())));
     }
     Margins[] whole = new Margins[positions];
     double[] bound = new double[positions];

@@ -43,7 +43,7 @@ final class Affine implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = new Zone(shape, z.vars, z.y0, z.y1, z.x0, z.x1);
     for (int c = 0; c < shape.c(); c++) {

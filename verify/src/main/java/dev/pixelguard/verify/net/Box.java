@@ -59,16 +59,6 @@ public record Box(double[] lo, double[] hi) {
     return new Box[] {new Box(lo, h1), new Box(l2, hi)};
   }
 
-  /** The lowest value of {@code a0 + sum_k coef[k] v_k} over the box. */
-  double min(double a0, double[] coef) {
-    double s = a0;
-    for (int k = 0; k < coef.length; k++) {
-      double c = coef[k];
-      s += c >= 0 ? c * lo[k] : c * hi[k];
-    }
-    return s;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof Box b && Arrays.equals(lo, b.lo) && Arrays.equals(hi, b.hi);

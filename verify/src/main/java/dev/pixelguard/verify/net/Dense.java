@@ -54,7 +54,7 @@ final class Dense implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     if (z.isEmpty()) {
@@ -103,7 +103,7 @@ final class Dense implements Layer {
    * @param clean the input's clean values
    * @param t the class whose margin is bounded
    */
-  Margins margins(Zone z, double[] clean, Domain box, int t) {
+  Margins margins(Zone z, double[] clean, Domain dom, int t) {
     int classes = out.c();
     double[] lower = new double[classes];
     double[][] coef = new double[classes][];
@@ -126,7 +126,7 @@ final class Dense implements Layer {
         row(z, wt, 0, wj, acc);
       }
       acc[0] += base;
-      Margins.Bound m = Margins.Bound.of(acc, acc[z.vars + 1], z.vars, box);
+      Margins.Bound m = Margins.Bound.of(acc, acc[z.vars + 1], z.vars, dom);
       coef[j] = m.coef();
       radius[j] = m.radius();
       lower[j] = m.lower();

@@ -5,8 +5,9 @@ package dev.pixelguard.verify.net;
  * {@link Box} interval, then error symbols in [-1, 1], one for each unstable ReLU given its own (in the manner
  * of DeepZ, Singh et al., NeurIPS 2018). An error symbol keeps the relaxation's loss as a shared direction, so
  * that what later layers do to it can cancel, where a radius per element can only grow by the absolute values
- * of the weights. At most {@link #cap} error symbols are made per bound pass (each costs a row per layer); what
- * does not get one goes into the radius. One per bound pass: not shared between threads.
+ * of the weights. At most a given number of error symbols are made per bound pass (each costs a row in every
+ * later layer); a relaxation that does not get one goes into the radius. One per bound pass: not shared
+ * between threads.
  */
 final class Domain {
   final int colours;

@@ -24,7 +24,7 @@ final class Flatten implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     for (int c = 0; c < in.c(); c++) {

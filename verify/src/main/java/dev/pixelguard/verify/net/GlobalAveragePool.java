@@ -33,7 +33,7 @@ final class GlobalAveragePool implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     if (z.isEmpty()) {

@@ -17,9 +17,9 @@ interface Layer {
    * @param in the inputs' zones
    * @param clean the inputs' clean values
    * @param cleanOut this layer's clean output
-   * @param box the ranges of the symbols (the colour box, then error symbols), and where new error symbols are made
+   * @param dom the ranges of the symbols (the colour box, then error symbols), and where new error symbols are made
    */
-  Zone bound(Zone[] in, double[][] clean, double[] cleanOut, Domain box);
+  Zone bound(Zone[] in, double[][] clean, double[] cleanOut, Domain dom);
 
   /** A short description, such as "Conv 16->32 3x3 stride 2". */
   String describe();

@@ -62,7 +62,7 @@ final class MaxPool implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     if (z.isEmpty()) {
       return new Zone(out, z.vars, 0, 0, 0, 0);
@@ -92,8 +92,8 @@ final class MaxPool implements Layer {
               if (z.contains(iy, ix)) {
                 int j = z.at(c, iy, ix);
                 where[n] = j;
-                lo[n] = cin[i] + z.minDelta(j, box) - z.r[j];
-                hi[n] = cin[i] + z.maxDelta(j, box) + z.r[j];
+                lo[n] = cin[i] + z.minDelta(j, dom) - z.r[j];
+                hi[n] = cin[i] + z.maxDelta(j, dom) + z.r[j];
               } else {
                 where[n] = -1;
                 lo[n] = cin[i];
@@ -149,7 +149,7 @@ final class MaxPool implements Layer {
                 double s = jq >= 0 ? z.d[0][jq] - z.d[0][j] : -z.d[0][j];
                 for (int k = 0; k < z.vars; k++) {
                   double a = (jq >= 0 ? z.d[k + 1][jq] : 0) - z.d[k + 1][j];
-                  s += a >= 0 ? a * box.hi[k] : a * box.lo[k];
+                  s += a >= 0 ? a * dom.hi[k] : a * dom.lo[k];
                 }
                 affineRadius = Math.max(affineRadius, gap + s);
               }

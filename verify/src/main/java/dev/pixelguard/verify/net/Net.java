@@ -81,9 +81,9 @@ public final class Net {
   }
 
   /**
-   * As {@link #margins(Trace, int, int, Box, int)} (which makes none), giving error symbols of their own to at most {@code errors}
-   * unstable ReLUs (0: every relaxation goes into a radius). More are tighter and cost a row of every later
-   * layer each.
+   * As {@link #margins(Trace, int, int, Box, int)} (which makes none), giving error symbols of their own to at
+   * most {@code errors} unstable ReLUs (0: every relaxation goes into a radius). More are tighter and cost a row
+   * of every later layer each.
    */
   public Margins margins(Trace trace, int y, int x, Box box, int t, int errors) {
     int vars = input.c();

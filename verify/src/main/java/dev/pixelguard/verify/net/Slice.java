@@ -38,7 +38,7 @@ final class Slice implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     if (z.isEmpty()) {
       return new Zone(out, z.vars, 0, 0, 0, 0);

@@ -30,7 +30,7 @@ final class Sum implements Layer {
 
 
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain box) {
+  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone a = zin[0];
     Zone b = zin[1];
     Zone o;
