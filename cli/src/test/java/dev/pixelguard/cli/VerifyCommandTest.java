@@ -44,6 +44,17 @@ class VerifyCommandTest {
   }
 
   @Test
+  void errorSymbolsProveTheSameImage() throws Exception {
+    // Image 1 of the bundled set is robust; with error symbols the proof is found again, and the setting is
+    // recorded with the verdicts.
+    Path results = dir.resolve("symbols.json");
+    Cli r = Cli.run("verify", "-n", "2", "--error-symbols", "8", "--quiet", "--results", results.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("result:   1 robust, 1 vulnerable, 0 unknown"), r.out());
+    assertTrue(Files.readString(results).contains("\"errorSymbols\" : 8"), "the setting is in the results");
+  }
+
+  @Test
   void badInputIsOneLineBeforeAnyWork() {
     Cli t = Cli.run("verify", "--timeout", "0");
     assertEquals(ExitCode.BAD_INPUT, t.code(), t.toString());
@@ -51,6 +62,9 @@ class VerifyCommandTest {
     Cli w = Cli.run("verify", "--workers", "0");
     assertEquals(ExitCode.BAD_INPUT, w.code(), w.toString());
     assertTrue(w.err().contains("--workers"), w.err());
+    Cli e = Cli.run("verify", "--error-symbols", "5000");
+    assertEquals(ExitCode.BAD_INPUT, e.code(), e.toString());
+    assertTrue(e.err().contains("--error-symbols must be in 0-1024"), e.err());
     Cli out = Cli.run("verify", "--results", dir.resolve("missing/verify.json").toString());
     assertEquals(ExitCode.BAD_INPUT, out.code(), out.toString());
     assertTrue(out.err().contains("does not exist"), out.err());

@@ -231,7 +231,7 @@ public final class SparkEvaluation {
         }
         parts[(Integer) partition] = result;
         finished[0]++;
-        if (sink != null) {
+        if (sink != null && failure == null) { // after a failed write, the run ends: nothing is handed twice
           while (next < outcomes.length && outcomes[next] != null) {
             outcomes[next] = sink.accept(outcomes[next]);
             next++;

@@ -47,8 +47,9 @@ public record VerifySettings(double margin, Duration timeout, int threads, doubl
     if (batchSize < 8) {
       throw new InputException("batch size must be at least 8, was " + batchSize);
     }
-    if (errorSymbols < 0 || errorSymbols > 4096) {
-      throw new InputException("error symbols must be in 0-4096, was " + errorSymbols);
+    if (errorSymbols < 0 || errorSymbols > 1024) {
+      throw new InputException("error symbols must be in 0-1024 (each costs a row of every later layer), was "
+          + errorSymbols);
     }
   }
 

@@ -15,12 +15,21 @@ public final class Net {
   private final Shape input;
   private final List<Layer> layers;
   private final int[][] inputs;
+  /** Per node, the last layer that reads it. */
+  private final int[] lastUse;
 
   Net(String name, Shape input, List<Layer> layers, List<int[]> inputs) {
     this.name = name;
     this.input = input;
     this.layers = List.copyOf(layers);
     this.inputs = inputs.toArray(new int[0][]);
+    this.lastUse = new int[layers.size() + 1];
+    java.util.Arrays.fill(lastUse, Integer.MAX_VALUE); // the logits (and an unread node) are kept
+    for (int i = 0; i < this.inputs.length; i++) {
+      for (int q : this.inputs[i]) {
+        lastUse[q] = lastUse[q] == Integer.MAX_VALUE ? i : Math.max(lastUse[q], i);
+      }
+    }
     if (layers.isEmpty() || !out().isVector()) {
       throw new IllegalArgumentException(name + " must end in a vector of class scores");
     }
@@ -104,6 +113,11 @@ public final class Net {
     int upto = foldLast ? last : layers.size();
     for (int i = 0; i < upto; i++) {
       zones[i + 1] = layers.get(i).bound(zonesOf(zones, i), valuesOf(trace.values, i), trace.values[i + 1], dom);
+      for (int q : inputs[i]) {
+        if (lastUse[q] == i) {
+          zones[q] = null; // read by no later layer: with many error symbols a zone is large
+        }
+      }
     }
     if (foldLast) {
       int src = inputs[last][0];
