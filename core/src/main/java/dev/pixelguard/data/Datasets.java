@@ -55,17 +55,18 @@ public final class Datasets {
   }
 
   /**
-   * A folder whose image files together hold more than this many bytes is read lazily: every file is checked
-   * from its header before the work starts ({@link ImageFiles#probe}), and decoded when the evaluation reaches
-   * it, so the dataset costs memory for its file list only. Smaller folders are decoded whole at once.
+   * A folder whose images, decoded, would take more than this many bytes (width x height x 3 each, from the
+   * files' headers) is read lazily: every file is checked from its header before the work starts
+   * ({@link ImageFiles#probe}), and decoded when the evaluation reaches it, so the dataset costs memory for its
+   * file list only. Smaller folders are decoded whole at once, so a broken file is found before any work.
    */
-  public static final long EAGER_FOLDER_BYTES = 64L << 20;
+  public static final long EAGER_FOLDER_BYTES = 128L << 20;
 
   private static Dataset readFolder(Path root) {
     return readFolder(root, EAGER_FOLDER_BYTES);
   }
 
-  /** A folder dataset, read lazily when its image files hold more than {@code eagerBytes} bytes. */
+  /** A folder dataset, read lazily when its images, decoded, would take more than {@code eagerBytes} bytes. */
   static Dataset readFolder(Path root, long eagerBytes) {
     List<Path> classDirs;
     List<Path> looseImages;
@@ -104,16 +105,11 @@ public final class Datasets {
     }
     long bytes = 0;
     for (Path f : files) {
-      try {
-        bytes += Files.size(f);
-      } catch (IOException e) {
-        throw new InputException("cannot read " + f + ": " + ImageFiles.reason(e));
-      }
+      bytes += 3 * ImageFiles.probe(f);
     }
     String name = root.getFileName() == null ? root.toString() : root.getFileName().toString();
     List<LabeledImage> images;
     if (bytes > eagerBytes) {
-      files.forEach(ImageFiles::probe);
       List<Path> fs = List.copyOf(files);
       List<String> is = List.copyOf(ids);
       List<Integer> ls = List.copyOf(labels);

@@ -39,7 +39,7 @@ public final class ImageFiles {
    * @throws InputException if the file is missing, truncated or not an image
    */
   public static Image read(Path file) {
-    return withReader(file, true);
+    return withReader(file, null);
   }
 
   /**
@@ -47,13 +47,17 @@ public final class ImageFiles {
    * not larger than pixelguard reads. A large folder dataset checks its files this way before the work starts
    * and decodes each one when it is reached.
    *
+   * @return the image's number of pixels (width x height)
    * @throws InputException if the file is missing, not an image or too large
    */
-  public static void probe(Path file) {
-    withReader(file, false);
+  public static long probe(Path file) {
+    long[] pixels = new long[1];
+    withReader(file, pixels);
+    return pixels[0];
   }
 
-  private static Image withReader(Path file, boolean decode) {
+  /** Decodes the file, or with {@code probed} given only reads its header and puts its pixel count there. */
+  private static Image withReader(Path file, long[] probed) {
     if (Files.isDirectory(file)) {
       throw new InputException(file + " is a folder, not an image file (a folder of images is a --dataset)");
     }
@@ -78,7 +82,8 @@ public final class ImageFiles {
           throw new InputException(String.format(Locale.ROOT, "image %s is %dx%d pixels, more than pixelguard reads "
               + "(%d megapixels at most)", file, w, h, MAX_PIXELS / 1_000_000));
         }
-        if (!decode) {
+        if (probed != null) {
+          probed[0] = w * h;
           return null;
         }
         // Decoders such as the JPEG reader fill a truncated file with grey and only warn: refuse it instead.
