@@ -79,8 +79,9 @@ final class EvaluateCommand implements Callable<Integer> {
       int abstain = info.abstainClass();
       Targets targets = targets(info);
       EvaluationResult r;
-      try (Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets));
-          dev.pixelguard.eval.ResultsJson.Writer stream = outputs.stream()) {
+      // The results file first: a journal is left behind only by a run that got as far as the work.
+      try (dev.pixelguard.eval.ResultsJson.Writer stream = outputs.stream();
+          Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets))) {
         Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
         r = engine != null ? engine.run(c, data, attack, targets, journal, run.console(spec), line, stream)
             : Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,

@@ -75,8 +75,9 @@ final class ScanCommand implements Callable<Integer> {
       ObjectNode settings = Journal.settings(info, data.name(), scan, targets);
       settings.put("labelOnly", model.labelOnly);
       settings.put("gate", g == null ? "none" : g.describe());
-      try (Journal journal = outputs.openJournal(settings);
-          dev.pixelguard.eval.ResultsJson.Writer stream = outputs.stream()) {
+      // The results file first: a journal is left behind only by a run that got as far as the work.
+      try (dev.pixelguard.eval.ResultsJson.Writer stream = outputs.stream();
+          Journal journal = outputs.openJournal(settings)) {
         EvaluationResult r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets,
             run.execution(info), run.console(spec), (i, a) -> vulnerable(i, a, info), journal, stream);
         return report(o, r, g, info, journal, scan.colours(info.channels()).size());
