@@ -86,9 +86,6 @@ final class Conv implements Layer {
   @Override
   public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
-    if (z.isEmpty()) {
-      return new Zone(out, z.vars, 0, 0, 0, 0);
-    }
     int[] rows = reach(z.y0, z.y1, pt, dh * (kh - 1) + 1, sh, out.h());
     int[] cols = reach(z.x0, z.x1, pl, dw * (kw - 1) + 1, sw, out.w());
     Zone o = new Zone(out, z.vars, rows[0], rows[1], cols[0], cols[1]);

@@ -57,9 +57,6 @@ final class Dense implements Layer {
   public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
-    if (z.isEmpty()) {
-      return o;
-    }
     double[] acc = new double[z.vars + 2];
     for (int j = 0; j < out.c(); j++) {
       row(z, w, j * n, null, acc);
@@ -120,11 +117,7 @@ final class Dense implements Layer {
       for (int i = 0; i < n; i++) {
         base += (wt[i] - wj[i]) * clean[i];
       }
-      if (z.isEmpty()) {
-        java.util.Arrays.fill(acc, 0);
-      } else {
-        row(z, wt, 0, wj, acc);
-      }
+      row(z, wt, 0, wj, acc);
       acc[0] += base;
       Margins.Bound m = Margins.Bound.of(acc, acc[z.vars + 1], z.vars, dom);
       coef[j] = m.coef();

@@ -36,9 +36,6 @@ final class GlobalAveragePool implements Layer {
   public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
-    if (z.isEmpty()) {
-      return o;
-    }
     double inv = 1.0 / (in.h() * in.w());
     int plane = z.wh() * z.ww();
     for (int c = 0; c < in.c(); c++) {

@@ -14,7 +14,7 @@ interface Layer {
   /**
    * The zone of the output, given the inputs' zones.
    *
-   * @param in the inputs' zones
+   * @param in the inputs' zones, at least one of them not empty (the net handles a node the pixel does not reach)
    * @param clean the inputs' clean values
    * @param cleanOut this layer's clean output
    * @param dom the ranges of the symbols (the colour box, then error symbols), and where new error symbols are made

@@ -64,9 +64,6 @@ final class MaxPool implements Layer {
   @Override
   public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
-    if (z.isEmpty()) {
-      return new Zone(out, z.vars, 0, 0, 0, 0);
-    }
     int[] rows = Conv.reach(z.y0, z.y1, pt, kh, sh, out.h());
     int[] cols = Conv.reach(z.x0, z.x1, pl, kw, sw, out.w());
     Zone o = new Zone(out, z.vars, rows[0], rows[1], cols[0], cols[1]);

@@ -112,7 +112,9 @@ public final class Net {
     boolean foldLast = layers.get(last) instanceof Dense;
     int upto = foldLast ? last : layers.size();
     for (int i = 0; i < upto; i++) {
-      zones[i + 1] = layers.get(i).bound(zonesOf(zones, i), valuesOf(trace.values, i), trace.values[i + 1], dom);
+      Zone[] in = zonesOf(zones, i);
+      zones[i + 1] = unreached(in) ? Zone.none(layers.get(i).out(), dom.symbols())
+          : layers.get(i).bound(in, valuesOf(trace.values, i), trace.values[i + 1], dom);
       for (int q : inputs[i]) {
         if (lastUse[q] == i) {
           zones[q] = null; // read by no later layer: with many error symbols a zone is large
@@ -147,6 +149,16 @@ public final class Net {
       lower[j] = m.lower();
     }
     return new Margins(t, lower, coef, radius);
+  }
+
+  /** Whether every input's zone is empty: the pixel does not reach the layer, so no layer need handle that. */
+  private static boolean unreached(Zone[] in) {
+    for (Zone z : in) {
+      if (!z.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Zone[] zonesOf(Zone[] zones, int layer) {

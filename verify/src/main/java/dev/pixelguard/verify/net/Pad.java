@@ -42,9 +42,6 @@ final class Pad implements Layer {
   @Override
   public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
-    if (z.isEmpty()) {
-      return new Zone(out, z.vars, 0, 0, 0, 0);
-    }
     Zone o = new Zone(out, z.vars, z.y0 + hb, z.y1 + hb, z.x0 + wb, z.x1 + wb);
     for (int c = 0; c < in.c(); c++) {
       for (int y = z.y0; y < z.y1; y++) {

@@ -40,9 +40,6 @@ final class Slice implements Layer {
   @Override
   public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
-    if (z.isEmpty()) {
-      return new Zone(out, z.vars, 0, 0, 0, 0);
-    }
     int oy0 = Math.max(0, Conv.ceilDiv(z.y0 - start[1], step[1]));
     int oy1 = Math.min(out.h(), Math.floorDiv(z.y1 - 1 - start[1], step[1]) + 1);
     int ox0 = Math.max(0, Conv.ceilDiv(z.x0 - start[2], step[2]));

@@ -35,9 +35,7 @@ final class Sum implements Layer {
     Zone b = zin[1];
     Zone o;
     int vars = Math.max(a.vars, b.vars); // the branches may have made error symbols of their own
-    if (a.isEmpty() && b.isEmpty()) {
-      return new Zone(shape, vars, 0, 0, 0, 0);
-    } else if (a.isEmpty()) {
+    if (a.isEmpty()) { // not both: the net passes an unreached node on as Zone.none
       o = new Zone(shape, vars, b.y0, b.y1, b.x0, b.x1);
     } else if (b.isEmpty()) {
       o = new Zone(shape, vars, a.y0, a.y1, a.x0, a.x1);

@@ -37,6 +37,14 @@ final class Zone {
     r = new double[n];
   }
 
+  /**
+   * The zone of a node the pixel does not reach (every input's zone is empty): an empty window, or for a vector
+   * (which always covers the whole tensor) every delta zero.
+   */
+  static Zone none(Shape shape, int vars) {
+    return shape.isVector() ? full(shape, vars) : new Zone(shape, vars, 0, 0, 0, 0);
+  }
+
   /** A zone covering the whole tensor (vectors always do). */
   static Zone full(Shape shape, int vars) {
     return new Zone(shape, vars, 0, shape.h(), 0, shape.w());
