@@ -5,19 +5,16 @@ package dev.pixelguard.verify.net;
  * {@code Div}, {@code Mul} and {@code Add} by a constant, {@code BatchNormalization} at inference, and the
  * model's input scaling and normalisation.
  */
-final class Affine implements Layer {
-  private final Shape shape;
+final class Affine extends Layer {
   private final double[] a;
   private final double[] b;
   private final double maxA;
-  private final String name;
 
-  Affine(String name, Shape shape, double[] a, double[] b) {
-    if (a.length != shape.size() || b.length != shape.size()) {
-      throw new IllegalArgumentException(name + ": scale and shift need " + shape.size() + " values");
+  Affine(String name, Shape out, double[] a, double[] b) {
+    super(name, out);
+    if (a.length != out.size() || b.length != out.size()) {
+      throw new IllegalArgumentException(name + ": scale and shift need " + out.size() + " values");
     }
-    this.name = name;
-    this.shape = shape;
     this.a = a;
     this.b = b;
     double m = 0;
@@ -28,12 +25,7 @@ final class Affine implements Layer {
   }
 
   @Override
-  public Shape out() {
-    return shape;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
+  double[] forward(double[][] x) {
     double[] y = new double[a.length];
     for (int i = 0; i < y.length; i++) {
       y[i] = a[i] * x[0][i] + b[i];
@@ -41,16 +33,15 @@ final class Affine implements Layer {
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
-    Zone o = new Zone(shape, z.vars, z.y0, z.y1, z.x0, z.x1);
-    for (int c = 0; c < shape.c(); c++) {
+    Zone o = new Zone(out, z.vars, z.y0, z.y1, z.x0, z.x1);
+    for (int c = 0; c < out.c(); c++) {
       for (int y = z.y0; y < z.y1; y++) {
         for (int x = z.x0; x < z.x1; x++) {
           int j = z.at(c, y, x);
-          double s = a[shape.index(c, y, x)];
+          double s = a[out.index(c, y, x)];
           for (int k = 0; k <= z.vars; k++) {
             o.d[k][j] = s * z.d[k][j];
           }
@@ -62,7 +53,7 @@ final class Affine implements Layer {
   }
 
   @Override
-  public String describe() {
+  String describe() {
     return name + " (scale and shift)";
   }
 }

@@ -4,9 +4,8 @@ package dev.pixelguard.verify.net;
  * A 2-D convolution (ONNX {@code Conv}, NCHW, with groups, strides, dilations and explicit pads), with bias.
  * Also serves average pooling ({@link #averagePool}), a depthwise convolution with equal weights.
  */
-final class Conv implements Layer {
+final class Conv extends Layer {
   private final Shape in;
-  private final Shape out;
   private final int groups;
   private final int cinG;
   private final int coutG;
@@ -21,7 +20,6 @@ final class Conv implements Layer {
   private final double[] w;
   private final double[] wabs;
   private final double[] b;
-  private final String name;
 
   /**
    * @param w weights [cout][cin / groups][kh][kw], row-major
@@ -29,10 +27,11 @@ final class Conv implements Layer {
    */
   Conv(String name, Shape in, int cout, int groups, int kh, int kw, int sh, int sw, int[] pads, int dh, int dw,
       double[] w, double[] b) {
+    super(name, new Shape(cout, (in.h() + pads[0] + pads[2] - dh * (kh - 1) - 1) / sh + 1,
+        (in.w() + pads[1] + pads[3] - dw * (kw - 1) - 1) / sw + 1));
     if (in.c() % groups != 0 || cout % groups != 0) {
       throw new IllegalArgumentException("channels " + in.c() + " -> " + cout + " do not divide into " + groups + " groups");
     }
-    this.name = name;
     this.in = in;
     this.groups = groups;
     this.cinG = in.c() / groups;
@@ -45,9 +44,6 @@ final class Conv implements Layer {
     this.pl = pads[1];
     this.dh = dh;
     this.dw = dw;
-    int oh = (in.h() + pads[0] + pads[2] - dh * (kh - 1) - 1) / sh + 1;
-    int ow = (in.w() + pads[1] + pads[3] - dw * (kw - 1) - 1) / sw + 1;
-    this.out = new Shape(cout, oh, ow);
     if (w.length != cout * cinG * kh * kw) {
       throw new IllegalArgumentException(name + ": weights hold " + w.length + " values, expected " + cout * cinG * kh * kw);
     }
@@ -67,12 +63,7 @@ final class Conv implements Layer {
   }
 
   @Override
-  public Shape out() {
-    return out;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
+  double[] forward(double[][] x) {
     double[] y = new double[out.size()];
     int plane = out.h() * out.w();
     for (int oc = 0; oc < out.c(); oc++) {
@@ -82,9 +73,8 @@ final class Conv implements Layer {
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     int[] rows = reach(z.y0, z.y1, pt, dh * (kh - 1) + 1, sh, out.h());
     int[] cols = reach(z.x0, z.x1, pl, dw * (kw - 1) + 1, sw, out.w());
@@ -166,7 +156,7 @@ final class Conv implements Layer {
   }
 
   @Override
-  public String describe() {
+  String describe() {
     return name + " " + in.c() + "->" + out.c() + " " + kh + "x" + kw + (sh > 1 ? " stride " + sh : "")
         + (groups > 1 ? " groups " + groups : "");
   }

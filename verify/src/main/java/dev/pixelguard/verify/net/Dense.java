@@ -4,23 +4,20 @@ package dev.pixelguard.verify.net;
  * A dense layer y = W x + b (ONNX {@code Gemm} or {@code MatMul}); x is the input tensor read row-major, so a
  * preceding {@code Flatten} needs no layer of its own and the input's window is kept.
  */
-final class Dense implements Layer {
+final class Dense extends Layer {
   private final Shape in;
-  private final Shape out;
   private final int n;
   private final double[] w;
   private final double[] b;
-  private final String name;
 
   /**
    * @param w weights [out][in], row-major
    * @param b bias [out], or null
    */
   Dense(String name, Shape in, int outputs, double[] w, double[] b) {
-    this.name = name;
+    super(name, Shape.vector(outputs));
     this.in = in;
     this.n = in.size();
-    this.out = Shape.vector(outputs);
     if (w.length != outputs * n) {
       throw new IllegalArgumentException(name + ": weights hold " + w.length + " values, expected " + outputs * n);
     }
@@ -28,17 +25,12 @@ final class Dense implements Layer {
     this.b = b == null ? new double[outputs] : b;
   }
 
-  @Override
-  public Shape out() {
-    return out;
-  }
-
   int outputs() {
     return out.c();
   }
 
   @Override
-  public double[] forward(double[][] x) {
+  double[] forward(double[][] x) {
     double[] y = new double[out.c()];
     double[] v = x[0];
     for (int o = 0; o < y.length; o++) {
@@ -52,9 +44,8 @@ final class Dense implements Layer {
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     double[] acc = new double[z.vars + 2];
@@ -128,7 +119,7 @@ final class Dense implements Layer {
   }
 
   @Override
-  public String describe() {
+  String describe() {
     return name + " " + n + "->" + out.c();
   }
 }

@@ -1,30 +1,21 @@
 package dev.pixelguard.verify.net;
 
 /** The tensor as a vector, row-major (ONNX {@code Flatten} with axis 1, or a {@code Reshape} to [N, -1]). */
-final class Flatten implements Layer {
+final class Flatten extends Layer {
   private final Shape in;
-  private final Shape out;
-  private final String name;
 
   Flatten(String name, Shape in) {
-    this.name = name;
+    super(name, Shape.vector(in.size()));
     this.in = in;
-    this.out = Shape.vector(in.size());
   }
 
   @Override
-  public Shape out() {
-    return out;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
+  double[] forward(double[][] x) {
     return x[0].clone();
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     for (int c = 0; c < in.c(); c++) {
@@ -40,10 +31,5 @@ final class Flatten implements Layer {
       }
     }
     return o;
-  }
-
-  @Override
-  public String describe() {
-    return name;
   }
 }

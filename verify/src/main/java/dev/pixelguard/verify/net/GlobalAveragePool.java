@@ -1,24 +1,16 @@
 package dev.pixelguard.verify.net;
 
 /** The mean of each channel (ONNX {@code GlobalAveragePool}); the output is a vector of C values. */
-final class GlobalAveragePool implements Layer {
+final class GlobalAveragePool extends Layer {
   private final Shape in;
-  private final Shape out;
-  private final String name;
 
   GlobalAveragePool(String name, Shape in) {
-    this.name = name;
+    super(name, Shape.vector(in.c()));
     this.in = in;
-    this.out = Shape.vector(in.c());
   }
 
   @Override
-  public Shape out() {
-    return out;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
+  double[] forward(double[][] x) {
     int plane = in.h() * in.w();
     double[] y = new double[in.c()];
     for (int c = 0; c < in.c(); c++) {
@@ -31,9 +23,8 @@ final class GlobalAveragePool implements Layer {
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = Zone.full(out, z.vars);
     double inv = 1.0 / (in.h() * in.w());
@@ -53,10 +44,5 @@ final class GlobalAveragePool implements Layer {
       o.r[c] = s * inv;
     }
     return o;
-  }
-
-  @Override
-  public String describe() {
-    return name;
   }
 }

@@ -7,19 +7,18 @@ package dev.pixelguard.verify.net;
  * radius wide enough for every other cell, or as the interval from the largest lower bound to the largest
  * upper bound, whichever is narrower.
  */
-final class MaxPool implements Layer {
+final class MaxPool extends Layer {
   private final Shape in;
-  private final Shape out;
   private final int kh;
   private final int kw;
   private final int sh;
   private final int sw;
   private final int pt;
   private final int pl;
-  private final String name;
 
   MaxPool(String name, Shape in, int kh, int kw, int sh, int sw, int[] pads) {
-    this.name = name;
+    super(name, new Shape(in.c(), (in.h() + pads[0] + pads[2] - kh) / sh + 1,
+        (in.w() + pads[1] + pads[3] - kw) / sw + 1));
     this.in = in;
     this.kh = kh;
     this.kw = kw;
@@ -27,18 +26,10 @@ final class MaxPool implements Layer {
     this.sw = sw;
     this.pt = pads[0];
     this.pl = pads[1];
-    int oh = (in.h() + pads[0] + pads[2] - kh) / sh + 1;
-    int ow = (in.w() + pads[1] + pads[3] - kw) / sw + 1;
-    this.out = new Shape(in.c(), oh, ow);
   }
 
   @Override
-  public Shape out() {
-    return out;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
+  double[] forward(double[][] x) {
     double[] y = new double[out.size()];
     for (int c = 0; c < out.c(); c++) {
       for (int oy = 0; oy < out.h(); oy++) {
@@ -60,9 +51,8 @@ final class MaxPool implements Layer {
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     int[] rows = Conv.reach(z.y0, z.y1, pt, kh, sh, out.h());
     int[] cols = Conv.reach(z.x0, z.x1, pl, kw, sw, out.w());
@@ -170,7 +160,7 @@ final class MaxPool implements Layer {
   }
 
   @Override
-  public String describe() {
+  String describe() {
     return name + " " + kh + "x" + kw + (sh > 1 ? " stride " + sh : "");
   }
 }

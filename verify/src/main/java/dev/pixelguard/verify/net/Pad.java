@@ -1,33 +1,25 @@
 package dev.pixelguard.verify.net;
 
 /** Constant padding of channels, rows and columns (ONNX {@code Pad}, mode constant, pads not negative). */
-final class Pad implements Layer {
+final class Pad extends Layer {
   private final Shape in;
-  private final Shape out;
   private final int cb;
   private final int hb;
   private final int wb;
   private final double value;
-  private final String name;
 
   /** @param pads channel, row and column pads: begins then ends, {cb, hb, wb, ce, he, we} */
   Pad(String name, Shape in, int[] pads, double value) {
-    this.name = name;
+    super(name, new Shape(in.c() + pads[0] + pads[3], in.h() + pads[1] + pads[4], in.w() + pads[2] + pads[5]));
     this.in = in;
     this.cb = pads[0];
     this.hb = pads[1];
     this.wb = pads[2];
     this.value = value;
-    this.out = new Shape(in.c() + pads[0] + pads[3], in.h() + pads[1] + pads[4], in.w() + pads[2] + pads[5]);
   }
 
   @Override
-  public Shape out() {
-    return out;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
+  double[] forward(double[][] x) {
     double[] y = new double[out.size()];
     java.util.Arrays.fill(y, value);
     for (int c = 0; c < in.c(); c++) {
@@ -38,9 +30,8 @@ final class Pad implements Layer {
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     Zone o = new Zone(out, z.vars, z.y0 + hb, z.y1 + hb, z.x0 + wb, z.x1 + wb);
     for (int c = 0; c < in.c(); c++) {
@@ -57,7 +48,7 @@ final class Pad implements Layer {
   }
 
   @Override
-  public String describe() {
+  String describe() {
     return name + " " + in + "->" + out;
   }
 }

@@ -6,44 +6,34 @@ package dev.pixelguard.verify.net;
  * (Wong and Kolter 2018; DeepZ): the affine part scales by lambda, and the half-width -lambda l / 2 becomes
  * the coefficient of an error symbol of its own ({@link Domain}), or, once those run out, grows the radius.
  */
-final class Relu implements Layer {
-  private final Shape shape;
-  private final String name;
-
-  Relu(String name, Shape shape) {
-    this.name = name;
-    this.shape = shape;
+final class Relu extends Layer {
+  Relu(String name, Shape out) {
+    super(name, out);
   }
 
   @Override
-  public Shape out() {
-    return shape;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
-    double[] y = new double[shape.size()];
+  double[] forward(double[][] x) {
+    double[] y = new double[out.size()];
     for (int i = 0; i < y.length; i++) {
       y[i] = Math.max(x[0][i], 0);
     }
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     double[] cin = clean[0];
-    int n = shape.c() * z.wh() * z.ww();
+    int n = out.c() * z.wh() * z.ww();
     double[] lo = new double[n];
     double[] hi = new double[n];
     int[] flat = new int[n];
     int unstable = 0;
-    for (int c = 0; c < shape.c(); c++) {
+    for (int c = 0; c < out.c(); c++) {
       for (int y = z.y0; y < z.y1; y++) {
         for (int x = z.x0; x < z.x1; x++) {
           int j = z.at(c, y, x);
-          int i = shape.index(c, y, x);
+          int i = out.index(c, y, x);
           flat[j] = i;
           lo[j] = cin[i] + z.minDelta(j, dom) - z.r[j];
           hi[j] = cin[i] + z.maxDelta(j, dom) + z.r[j];
@@ -72,7 +62,7 @@ final class Relu implements Layer {
         symbol[order[g]] = first + g;
       }
     }
-    Zone o = new Zone(shape, give > 0 ? dom.symbols() : z.vars, z.y0, z.y1, z.x0, z.x1);
+    Zone o = new Zone(out, give > 0 ? dom.symbols() : z.vars, z.y0, z.y1, z.x0, z.x1);
     for (int j = 0; j < n; j++) {
       double ci = cin[flat[j]];
       double co = cleanOut[flat[j]];
@@ -105,10 +95,5 @@ final class Relu implements Layer {
   /** What the relaxation of an element with bounds [l, u] adds: the half-width -lambda l / 2. */
   private static double loss(double l, double u) {
     return -0.5 * u / (u - l) * l;
-  }
-
-  @Override
-  public String describe() {
-    return name;
   }
 }

@@ -1,29 +1,21 @@
 package dev.pixelguard.verify.net;
 
 /** Every step-th channel, row and column from a start (ONNX {@code Slice} with positive steps on C, H and W). */
-final class Slice implements Layer {
+final class Slice extends Layer {
   private final Shape in;
-  private final Shape out;
   private final int[] start;
   private final int[] step;
-  private final String name;
 
   /** @param start per axis (C, H, W) the first index; @param step per axis, positive; @param count per axis */
   Slice(String name, Shape in, int[] start, int[] step, int[] count) {
-    this.name = name;
+    super(name, new Shape(count[0], count[1], count[2]));
     this.in = in;
     this.start = start.clone();
     this.step = step.clone();
-    this.out = new Shape(count[0], count[1], count[2]);
   }
 
   @Override
-  public Shape out() {
-    return out;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
+  double[] forward(double[][] x) {
     double[] y = new double[out.size()];
     for (int c = 0; c < out.c(); c++) {
       for (int yy = 0; yy < out.h(); yy++) {
@@ -36,9 +28,8 @@ final class Slice implements Layer {
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone z = zin[0];
     int oy0 = Math.max(0, Conv.ceilDiv(z.y0 - start[1], step[1]));
     int oy1 = Math.min(out.h(), Math.floorDiv(z.y1 - 1 - start[1], step[1]) + 1);
@@ -65,7 +56,7 @@ final class Slice implements Layer {
   }
 
   @Override
-  public String describe() {
+  String describe() {
     return name + " " + in + "->" + out;
   }
 }

@@ -1,46 +1,37 @@
 package dev.pixelguard.verify.net;
 
-/** alpha x + beta y of two tensors of one shape (ONNX {@code Add}, or {@code Sub} with beta = -1): residual branches. */
-final class Sum implements Layer {
-  private final Shape shape;
+/** alpha x + beta y of two tensors of one out (ONNX {@code Add}, or {@code Sub} with beta = -1): residual branches. */
+final class Sum extends Layer {
   private final double alpha;
   private final double beta;
-  private final String name;
 
-  Sum(String name, Shape shape, double alpha, double beta) {
-    this.name = name;
-    this.shape = shape;
+  Sum(String name, Shape out, double alpha, double beta) {
+    super(name, out);
     this.alpha = alpha;
     this.beta = beta;
   }
 
   @Override
-  public Shape out() {
-    return shape;
-  }
-
-  @Override
-  public double[] forward(double[][] x) {
-    double[] y = new double[shape.size()];
+  double[] forward(double[][] x) {
+    double[] y = new double[out.size()];
     for (int i = 0; i < y.length; i++) {
       y[i] = alpha * x[0][i] + beta * x[1][i];
     }
     return y;
   }
 
-
   @Override
-  public Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
+  Zone bound(Zone[] zin, double[][] clean, double[] cleanOut, Domain dom) {
     Zone a = zin[0];
     Zone b = zin[1];
     Zone o;
     int vars = Math.max(a.vars, b.vars); // the branches may have made error symbols of their own
     if (a.isEmpty()) { // not both: the net passes an unreached node on as Zone.none
-      o = new Zone(shape, vars, b.y0, b.y1, b.x0, b.x1);
+      o = new Zone(out, vars, b.y0, b.y1, b.x0, b.x1);
     } else if (b.isEmpty()) {
-      o = new Zone(shape, vars, a.y0, a.y1, a.x0, a.x1);
+      o = new Zone(out, vars, a.y0, a.y1, a.x0, a.x1);
     } else {
-      o = new Zone(shape, vars, Math.min(a.y0, b.y0), Math.max(a.y1, b.y1), Math.min(a.x0, b.x0),
+      o = new Zone(out, vars, Math.min(a.y0, b.y0), Math.max(a.y1, b.y1), Math.min(a.x0, b.x0),
           Math.max(a.x1, b.x1));
     }
     add(a, alpha, o);
@@ -61,10 +52,5 @@ final class Sum implements Layer {
         }
       }
     }
-  }
-
-  @Override
-  public String describe() {
-    return name;
   }
 }
