@@ -8,6 +8,7 @@ import dev.pixelguard.attack.patch.Printability;
 import dev.pixelguard.attack.patch.Sticker;
 import dev.pixelguard.attack.patch.StickerEvaluation;
 import dev.pixelguard.attack.patch.StickerFiles;
+import dev.pixelguard.attack.patch.StickerRestarts;
 import dev.pixelguard.attack.patch.StickerSearch;
 import dev.pixelguard.attack.patch.StickerSettings;
 import dev.pixelguard.attack.patch.StickerTrainer;
@@ -85,8 +86,8 @@ final class StickerCommand implements Runnable {
       description = {"Learn a universal sticker on the --fit-on images and write it as a PNG (exact values), a print "
           + "version and a JSON file of its settings and seeds.",
           "With a model that gives gradients (TorchScript, pixelguard's networks) it follows them through the "
-              + "placement and camera (straight through JPEG); otherwise (ONNX, a server, a gate) it searches with "
-              + "queries only. Each step draws a fresh rotation, scale, position, brightness, contrast, blur, noise "
+              + "placement and camera (through JPEG: the transpose of its chroma subsampling); otherwise (ONNX, a "
+              + "server, a gate) it searches with queries only. Each step draws a fresh rotation, scale, position, brightness, contrast, blur, noise "
               + "and JPEG quality for every image."})
   static final class Train implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -164,6 +165,11 @@ final class StickerCommand implements Runnable {
         + "sticker (default: 0.3).")
     double squareShare = 0.3;
 
+    @Option(names = "--restarts", paramLabel = "N", description = "Learn N stickers from seeds SEED, SEED+1, ... and "
+        + "keep the one that reaches the goal on the most --fit-on views (one fresh draw per image, from a stream "
+        + "neither training nor evaluation uses); N times the cost (default: 1).")
+    int restarts = 1;
+
     @Option(names = "--print-scale", paramLabel = "N", description = "Print version: each sticker pixel as NxN "
         + "pixels (default: 40).")
     int printScale = 40;
@@ -203,6 +209,9 @@ final class StickerCommand implements Runnable {
         case "identity" -> StickerSettings.JpegGradient.IDENTITY;
         default -> throw new InputException("--jpeg-gradient is chroma or identity, was '" + jpegGradient + "'");
       };
+      if (restarts < 1 || restarts > StickerRestarts.MAX) {
+        throw new InputException("--restarts must be from 1 to " + StickerRestarts.MAX + ", was " + restarts);
+      }
       if (printScale < 1 || printScale > 1000) {
         throw new InputException("--print-scale must be from 1 to 1000, was " + printScale);
       }
@@ -243,9 +252,25 @@ final class StickerCommand implements Runnable {
             err.flush();
           }
         };
-        TrainedSticker t = how.equals("gradient")
-            ? StickerTrainer.train((GradientClassifier) m.classifier(), fit.images(), settings, progress)
-            : StickerSearch.train(m.classifier(), fit.images(), settings, Objective.LOG_PROBABILITY, progress);
+        java.util.function.Function<StickerSettings, TrainedSticker> learn = how.equals("gradient")
+            ? st -> StickerTrainer.train((GradientClassifier) m.classifier(), fit.images(), st, progress)
+            : st -> StickerSearch.train(m.classifier(), fit.images(), st, Objective.LOG_PROBABILITY, progress);
+        TrainedSticker t;
+        StickerRestarts.Result chosen = null;
+        long modelImages;
+        if (restarts == 1) {
+          t = learn.apply(settings);
+          modelImages = t.modelImages();
+        } else {
+          String goal = tgt < 0 ? "a wrong class" : "'" + info.className(tgt) + "'";
+          chosen = StickerRestarts.best(m.classifier(), fit.images(), settings, restarts, learn, c -> {
+            o.printf(Locale.ROOT, "restart %d/%d (seed %d): reaches %s on %d of %d training views (%.1f%%)%n",
+                c.restart() + 1, restarts, c.seed(), goal, c.reached(), c.eligible(), 100 * c.share());
+            o.flush();
+          });
+          t = chosen.best();
+          modelImages = chosen.modelImages();
+        }
         Sticker saved = t.sticker().rounded();
         Printability used = settings.paletteFor(info.channels());
         Map<String, Object> about = new LinkedHashMap<>();
@@ -256,8 +281,24 @@ final class StickerCommand implements Runnable {
         about.put("target", tgt);
         about.put("targetName", tgt < 0 ? null : info.className(tgt));
         about.put("method", t.method());
-        about.put("modelImages", t.modelImages());
-        about.put("settings", settings.parameters());
+        about.put("modelImages", modelImages);
+        about.put("settings", t.settings().parameters());
+        if (chosen != null) {
+          Map<String, Object> rs = new LinkedHashMap<>();
+          rs.put("count", restarts);
+          rs.put("chosenSeed", chosen.chosenCandidate().seed());
+          rs.put("selectionSeed", StickerRestarts.selectionSeed(settings.seed()));
+          List<Map<String, Object>> cs = new java.util.ArrayList<>();
+          for (StickerRestarts.Candidate c : chosen.candidates()) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("seed", c.seed());
+            cm.put("reachedOnTrainingViews", c.reached());
+            cm.put("eligibleTrainingViews", c.eligible());
+            cs.add(cm);
+          }
+          rs.put("candidates", cs);
+          about.put("restarts", rs);
+        }
         TrainedSticker.Step last = t.history().get(t.history().size() - 1);
         Map<String, Object> fin = new LinkedHashMap<>();
         fin.put("goalLoss", last.goalLoss());
@@ -267,8 +308,14 @@ final class StickerCommand implements Runnable {
         fin.put("meanDistanceToPalette", used.meanDistanceToPalette(saved));
         about.put("final", fin);
         StickerFiles.write(out, saved, printScale, about);
-        o.printf(Locale.ROOT, "learned:    %s, %d steps, %,d images through the model (%s)%n", t.method(), steps,
-            t.modelImages(), t.method().equals("search") ? "queries" : "forward and backward passes");
+        o.printf(Locale.ROOT, "learned:    %s, %d steps%s, %,d images through the model (%s)%n", t.method(), steps,
+            restarts == 1 ? "" : " x " + restarts + " restarts", modelImages,
+            t.method().equals("search") ? "queries" : "forward and backward passes");
+        if (chosen != null) {
+          StickerRestarts.Candidate c = chosen.chosenCandidate();
+          o.printf(Locale.ROOT, "chosen:     restart %d (seed %d), %.1f%% of the training views; the held-out images "
+              + "played no part%n", c.restart() + 1, c.seed(), 100 * c.share());
+        }
         o.printf(Locale.ROOT, "printable:  TV %.4f, NPS %.4f, mean distance to the nearest palette colour %.3f%n",
             Printability.totalVariation(saved, null, 0), used.nonPrintability(saved, null, 0),
             used.meanDistanceToPalette(saved));

@@ -10,6 +10,7 @@ import dev.pixelguard.attack.patch.Conditions;
 import dev.pixelguard.attack.patch.Sticker;
 import dev.pixelguard.attack.patch.StickerEvaluation;
 import dev.pixelguard.attack.patch.StickerFiles;
+import dev.pixelguard.attack.patch.StickerRestarts;
 import dev.pixelguard.data.Cifar10Reader;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.ImageFiles;
@@ -54,6 +55,58 @@ class StickerCommandTest {
     assertEquals(1, json.get("settings").get("seed").asInt());
     assertEquals("chroma", json.get("settings").get("jpegGradient").asText());
     assertEquals(20.0, json.get("settings").get("conditions").get("rotationDegrees").asDouble());
+  }
+
+  /**
+   * --restarts 2 --seed 2 learns seeds 2 and 3, judges both on the same training views and keeps the better (here the
+   * second, so a command that kept the first would fail): each candidate's count is what the model says of a single
+   * run with that seed, and the kept sticker is that run's sticker.
+   */
+  @Test
+  void restartsKeepTheStickerThatDoesBestOnTheTrainingViews() throws Exception {
+    String m = Fixtures.resnetTorchScript().toString();
+    String d = Fixtures.cifarBatch().toString();
+    String[] common = {"sticker", "train", "-m", m, "-d", d, "--fit-on", "466-565", "--report-on", "0-99", "--target",
+        "cat", "--size", "4", "--steps", "2", "--batch", "4", "--lr", "0.3", "--print-scale", "2"};
+    Path best = dir.resolve("restarts.png");
+    Cli r = Cli.run(concat(common, "--restarts", "2", "--seed", "2", "--out", best.toString()));
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("learned:    gradient, 2 steps x 2 restarts, 16 images through the model"), r.out());
+    JsonNode rs = new ObjectMapper().readTree(StickerFiles.settingsFile(best).toFile()).get("restarts");
+    assertEquals(2, rs.get("count").asInt());
+    assertEquals(StickerRestarts.selectionSeed(2), rs.get("selectionSeed").asLong());
+    Dataset cifar = Cifar10Reader.read(Fixtures.cifarBatch());
+    List<dev.pixelguard.data.LabeledImage> fit = Split.of(cifar, new Split.Range(466, 565), new Split.Range(0, 99))
+        .fit().images();
+    int[] reached = new int[2];
+    try (Classifier c = Models.open(dev.pixelguard.model.ModelRequest.builder(m).dataShape(new int[] {3, 32, 32})
+        .build())) {
+      for (int k = 0; k < 2; k++) {
+        Path single = dir.resolve("seed" + (k + 2) + ".png");
+        Cli one = Cli.run(concat(common, "--seed", String.valueOf(k + 2), "--out", single.toString()));
+        assertEquals(0, one.code(), one.toString());
+        StickerEvaluation.Summary s = StickerEvaluation.evaluate(c, fit, StickerFiles.read(single), Conditions.realistic(),
+            3, StickerRestarts.selectionSeed(2), 1).summary();
+        JsonNode cand = rs.get("candidates").get(k);
+        assertEquals(k + 2, cand.get("seed").asInt());
+        assertEquals(s.reached(), cand.get("reachedOnTrainingViews").asInt(), "seed " + (k + 2));
+        assertEquals(s.eligible(), cand.get("eligibleTrainingViews").asInt());
+        reached[k] = s.reached();
+      }
+    }
+    assertTrue(reached[1] > reached[0], "seed 3 does better than seed 2 here: " + reached[0] + ", " + reached[1]);
+    int chosen = 3;
+    assertEquals(chosen, rs.get("chosenSeed").asInt());
+    assertEquals(chosen, new ObjectMapper().readTree(StickerFiles.settingsFile(best).toFile()).get("settings")
+        .get("seed").asInt());
+    assertTrue(java.util.Arrays.equals(StickerFiles.read(dir.resolve("seed" + chosen + ".png")).values(),
+        StickerFiles.read(best).values()), "the kept sticker is seed " + chosen + "'s");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** The command's counts are what the model says of the very images the evaluation composited. */
@@ -120,6 +173,10 @@ class StickerCommandTest {
     Cli neither = Cli.run("sticker", "train", "-m", m, "-d", d, "--out", dir.resolve("x.png").toString());
     assertEquals(2, neither.code(), neither.toString());
     assertTrue(neither.err().contains("--target CLASS or --untargeted"), neither.err());
+    Cli restarts = Cli.run("sticker", "train", "-m", m, "-d", d, "--target", "cat", "--restarts", "0", "--out",
+        dir.resolve("x.png").toString());
+    assertEquals(2, restarts.code(), restarts.toString());
+    assertTrue(restarts.err().contains("--restarts must be from 1 to 1000"), restarts.err());
     assertFalse(Files.exists(dir.resolve("x.png")));
   }
 }

@@ -89,6 +89,12 @@ public record StickerSettings(int size, int target, Conditions conditions, int s
     }
   }
 
+  /** The same settings with another root seed (a restart, {@link StickerRestarts}). */
+  public StickerSettings withSeed(long newSeed) {
+    return new StickerSettings(size, target, conditions, steps, batch, eotSamples, tvWeight, npsWeight, palette,
+        optimizer, learningRate, squareShare, newSeed, goalLoss, average, jpegGradient);
+  }
+
   /** The palette to use for {@code channels}: the given one, or the default. */
   public Printability paletteFor(int channels) {
     Printability p = palette == null ? Printability.defaultPalette(channels) : palette;
