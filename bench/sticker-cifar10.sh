@@ -9,6 +9,12 @@
 #                                                            through its chroma subsampling (--jpeg-gradient
 #                                                            chroma, the default); JPEG_GRADIENT=identity for the
 #                                                            first round's straight-through figures
+#                                                            MASK=FILE.png restricts where the sticker may lie
+#                                                            (bench/masks/centre-16x16-of-32x32.png: on the object,
+#                                                            the middle of the frame); RESTARTS=N learns N stickers
+#                                                            from seeds SEED.. and keeps the best on the training
+#                                                            views ('MASK=... RESTARTS=6 bench/sticker-cifar10.sh
+#                                                            dog 400 1': the on-object figure of docs/benchmarks.md)
 #        bench/sticker-cifar10.sh --fashion [TARGET]         the same recipe on Fashion-MNIST (6x6 = 4.6% of
 #                                                            28x28), builtin:fashion-cnn against builtin:fashion-cnn-pgd
 #        bench/sticker-cifar10.sh --gate GATE.json [STICKER.png]
@@ -64,10 +70,16 @@ else
   seed="${3:-1}"
   size="${SIZE:-6}"
   name="cifar10-$target-$size"
+  where=()
+  if [[ -n "${MASK:-}" ]]; then
+    where=(--mask "$MASK")
+    name="$name-$(basename "$MASK" .png)"
+  fi
   pg sticker train -m $R20.pt -d $D --fit-on 466-931 --report-on 0-465 --target "$target" --size "$size" \
       --steps "$steps" --batch 32 --eot-samples 1 --lr 0.05 --jpeg-gradient "${JPEG_GRADIENT:-chroma}" \
-      --seed "$seed" --out "$out/$name.png"
+      --restarts "${RESTARTS:-1}" "${where[@]}" --seed "$seed" --out "$out/$name.png"
   for s in 1 2 3; do
-    pg sticker evaluate -m $R20.onnx -d $D --sticker "$out/$name.png" --seed $s --examples "$out/$name-examples-$s.png"
+    pg sticker evaluate -m $R20.onnx -d $D --sticker "$out/$name.png" "${where[@]}" --seed $s \
+        --examples "$out/$name-examples-$s.png"
   done
 fi
