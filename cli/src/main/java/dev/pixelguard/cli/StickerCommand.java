@@ -70,6 +70,16 @@ final class StickerCommand implements Runnable {
     return new Opened(model.open(DataOptions.shape(data), DataOptions.namesForModel(data)), null, model.name());
   }
 
+  /** {@code --dataset}: the labelled images both subcommands take their --report-on images from. */
+  static final class LabelledDataset {
+    @Option(names = {"-d", "--dataset"}, paramLabel = "PATH", required = true, description = "Labelled images.")
+    Path path;
+
+    Dataset open() {
+      return dev.pixelguard.data.Datasets.open(path);
+    }
+  }
+
   private static Split split(Dataset all, String fitOn, String reportOn) {
     int half = all.size() / 2;
     if (half < 1) {
@@ -95,8 +105,7 @@ final class StickerCommand implements Runnable {
     @Mixin GateOption gate;
     @Mixin ConditionsOptions conditions;
 
-    @Option(names = {"-d", "--dataset"}, paramLabel = "PATH", required = true, description = "Labelled images.")
-    Path dataset;
+    @Mixin LabelledDataset dataset;
 
     @Option(names = "--fit-on", paramLabel = "FROM-TO",
         description = "Images to learn on (default: the second half of the dataset).")
@@ -219,7 +228,7 @@ final class StickerCommand implements Runnable {
       if (gate.given()) {
         gate.spec(model);
       }
-      Dataset all = dev.pixelguard.data.Datasets.open(dataset);
+      Dataset all = dataset.open();
       Split split = split(all, fitOn, reportOn);
       try (Opened m = open(model, gate, all)) {
         ModelInfo info = m.classifier().info();
@@ -275,7 +284,7 @@ final class StickerCommand implements Runnable {
         Printability used = settings.paletteFor(info.channels());
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("model", gate.given() ? "gate " + gate.file : model.location());
-        about.put("dataset", dataset.toString());
+        about.put("dataset", dataset.path.toString());
         about.put("fitOn", split.fitRange().toString());
         about.put("reportOn", split.reportRange().toString());
         about.put("target", tgt);
@@ -336,8 +345,7 @@ final class StickerCommand implements Runnable {
     @Mixin GateOption gate;
     @Mixin ConditionsOptions conditions;
 
-    @Option(names = {"-d", "--dataset"}, paramLabel = "PATH", required = true, description = "Labelled images.")
-    Path dataset;
+    @Mixin LabelledDataset dataset;
 
     @Option(names = "--sticker", paramLabel = "FILE.png", required = true, description = "The sticker (its FILE.json "
         + "beside it gives the target and the images it was learned on).")
@@ -381,7 +389,7 @@ final class StickerCommand implements Runnable {
       if (gate.given()) {
         gate.spec(model);
       }
-      Dataset all = dev.pixelguard.data.Datasets.open(dataset);
+      Dataset all = dataset.open();
       String reportText = reportOn != null ? reportOn
           : about != null && about.hasNonNull("reportOn") ? about.get("reportOn").asText() : null;
       Split.Range reportRange = reportText == null ? new Split.Range(0, Math.max(0, all.size() / 2 - 1))

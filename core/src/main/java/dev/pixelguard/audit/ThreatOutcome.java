@@ -73,38 +73,26 @@ public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, 
    * @param abstain the system's abstain class, or -1
    */
   public static ThreatOutcome of(EvaluationResult r, int abstain) {
-    int n = 0;
-    int cleanCorrect = 0;
-    int cleanAbstained = 0;
-    int attacked = 0;
-    int fooled = 0;
-    int[] ends = new int[3];
-    List<ImageEnd> each = new ArrayList<>();
+    Tally tally = new Tally(abstain);
     for (ImageOutcome io : r.images()) {
       if (!io.labelled()) {
         throw new IllegalArgumentException("an audit needs labelled images; " + io.id() + " has no label");
       }
-      n++;
       int clean = io.clean().top();
-      cleanCorrect += clean == io.label() ? 1 : 0;
-      cleanAbstained += clean == abstain ? 1 : 0;
       int end = clean;
       boolean won = false;
       long queries = 0;
-      if (io.attacked()) {
+      boolean attacked = io.attacked();
+      if (attacked) {
         AttackResult a = io.attempts().get(0);
-        attacked++;
         won = a.success();
-        fooled += won ? 1 : 0;
         end = a.adversarialClass();
         queries = a.queries();
       }
-      ends[end == io.label() ? 0 : end == abstain ? 1 : 2]++;
-      each.add(new ImageEnd(io.id(), io.label(), clean, end, won, queries));
+      tally.add(new ImageEnd(io.id(), io.label(), clean, end, won, queries), attacked);
     }
     EvaluationResult.Totals t = r.totals();
-    return new ThreatOutcome(null, n, cleanCorrect, cleanAbstained, attacked, fooled, ends[0], ends[1], ends[2],
-        t.queries(), t.seconds(), each);
+    return tally.outcome(t.queries(), t.seconds(), true);
   }
 
   /**
@@ -130,25 +118,48 @@ public record ThreatOutcome(String notApplicable, int images, int cleanCorrect, 
    */
   public static ThreatOutcome ofClasses(String[] ids, int[] labels, int[] clean, int[] after, int abstain,
       boolean[] fooledAfter, long queries, double seconds) {
-    List<ImageEnd> each = new ArrayList<>();
-    int cleanCorrect = 0;
-    int cleanAbstained = 0;
-    int fooled = 0;
-    int[] ends = new int[3];
+    Tally tally = new Tally(abstain);
     for (int i = 0; i < labels.length; i++) {
       boolean ok = clean[i] == labels[i];
-      cleanCorrect += ok ? 1 : 0;
-      cleanAbstained += clean[i] == abstain ? 1 : 0;
-      fooled += ok && fooledAfter[i] ? 1 : 0;
       int end = ok ? after[i] : clean[i];
-      ends[end == labels[i] ? 0 : end == abstain ? 1 : 2]++;
-      if (ids != null) {
-        each.add(new ImageEnd(ids[i], labels[i], clean[i], end, ok && fooledAfter[i],
-            labels.length == 0 ? 0 : queries / labels.length));
-      }
+      tally.add(new ImageEnd(ids == null ? null : ids[i], labels[i], clean[i], end, ok && fooledAfter[i],
+          labels.length == 0 ? 0 : queries / labels.length), ok);
     }
-    return new ThreatOutcome(null, labels.length, cleanCorrect, cleanAbstained, cleanCorrect, fooled, ends[0],
-        ends[1], ends[2], queries, seconds, each);
+    return tally.outcome(queries, seconds, ids != null);
+  }
+
+  /**
+   * Adds up where images ended, the one rule {@link #of} and {@link #ofClasses} share: an image counts clean
+   * correct or clean abstained by its class before the attack, fooled when the attacker won it, and correct,
+   * abstained or wrong by its class at the end.
+   */
+  private static final class Tally {
+    private final int abstain;
+    private final List<ImageEnd> each = new ArrayList<>();
+    private int cleanCorrect;
+    private int cleanAbstained;
+    private int attacked;
+    private int fooled;
+    private final int[] ends = new int[3];
+
+    Tally(int abstain) {
+      this.abstain = abstain;
+    }
+
+    void add(ImageEnd e, boolean wasAttacked) {
+      cleanCorrect += e.clean() == e.label() ? 1 : 0;
+      cleanAbstained += e.clean() == abstain ? 1 : 0;
+      attacked += wasAttacked ? 1 : 0;
+      fooled += e.won() ? 1 : 0;
+      ends[e.end() == e.label() ? 0 : e.end() == abstain ? 1 : 2]++;
+      each.add(e);
+    }
+
+    /** The counts, with each image's outcome when {@code keepEach}. */
+    ThreatOutcome outcome(long queries, double seconds, boolean keepEach) {
+      return new ThreatOutcome(null, each.size(), cleanCorrect, cleanAbstained, attacked, fooled, ends[0], ends[1],
+          ends[2], queries, seconds, keepEach ? each : List.of());
+    }
   }
 
   /** Whether the threat model ran against the system. */

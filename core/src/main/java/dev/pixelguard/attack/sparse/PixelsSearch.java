@@ -43,8 +43,8 @@ final class PixelsSearch extends RsSearch {
    * pixels get new corners in place.
    */
   @Override
-  void step() {
-    int a = Schedule.resampled(Schedule.alpha(attack.alphaInit(), queries, attack.budget()), k);
+  protected void step() {
+    int a = Schedule.resampled(Schedule.alpha(attack.alphaInit(), queries(), attack.budget()), k);
     int[] o = order.clone();
     int[] col = colour.clone();
     int free = plane - k;
@@ -80,12 +80,12 @@ final class PixelsSearch extends RsSearch {
   }
 
   @Override
-  void writeCandidate(float[] dst, int offset) {
+  protected void writeCandidate(float[] dst, int offset) {
     write(candidateOrder, candidateColour, dst, offset);
   }
 
   @Override
-  void keepCandidate() {
+  protected void keepCandidate() {
     order = candidateOrder;
     colour = candidateColour;
   }

@@ -98,8 +98,8 @@ final class RegionSearch extends RsSearch {
   }
 
   @Override
-  void step() {
-    long i = queries;
+  protected void step() {
+    long i = queries();
     candidateTop = top;
     candidateLeft = left;
     candidateColour = colour;
@@ -166,12 +166,12 @@ final class RegionSearch extends RsSearch {
   }
 
   @Override
-  void writeCandidate(float[] dst, int offset) {
+  protected void writeCandidate(float[] dst, int offset) {
     write(candidateTop, candidateLeft, candidateColour, dst, offset);
   }
 
   @Override
-  void keepCandidate() {
+  protected void keepCandidate() {
     top = candidateTop;
     left = candidateLeft;
     colour = candidateColour;

@@ -1,13 +1,8 @@
 package dev.pixelguard.attack.sparse;
 
 import dev.pixelguard.attack.AttackTask;
-import dev.pixelguard.attack.Cost;
-import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.Objective;
-import dev.pixelguard.attack.Proposal;
-import dev.pixelguard.attack.QueryAttack;
+import dev.pixelguard.attack.OneCandidateSearch;
 import dev.pixelguard.image.Image;
-import dev.pixelguard.model.Scores;
 import java.util.SplittableRandom;
 
 /**
@@ -15,10 +10,8 @@ import java.util.SplittableRandom;
  * (or when it is the first to reach the goal), stopping at the first success or at the budget. Colours are
  * corners of the colour cube, coded as bit masks: bit {@code c} set means channel {@code c} at 255.
  */
-abstract class RsSearch implements QueryAttack.Search {
+abstract class RsSearch extends OneCandidateSearch {
   final SparseRs attack;
-  final Goal goal;
-  final Objective objective;
   final int channels;
   final int height;
   final int width;
@@ -27,17 +20,10 @@ abstract class RsSearch implements QueryAttack.Search {
   /** The original image, planar 8-bit values. */
   final int[] base;
   final SplittableRandom random;
-  long queries;
-  private double fitness = Double.POSITIVE_INFINITY;
-  private long firstSuccess = -1;
-  private boolean succeeded;
-  private long startNanos;
-  private Proposal result;
 
   RsSearch(SparseRs attack, AttackTask task) {
+    super(task.goal(), attack.objectiveFor(task.goal()), attack.budget());
     this.attack = attack;
-    this.goal = task.goal();
-    this.objective = attack.objectiveFor(goal);
     Image image = task.image();
     this.channels = image.channels();
     this.height = image.height();
@@ -92,75 +78,19 @@ abstract class RsSearch implements QueryAttack.Search {
     }
   }
 
-  /** Makes the next candidate from the current perturbation (not called before the first query). */
-  abstract void step();
-
-  /** Writes the pending candidate as an image, planar, values in [0, 1]. */
-  abstract void writeCandidate(float[] dst, int offset);
-
-  /** Makes the pending candidate the current perturbation. */
-  abstract void keepCandidate();
+  /** Sparse-RS keeps a candidate whose fitness ties the current one's, so the search moves across plateaus. */
+  @Override
+  protected final boolean accepts(double candidate, double current) {
+    return candidate <= current;
+  }
 
   /** Writes the current perturbation applied to the image, planar, values in [0, 1]. */
   abstract void writeCurrent(float[] dst, int offset);
 
   @Override
-  public final Candidates ask() {
-    if (isDone()) {
-      throw new IllegalStateException("search is done");
-    }
-    if (startNanos == 0) {
-      startNanos = System.nanoTime();
-    }
-    if (queries > 0) {
-      step();
-    }
-    return new Candidates() {
-      @Override
-      public int size() {
-        return 1;
-      }
-
-      @Override
-      public void write(int j, float[] dst, int offset) {
-        writeCandidate(dst, offset);
-      }
-    };
-  }
-
-  @Override
-  public final void tell(Scores scores) {
-    if (scores.size() != 1) {
-      throw new IllegalArgumentException("expected 1 score row, got " + scores.size());
-    }
-    queries++;
-    double f = goal.fitness(objective, scores, 0);
-    boolean met = goal.isMet(scores, 0);
-    if (!succeeded && (f <= fitness || met)) {
-      fitness = f;
-      keepCandidate();
-      succeeded = met;
-      if (met) {
-        firstSuccess = queries;
-      }
-    }
-    if (succeeded || queries >= attack.budget()) {
-      float[] v = new float[base.length];
-      writeCurrent(v, 0);
-      result = new Proposal(v, new Cost(queries, 0, firstSuccess, System.nanoTime() - startNanos), fitness, null);
-    }
-  }
-
-  @Override
-  public final boolean isDone() {
-    return result != null;
-  }
-
-  @Override
-  public final Proposal proposal() {
-    if (result == null) {
-      throw new IllegalStateException("search is not done");
-    }
-    return result;
+  protected final float[] current() {
+    float[] v = new float[base.length];
+    writeCurrent(v, 0);
+    return v;
   }
 }

@@ -117,19 +117,19 @@ final class SquareL2Search extends SquareBase {
   }
 
   @Override
-  void writeCandidate(float[] dst, int offset) {
+  protected void writeCandidate(float[] dst, int offset) {
     for (int i = 0; i < candidate.length; i++) {
       dst[offset + i] = (float) Math.max(0, Math.min(1, base[i] + candidate[i]));
     }
   }
 
   @Override
-  void keepCandidate() {
+  protected void keepCandidate() {
     delta = candidate;
   }
 
   @Override
-  float[] current() {
+  protected float[] current() {
     float[] v = new float[base.length];
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) Math.max(0, Math.min(1, base[i] + delta[i]));
@@ -139,8 +139,8 @@ final class SquareL2Search extends SquareBase {
 
   /** The current perturbation with one window's mass moved into another and redrawn, as the candidate. */
   @Override
-  void step() {
-    double p = attack.share(queries - 1);
+  protected void step() {
+    double p = attack.share(queries() - 1);
     int side = (int) Math.round(Math.sqrt(p * height * width));
     side = Math.max(3, side);
     if (side % 2 == 0) {

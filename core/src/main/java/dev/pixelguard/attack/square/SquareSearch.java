@@ -41,9 +41,9 @@ final class SquareSearch extends SquareBase {
 
   /** Redraws one square window's signs, per channel, until the window's clipped values change. */
   @Override
-  void step() {
+  protected void step() {
     candidate = sign.clone();
-    double p = attack.share(queries - 1);
+    double p = attack.share(queries() - 1);
     int side = (int) Math.round(Math.sqrt(p * height * width));
     side = Math.max(1, Math.min(side, Math.min(height, width) - 1));
     int top = random.nextInt(height - side + 1);
@@ -67,19 +67,19 @@ final class SquareSearch extends SquareBase {
   }
 
   @Override
-  void writeCandidate(float[] dst, int offset) {
+  protected void writeCandidate(float[] dst, int offset) {
     for (int i = 0; i < candidate.length; i++) {
       dst[offset + i] = value(candidate, i) / 255f;
     }
   }
 
   @Override
-  void keepCandidate() {
+  protected void keepCandidate() {
     System.arraycopy(candidate, 0, sign, 0, sign.length);
   }
 
   @Override
-  float[] current() {
+  protected float[] current() {
     float[] v = new float[sign.length];
     for (int i = 0; i < v.length; i++) {
       v[i] = value(sign, i) / 255f;
