@@ -14,6 +14,7 @@ import dev.pixelguard.audit.StickerThreat;
 import dev.pixelguard.audit.ThreatModels;
 import dev.pixelguard.audit.ThreatOutcome;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.eval.Journal;
 import dev.pixelguard.model.Classifier;
@@ -70,6 +71,11 @@ final class AuditCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}.")
   String stickerConditions = "realistic";
 
+  @Option(names = "--sticker-mask", paramLabel = "FILE.png",
+      description = "Keep the sticker inside the white pixels of this image of the images' size (on the object, as "
+          + "'sticker train --mask' does); default: anywhere.")
+  Path stickerMask;
+
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,
       description = "Folder for the card (created if needed; card.html, card.md, card.svg, audit.json).")
   Path out;
@@ -99,6 +105,9 @@ final class AuditCommand implements Callable<Integer> {
       throw new InputException(e.getMessage().replace("threat model '", "--threats: '")
           .replace("the query cap", "--max-queries"));
     }
+    if (stickerMask != null && sticker == null) {
+      throw new InputException("--sticker-mask applies to the sticker threat model; give --sticker FILE.png too");
+    }
     StickerThreat stickerThreat = sticker == null ? null : stickerThreat();
     if (stickerThreat != null) {
       list = new ArrayList<>(list);
@@ -123,6 +132,10 @@ final class AuditCommand implements Callable<Integer> {
       Classifier reference = g != null ? g.views().get(0).classifier() : plain;
       Classifier defended = g != null ? g.asClassifier() : null;
       data = dataOptions.fit(data, reference.info());
+      if (stickerThreat != null) { // the sticker fits on these images, and in the mask, before any work
+        stickerThreat.conditions().sample(new java.util.SplittableRandom(0), stickerThreat.sticker().size(),
+            reference.info().height(), reference.info().width());
+      }
       ObjectNode settings = Audit.settings(reference.info(), g == null ? null : g.describe(), data.name(), list);
       settings.put("maxQueries", maxQueries);
       AuditResult r;
@@ -159,6 +172,12 @@ final class AuditCommand implements Callable<Integer> {
       default -> throw new InputException("--sticker-conditions must be realistic or position, was "
           + stickerConditions);
     };
+    if (stickerMask != null) {
+      if (!Files.isRegularFile(stickerMask)) {
+        throw new InputException("--sticker-mask not found: " + stickerMask);
+      }
+      c = c.within(Conditions.Region.of(ImageFiles.read(stickerMask), stickerMask.getFileName().toString()));
+    }
     String trainedOn = about.path("model").asText("?");
     trainedOn = trainedOn.startsWith("gate ") ? trainedOn : Path.of(trainedOn).getFileName().toString();
     String origin = sticker.getFileName() + ", trained on " + trainedOn + " with images "

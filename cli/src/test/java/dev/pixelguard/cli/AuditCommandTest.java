@@ -11,10 +11,12 @@ import dev.pixelguard.audit.AuditJson;
 import dev.pixelguard.audit.AuditResult;
 import dev.pixelguard.audit.ThreatOutcome;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ResultsJson;
 import dev.pixelguard.eval.Summary;
+import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Models;
 import dev.pixelguard.testing.Fixtures;
@@ -107,6 +109,43 @@ class AuditCommandTest {
     }
     assertEquals(12, s.images());
     assertTrue(Files.readString(card.resolve("card.md")).contains("universal 6x6 sticker"));
+    // on the object: the same sticker kept inside a mask, counted as an evaluation with that mask counts it
+    Path mask = dir.resolve("middle.png");
+    byte[] px = new byte[32 * 32];
+    for (int y = 8; y < 24; y++) {
+      for (int x = 8; x < 24; x++) {
+        px[y * 32 + x] = (byte) 255;
+      }
+    }
+    ImageFiles.writePng(new Image(1, 32, 32, px), mask);
+    Path masked = dir.resolve("card-masked");
+    Cli rm = Cli.run("audit", "-m", Fixtures.resnetOnnx().toString(), "-d", Fixtures.cifarBatch().toString(),
+        "--limit", "12", "--threats", "l2", "--max-queries", "20", "--sticker", png.toString(), "--sticker-mask",
+        mask.toString(), "--seed", "4", "--out", masked.toString(), "--quiet");
+    assertEquals(0, rm.code(), rm.toString());
+    ThreatOutcome sm = AuditJson.read(masked.resolve("audit.json")).rows().get(1).plain();
+    try (Classifier m = Models.open(Fixtures.resnetOnnx().toString())) {
+      StickerEvaluation.Result e = StickerEvaluation.evaluate(m, images, StickerFiles.read(png),
+          Conditions.realistic().within(Conditions.Region.of(ImageFiles.read(mask), "middle.png")), 3, 4, 1);
+      assertEquals(e.outcomes().stream().filter(o -> o.cleanPredicted() == o.label()
+          && o.stickerPredicted() == o.label()).count(), sm.correct());
+      assertEquals(e.outcomes().stream().filter(o -> o.cleanPredicted() == o.label()).count(), sm.cleanCorrect());
+    }
+    assertTrue(Files.readString(masked.resolve("audit.json")).contains("inside middle.png (256 of 1024 pixels)"));
+    Path small = dir.resolve("small.png");
+    byte[] white = new byte[16 * 16];
+    java.util.Arrays.fill(white, (byte) 255);
+    ImageFiles.writePng(new Image(1, 16, 16, white), small);
+    Cli wrong = Cli.run("audit", "-m", Fixtures.resnetOnnx().toString(), "-d", Fixtures.cifarBatch().toString(),
+        "--limit", "2", "--sticker", png.toString(), "--sticker-mask", small.toString(), "--out",
+        dir.resolve("y").toString());
+    assertEquals(ExitCode.BAD_INPUT, wrong.code(), wrong.toString());
+    assertEquals(1, wrong.err().strip().lines().count(), wrong.err());
+    assertTrue(wrong.err().contains("the allowed region is 16x16 but the images are 32x32"), wrong.err());
+    assertFalse(Files.exists(dir.resolve("y")));
+    Cli alone = Cli.run("audit", "--limit", "2", "--sticker-mask", mask.toString(), "--out", dir.resolve("y").toString());
+    assertEquals(ExitCode.BAD_INPUT, alone.code(), alone.toString());
+    assertTrue(alone.err().contains("give --sticker FILE.png too"), alone.err());
     Cli missing = Cli.run("audit", "--limit", "2", "--sticker", dir.resolve("none.png").toString(), "--out",
         dir.resolve("x").toString());
     assertEquals(ExitCode.BAD_INPUT, missing.code(), missing.toString());
