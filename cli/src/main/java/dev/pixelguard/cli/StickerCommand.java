@@ -97,8 +97,8 @@ final class StickerCommand implements Runnable {
           + "version and a JSON file of its settings and seeds.",
           "With a model that gives gradients (TorchScript, pixelguard's networks) it follows them through the "
               + "placement and camera (through JPEG: the transpose of its chroma subsampling); otherwise (ONNX, a "
-              + "server, a gate) it searches with queries only. Each step draws a fresh rotation, scale, position, brightness, contrast, blur, noise "
-              + "and JPEG quality for every image."})
+              + "server, a gate) it searches with queries only. Each step draws a fresh rotation, scale, position, "
+              + "brightness, contrast, blur, noise and JPEG quality for every image."})
   static final class Train implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ModelOptions model;
