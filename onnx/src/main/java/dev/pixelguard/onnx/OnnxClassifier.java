@@ -12,6 +12,7 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.InputLayout;
+import dev.pixelguard.model.InputShape;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
@@ -129,46 +130,21 @@ public final class OnnxClassifier implements Classifier {
           + "; an image classifier takes a float tensor of rank 4 (NCHW or NHWC)");
     }
     long[] ishape = ti.getShape();
-    ModelSpec s = spec;
-    boolean nchwLike = ishape[1] == 1 || ishape[1] == 3;
-    boolean nhwcLike = ishape[3] == 1 || ishape[3] == 3;
-    if (s.layout() == InputLayout.NCHW && !nchwLike && nhwcLike) {
-      if (s.layoutStated()) {
-        throw new InputException("ONNX model " + file + " takes " + Arrays.toString(ishape) + ", channels last (NHWC), "
-            + "but the layout was given as NCHW; drop --layout (or the descriptor's layout) or give NHWC");
-      }
-      s = s.withLayout(InputLayout.NHWC);
+    InputLayout shown = InputShape.evident(ishape);
+    if (spec.layoutStated() && spec.layout() == InputLayout.NCHW && shown == InputLayout.NHWC) {
+      throw new InputException("ONNX model " + file + " takes " + Arrays.toString(ishape) + ", channels last (NHWC), "
+          + "but the layout was given as NCHW; drop --layout (or the descriptor's layout) or give NHWC");
     }
-    if (s.layout() == InputLayout.NHWC && s.layoutStated() && !nhwcLike && nchwLike) {
+    if (spec.layoutStated() && spec.layout() == InputLayout.NHWC && shown == InputLayout.NCHW) {
       throw new InputException("ONNX model " + file + " takes " + Arrays.toString(ishape) + ", channels first (NCHW), "
           + "but the layout was given as NHWC; drop --layout (or the descriptor's layout) or give NCHW");
     }
-    int c;
-    int h;
-    int w;
-    if (s.layout() == InputLayout.NCHW) {
-      c = (int) ishape[1];
-      h = (int) ishape[2];
-      w = (int) ishape[3];
-    } else {
-      h = (int) ishape[1];
-      w = (int) ishape[2];
-      c = (int) ishape[3];
-    }
-    int[] declared = s.inputShape();
-    if (declared != null) {
-      if ((c > 0 && c != declared[0]) || (h > 0 && h != declared[1]) || (w > 0 && w != declared[2])) {
-        throw new InputException("the descriptor's input " + Arrays.toString(declared) + " does not match the model's "
-            + Arrays.toString(ishape));
-      }
-      c = declared[0];
-      h = declared[1];
-      w = declared[2];
-    }
-    if (c <= 0 || h <= 0 || w <= 0) {
-      throw new InputException("ONNX model " + file + " has a dynamic input shape " + Arrays.toString(ishape)
-          + "; declare \"input\": [C, H, W] in its descriptor");
-    }
+    InputShape input = InputShape.read(ishape, spec, "ONNX model " + file, "the model's",
+        "declare \"input\": [C, H, W] in its descriptor");
+    ModelSpec s = input.spec();
+    int c = input.channels();
+    int h = input.height();
+    int w = input.width();
     if (c != 1 && c != 3) {
       throw new InputException("ONNX model " + file + " takes " + c + " channels; pixelguard handles 1 or 3");
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.InputLayout;
+import dev.pixelguard.model.InputShape;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
@@ -108,29 +108,12 @@ public final class RemoteClassifier implements Classifier {
       throw new InputException(where + ": input '" + in.path("name").asText() + "' has shape "
           + Arrays.toString(ishape) + "; an image classifier takes [N, C, H, W] or [N, H, W, C]");
     }
-    ModelSpec s = spec;
-    boolean nchwLike = ishape[1] == 1 || ishape[1] == 3;
-    boolean nhwcLike = ishape[3] == 1 || ishape[3] == 3;
-    if (s.layout() == InputLayout.NCHW && !s.layoutStated() && !nchwLike && nhwcLike) {
-      s = s.withLayout(InputLayout.NHWC);
-    }
-    int c = (int) (s.layout() == InputLayout.NCHW ? ishape[1] : ishape[3]);
-    int h = (int) (s.layout() == InputLayout.NCHW ? ishape[2] : ishape[1]);
-    int w = (int) (s.layout() == InputLayout.NCHW ? ishape[3] : ishape[2]);
-    int[] declared = s.inputShape();
-    if (declared != null) {
-      if ((c > 0 && c != declared[0]) || (h > 0 && h != declared[1]) || (w > 0 && w != declared[2])) {
-        throw new InputException("the descriptor's input " + Arrays.toString(declared) + " does not match "
-            + where + "'s " + Arrays.toString(ishape));
-      }
-      c = declared[0];
-      h = declared[1];
-      w = declared[2];
-    }
-    if (c <= 0 || h <= 0 || w <= 0) {
-      throw new InputException(where + " has a dynamic input shape " + Arrays.toString(ishape)
-          + "; give --input C,H,W (or \"input\" in a descriptor)");
-    }
+    InputShape input = InputShape.read(ishape, spec, where, where + "'s",
+        "give --input C,H,W (or \"input\" in a descriptor)");
+    ModelSpec s = input.spec();
+    int c = input.channels();
+    int h = input.height();
+    int w = input.width();
     if (c != 1 && c != 3) {
       throw new InputException(where + " takes " + c + " channels (shape " + Arrays.toString(ishape)
           + "); pixelguard handles 1 or 3 (give --layout if the channel axis was misread)");
