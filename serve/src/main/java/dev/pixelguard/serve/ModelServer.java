@@ -64,11 +64,10 @@ public final class ModelServer implements AutoCloseable {
   private ModelServer(Builder b) {
     this.model = b.model;
     this.settings = b;
-    MicroBatcher<ServedModel.Row>[] holder = new MicroBatcher[1];
-    this.metrics = new ServerMetrics(() -> holder[0] == null ? 0 : holder[0].queued());
+    this.metrics = new ServerMetrics();
     this.batcher = new MicroBatcher<>(model::answer, b.maxBatch, b.maxWait.toNanos() / 1000, b.queue, b.workers,
         metrics::batch);
-    holder[0] = batcher;
+    metrics.gaugeQueue(batcher::queued);
   }
 
   /** A builder for serving {@code model}. */

@@ -35,7 +35,7 @@ final class ServerMetrics {
   private final Histogram batchRun;
   private final Counter decisions;
 
-  ServerMetrics(IntSupplier queued) {
+  ServerMetrics() {
     requests = Counter.builder().name("pixelguard_requests_total").help("Requests answered, by endpoint and status")
         .labelNames("endpoint", "code").register(registry);
     latency = Summary.builder().name("pixelguard_request_duration_seconds")
@@ -56,6 +56,13 @@ final class ServerMetrics {
         .classicExponentialUpperBounds(0.0005, 2, 16).register(registry);
     decisions = Counter.builder().name("pixelguard_decisions_total").help("Gate decisions, by decision")
         .labelNames("decision").register(registry);
+  }
+
+  /**
+   * Adds {@code pixelguard_queue_images}, read from {@code queued} at each scrape. Called once, when the batcher
+   * (which reports its batches here) exists.
+   */
+  void gaugeQueue(IntSupplier queued) {
     GaugeWithCallback.builder().name("pixelguard_queue_images").help("Images waiting for the model")
         .callback(cb -> cb.call(queued.getAsInt())).register(registry);
   }
