@@ -99,42 +99,46 @@ public record StickerThreat(Sticker sticker, int target, String targetName, Cond
     int[] clean = new int[n];
     int[] after = new int[n];
     boolean[] won = new boolean[n];
-    List<Integer> pending = new ArrayList<>();
+    // one pass, reading each image once (a lazy dataset decodes it then): an image the journal has is taken from
+    // it, the others are scored in steps of STEP, each step's outcomes journaled before the next is read
+    List<Integer> step = new ArrayList<>();
+    List<LabeledImage> batch = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       LabeledImage li = images.get(i);
       ids[i] = li.id();
       JsonNode earlier = journal == null ? null : journal.finishedOutcome(li.id(), GOAL);
       if (earlier == null) {
-        pending.add(i);
+        step.add(i);
+        batch.add(li);
+      } else {
+        labels[i] = earlier.path("label").asInt();
+        clean[i] = earlier.path("clean").asInt();
+        after[i] = earlier.path("after").asInt();
+        won[i] = earlier.path("won").asBoolean();
+      }
+      if (batch.size() < STEP && (i < n - 1 || batch.isEmpty())) {
         continue;
       }
-      labels[i] = earlier.path("label").asInt();
-      clean[i] = earlier.path("clean").asInt();
-      after[i] = earlier.path("after").asInt();
-      won[i] = earlier.path("won").asBoolean();
-    }
-    for (int from = 0; from < pending.size(); from += STEP) {
-      List<Integer> step = pending.subList(from, Math.min(pending.size(), from + STEP));
-      List<LabeledImage> batch = new ArrayList<>();
-      step.forEach(i -> batch.add(images.get(i)));
       // every view is seeded by the image's id: a step's outcomes are those of one evaluation over every image
       StickerEvaluation.Result r = StickerEvaluation.evaluate(system, batch, sticker, conditions, target, seed, 1);
       for (int k = 0; k < step.size(); k++) {
-        int i = step.get(k);
+        int j = step.get(k);
         StickerEvaluation.Outcome o = r.outcomes().get(k);
-        labels[i] = o.label();
-        clean[i] = o.cleanPredicted();
-        after[i] = o.stickerPredicted();
-        won[i] = o.reached();
+        labels[j] = o.label();
+        clean[j] = o.cleanPredicted();
+        after[j] = o.stickerPredicted();
+        won[j] = o.reached();
         if (journal != null) {
           ObjectNode line = JsonNodeFactory.instance.objectNode();
-          line.put("label", labels[i]);
-          line.put("clean", clean[i]);
-          line.put("after", after[i]);
-          line.put("won", won[i]);
-          journal.recordOutcome(ids[i], GOAL, line);
+          line.put("label", labels[j]);
+          line.put("clean", clean[j]);
+          line.put("after", after[j]);
+          line.put("won", won[j]);
+          journal.recordOutcome(ids[j], GOAL, line);
         }
       }
+      step = new ArrayList<>();
+      batch = new ArrayList<>();
     }
     ThreatOutcome t = ThreatOutcome.ofClasses(ids, labels, clean, after, system.info().abstainClass(), won, 2L * n,
         (System.nanoTime() - t0) / 1e9);

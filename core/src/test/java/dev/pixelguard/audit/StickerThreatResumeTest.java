@@ -9,6 +9,7 @@ import dev.pixelguard.attack.patch.Conditions;
 import dev.pixelguard.attack.patch.Sticker;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.data.LazyImages;
 import dev.pixelguard.eval.Journal;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
@@ -55,12 +56,19 @@ class StickerThreatResumeTest {
     assertEquals(1 + 300, lines.size(), "the settings, then one line per image");
     Files.write(f, lines.subList(0, 1 + 170), StandardCharsets.UTF_8); // as if killed after 170 images
     model.images.set(0);
+    // resumed over the same images made when asked for, as a large folder is: each is read once
+    AtomicInteger reads = new AtomicInteger();
+    Dataset lazy = new Dataset("random", new LazyImages(images.size(), i -> {
+      reads.incrementAndGet();
+      return images.get(i);
+    }), data.classNames());
     ThreatOutcome resumed;
     try (Journal j = Journal.open(f, JsonNodeFactory.instance.objectNode().put("kind", "audit"), true)) {
       assertEquals(170, j.resumed());
-      resumed = sticker.assess(model, data, Execution.DEFAULT, null, j.part("sticker / plain"));
+      resumed = sticker.assess(model, lazy, Execution.DEFAULT, null, j.part("sticker / plain"));
     }
     assertEquals(2 * 130, model.images.get(), "only the 130 missing images are stuck and scored (with and without)");
+    assertEquals(300, reads.get(), "every image is read once, those the journal has and those it lacks");
     assertEquals(whole.perImage(), resumed.perImage());
     assertEquals(List.of(whole.correct(), whole.wrong(), whole.fooled(), (int) whole.queries()),
         List.of(resumed.correct(), resumed.wrong(), resumed.fooled(), (int) resumed.queries()));
