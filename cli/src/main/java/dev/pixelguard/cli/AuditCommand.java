@@ -133,8 +133,8 @@ final class AuditCommand implements Callable<Integer> {
       Classifier defended = g != null ? g.asClassifier() : null;
       data = dataOptions.fit(data, reference.info());
       if (stickerThreat != null) { // the sticker fits on these images, and in the mask, before any work
-        stickerThreat.conditions().sample(new java.util.SplittableRandom(0), stickerThreat.sticker().size(),
-            reference.info().height(), reference.info().width());
+        stickerThreat.conditions().check(stickerThreat.sticker().size(), reference.info().height(),
+            reference.info().width());
       }
       ObjectNode settings = Audit.settings(reference.info(), g == null ? null : g.describe(), data.name(), list);
       settings.put("maxQueries", maxQueries);

@@ -176,7 +176,8 @@ final class StickerCommand implements Runnable {
 
     @Option(names = "--restarts", paramLabel = "N", description = "Learn N stickers from seeds SEED, SEED+1, ... and "
         + "keep the one that reaches the goal on the most --fit-on views (one fresh draw per image, from a stream "
-        + "neither training nor evaluation uses); N times the cost (default: 1).")
+        + "neither training nor evaluation uses); N times the cost, plus two model calls per --fit-on image and "
+        + "restart to judge them (default: 1).")
     int restarts = 1;
 
     @Option(names = "--print-scale", paramLabel = "N", description = "Print version: each sticker pixel as NxN "
@@ -240,7 +241,7 @@ final class StickerCommand implements Runnable {
             .learningRate(lr).squareShare(squareShare).seed(seed.seed).goalLoss(goalLoss).average(average)
             .jpegGradient(jpegBackward).build();
         // Checks the sticker fits (and the region has room) before any model work.
-        cond.sample(new java.util.SplittableRandom(0), size, info.height(), info.width());
+        cond.check(size, info.height(), info.width());
         boolean hasGradients = m.classifier() instanceof GradientClassifier;
         String how = method != null ? method : hasGradients ? "gradient" : "search";
         if (how.equals("gradient") && !hasGradients) {
@@ -297,6 +298,7 @@ final class StickerCommand implements Runnable {
           rs.put("count", restarts);
           rs.put("chosenSeed", chosen.chosenCandidate().seed());
           rs.put("selectionSeed", StickerRestarts.selectionSeed(settings.seed()));
+          rs.put("selectionImages", chosen.selectionImages());
           List<Map<String, Object>> cs = new java.util.ArrayList<>();
           for (StickerRestarts.Candidate c : chosen.candidates()) {
             Map<String, Object> cm = new LinkedHashMap<>();
@@ -322,8 +324,9 @@ final class StickerCommand implements Runnable {
             t.method().equals("search") ? "queries" : "forward and backward passes");
         if (chosen != null) {
           StickerRestarts.Candidate c = chosen.chosenCandidate();
-          o.printf(Locale.ROOT, "chosen:     restart %d (seed %d), %.1f%% of the training views; the held-out images "
-              + "played no part%n", c.restart() + 1, c.seed(), 100 * c.share());
+          o.printf(Locale.ROOT, "chosen:     restart %d (seed %d), %.1f%% of the training views (judged with %,d "
+              + "images through the model); the held-out images played no part%n", c.restart() + 1, c.seed(),
+              100 * c.share(), chosen.selectionImages());
         }
         o.printf(Locale.ROOT, "printable:  TV %.4f, NPS %.4f, mean distance to the nearest palette colour %.3f%n",
             Printability.totalVariation(saved, null, 0), used.nonPrintability(saved, null, 0),

@@ -130,6 +130,14 @@ class AuditCommandTest {
       assertEquals(e.outcomes().stream().filter(o -> o.cleanPredicted() == o.label()
           && o.stickerPredicted() == o.label()).count(), sm.correct());
       assertEquals(e.outcomes().stream().filter(o -> o.cleanPredicted() == o.label()).count(), sm.cleanCorrect());
+      // image by image: where each ends is what the model said of that image's masked view
+      for (int k = 0; k < images.size(); k++) {
+        StickerEvaluation.Outcome o = e.outcomes().get(k);
+        ThreatOutcome.ImageEnd end = sm.perImage().get(k);
+        assertEquals(o.id(), end.id());
+        assertEquals(o.cleanPredicted() == o.label() ? o.stickerPredicted() : o.cleanPredicted(), end.end(), o.id());
+        assertEquals(o.cleanPredicted() == o.label() && o.reached(), end.won(), o.id());
+      }
     }
     assertTrue(Files.readString(masked.resolve("audit.json")).contains("inside middle.png (256 of 1024 pixels)"));
     Path small = dir.resolve("small.png");

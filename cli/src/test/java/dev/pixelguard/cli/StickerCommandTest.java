@@ -72,6 +72,7 @@ class StickerCommandTest {
     Cli r = Cli.run(concat(common, "--restarts", "2", "--seed", "2", "--out", best.toString()));
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().contains("learned:    gradient, 2 steps x 2 restarts, 16 images through the model"), r.out());
+    assertTrue(r.out().contains("(judged with 400 images through the model)"), r.out()); // 2 x 100 images x 2
     JsonNode rs = new ObjectMapper().readTree(StickerFiles.settingsFile(best).toFile()).get("restarts");
     assertEquals(2, rs.get("count").asInt());
     assertEquals(StickerRestarts.selectionSeed(2), rs.get("selectionSeed").asLong());
@@ -177,6 +178,11 @@ class StickerCommandTest {
         dir.resolve("x.png").toString());
     assertEquals(2, restarts.code(), restarts.toString());
     assertTrue(restarts.err().contains("--restarts must be from 1 to 1000"), restarts.err());
+    Cli tooMany = Cli.run("sticker", "train", "-m", m, "-d", d, "--target", "cat", "--restarts", "1001", "--out",
+        dir.resolve("x.png").toString());
+    assertEquals(2, tooMany.code(), tooMany.toString());
+    assertEquals(1, tooMany.err().strip().lines().count(), tooMany.err());
+    assertTrue(tooMany.err().contains("--restarts must be from 1 to 1000, was 1001"), tooMany.err());
     assertFalse(Files.exists(dir.resolve("x.png")));
   }
 }

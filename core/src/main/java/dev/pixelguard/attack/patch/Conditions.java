@@ -69,6 +69,21 @@ public record Conditions(double maxRotation, double minScale, double maxScale, d
         minJpeg, maxJpeg, region);
   }
 
+  /** Draws checked before any work by {@link #check}: a region with room for none of them is refused. */
+  static final int CHECK_DRAWS = 32;
+
+  /**
+   * Refuses, in one line, a sticker that cannot be placed: larger than the image, a region of another size, or
+   * a region where {@value #CHECK_DRAWS} draws (each up to {@value #PLACEMENT_TRIES} placements) find no room.
+   * Call it before any model work; a region only just large enough can still fail a later draw.
+   */
+  public void check(int size, int height, int width) {
+    SplittableRandom r = new SplittableRandom(0);
+    for (int i = 0; i < CHECK_DRAWS; i++) {
+      sample(r, size, height, width);
+    }
+  }
+
   /**
    * One draw for a sticker of side {@code size} on an image of {@code height x width}.
    *

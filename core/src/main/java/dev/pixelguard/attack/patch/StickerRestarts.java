@@ -33,6 +33,9 @@ public final class StickerRestarts {
   /** The most restarts one call takes. */
   public static final int MAX = 1000;
 
+  /** Training images judged per call to the evaluation, so that only counts are kept, not every view. */
+  static final int JUDGE_CHUNK = 256;
+
   /**
    * One restart and how its sticker fared on the training views.
    *
@@ -52,9 +55,12 @@ public final class StickerRestarts {
    * @param best the chosen sticker; its settings carry its own seed
    * @param candidates every restart, in order
    * @param chosen the chosen restart's number
-   * @param modelImages images through the model over all restarts (training, not the selection's views)
+   * @param modelImages images through the model over all restarts' training
+   * @param selectionImages images through the model to judge the candidates: two per labelled training image (the
+   *     view with the sticker and without it) and restart
    */
-  public record Result(TrainedSticker best, List<Candidate> candidates, int chosen, long modelImages) {
+  public record Result(TrainedSticker best, List<Candidate> candidates, int chosen, long modelImages,
+      long selectionImages) {
     public Result {
       candidates = List.copyOf(candidates);
     }
@@ -83,18 +89,29 @@ public final class StickerRestarts {
     if (restarts < 1 || restarts > MAX) {
       throw new InputException("restarts must be from 1 to " + MAX + ", was " + restarts);
     }
+    List<LabeledImage> views = fit.stream().filter(LabeledImage::hasLabel).toList(); // as training takes them
     long judge = selectionSeed(settings.seed());
     List<Candidate> candidates = new ArrayList<>();
     TrainedSticker best = null;
     int chosen = 0;
     long images = 0;
+    long judged = 0;
     for (int k = 0; k < restarts; k++) {
       long seed = settings.seed() + k;
       TrainedSticker t = learn.apply(settings.withSeed(seed));
       images += t.modelImages();
-      StickerEvaluation.Summary s = StickerEvaluation.evaluate(scorer, fit, t.sticker().rounded(),
-          settings.conditions(), settings.target(), judge, 1).summary();
-      Candidate c = new Candidate(k, seed, s.reached(), s.eligible());
+      // in chunks, keeping only the counts: each view's draw depends on the image's id, not on the chunk
+      int reached = 0;
+      int eligible = 0;
+      for (int from = 0; from < views.size(); from += JUDGE_CHUNK) {
+        StickerEvaluation.Summary s = StickerEvaluation.evaluate(scorer,
+            views.subList(from, Math.min(views.size(), from + JUDGE_CHUNK)), t.sticker().rounded(),
+            settings.conditions(), settings.target(), judge, 1).summary();
+        reached += s.reached();
+        eligible += s.eligible();
+      }
+      judged += 2L * views.size();
+      Candidate c = new Candidate(k, seed, reached, eligible);
       candidates.add(c);
       if (best == null || c.reached() > candidates.get(chosen).reached()) {
         best = t;
@@ -104,6 +121,6 @@ public final class StickerRestarts {
         told.accept(c);
       }
     }
-    return new Result(best, candidates, chosen, images);
+    return new Result(best, candidates, chosen, images, judged);
   }
 }

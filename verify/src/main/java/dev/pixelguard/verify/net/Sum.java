@@ -1,6 +1,6 @@
 package dev.pixelguard.verify.net;
 
-/** alpha x + beta y of two tensors of one out (ONNX {@code Add}, or {@code Sub} with beta = -1): residual branches. */
+/** alpha x + beta y of two tensors of one shape (ONNX {@code Add}, or {@code Sub} with beta = -1): residual branches. */
 final class Sum extends Layer {
   private final double alpha;
   private final double beta;
