@@ -7,7 +7,7 @@ import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelSpec;

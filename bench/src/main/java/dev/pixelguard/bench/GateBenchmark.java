@@ -1,5 +1,7 @@
 package dev.pixelguard.bench;
 
+import dev.pixelguard.io.GateFile;
+
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
@@ -13,7 +15,7 @@ import dev.pixelguard.defence.GateSpec;
 import dev.pixelguard.defence.SimulatedScenes;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelSpec;
@@ -38,7 +40,7 @@ public final class GateBenchmark {
 
   public static void main(String[] args) {
     Path shared = Path.of(args[0]);
-    GateSpec spec = GateSpec.read(Path.of(args[1]));
+    GateSpec spec = GateFile.read(Path.of(args[1]));
     String attacks = args.length > 2 ? args[2] : "undefended,oblivious,guided,scan";
     Path results = args.length > 3 ? Path.of(args[3]) : null;
     Dataset data;

@@ -1,9 +1,11 @@
 package dev.pixelguard.bench;
 
+import dev.pixelguard.io.GateFile;
+
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.scan.PixelScan;
-import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.data.Cifar10Reader;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Split;
@@ -37,7 +39,7 @@ public final class GateCurveBenchmark {
 
   public static void main(String[] args) {
     Path shared = Path.of(args[0]);
-    GateSpec spec = GateSpec.read(Path.of(args[1]));
+    GateSpec spec = GateFile.read(Path.of(args[1]));
     Dataset set100;
     try (OnnxClassifier r20 = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {
       set100 = Fixture100.firstCorrect(r20, shared, 100);

@@ -1,15 +1,17 @@
 package dev.pixelguard.bench;
 
+import dev.pixelguard.io.GateFile;
+
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.scan.PixelScan;
-import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateSpec;
-import dev.pixelguard.defence.Transform;
+import dev.pixelguard.transform.Transform;
 import dev.pixelguard.defence.TransformedClassifier;
-import dev.pixelguard.defence.transform.Impulse;
+import dev.pixelguard.transform.Impulse;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
@@ -51,7 +53,7 @@ public final class GateSpeedBenchmark {
 
   public static void main(String[] args) {
     Path shared = Path.of(args[0]);
-    GateSpec spec = GateSpec.read(Path.of(args[1]));
+    GateSpec spec = GateFile.read(Path.of(args[1]));
     int images = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     Dataset set;
     try (OnnxClassifier r20 = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {

@@ -7,7 +7,7 @@ import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.attack.Execution;

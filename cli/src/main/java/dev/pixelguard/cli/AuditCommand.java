@@ -16,7 +16,7 @@ import dev.pixelguard.audit.ThreatOutcome;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.defence.Gate;
-import dev.pixelguard.eval.Journal;
+import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.report.AuditCard;
 import java.io.PrintWriter;
@@ -92,7 +92,7 @@ final class AuditCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
     CliFiles.requireWritableFolder(out);
-    Path journalFile = Journal.beside(out.resolve("audit.json"));
+    Path journalFile = JournalFile.beside(out.resolve("audit.json"));
     if (!resume && Files.exists(journalFile)) {
       throw new InputException("a journal of an interrupted run exists: " + journalFile + "; add --resume to finish "
           + "that run, or delete the journal to start again");
@@ -139,7 +139,7 @@ final class AuditCommand implements Callable<Integer> {
       ObjectNode settings = Audit.settings(reference.info(), g == null ? null : g.describe(), data.name(), list);
       settings.put("maxQueries", maxQueries);
       AuditResult r;
-      try (Journal journal = Journal.open(journalFile, settings, resume)) {
+      try (JournalFile journal = JournalFile.open(journalFile, settings, resume)) {
         try (Progress bar = Progress.start("auditing", data.size(), !run.quiet)) {
           r = Audit.run(reference, defended, data, list, execution, (t, system, done, total, fooled) -> {
             bar.total(total);

@@ -5,7 +5,7 @@ import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;

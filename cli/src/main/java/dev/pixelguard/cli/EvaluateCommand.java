@@ -8,7 +8,7 @@ import dev.pixelguard.defence.Gate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Journal;
+import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
@@ -80,8 +80,8 @@ final class EvaluateCommand implements Callable<Integer> {
       Targets targets = targets(info);
       EvaluationResult r;
       // The results file first: a journal is left behind only by a run that got as far as the work.
-      try (dev.pixelguard.eval.ResultsJson.Writer stream = outputs.stream();
-          Journal journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets))) {
+      try (dev.pixelguard.io.ResultsJson.Writer stream = outputs.stream();
+          JournalFile journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets))) {
         Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
         r = engine != null ? engine.run(c, data, attack, targets, journal, run.console(spec), line, stream)
             : Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
@@ -120,7 +120,7 @@ final class EvaluateCommand implements Callable<Integer> {
      * @param sink where each finished image goes, in dataset order (the --results file written as it comes), or
      *     null
      */
-    EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, Journal journal,
+    EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, JournalFile journal,
         Evaluations.Console console, Evaluations.Line line, Evaluation.Sink sink);
   }
 
@@ -128,7 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
   Engine engine;
 
   ObjectNode journalSettings(ModelInfo info, String dataset, Attack<?> attack, Targets targets) {
-    ObjectNode s = Journal.settings(info, dataset, attack, targets);
+    ObjectNode s = JournalFile.settings(info, dataset, attack, targets);
     s.put("labelOnly", model.labelOnly);
     return s;
   }
@@ -187,14 +187,14 @@ final class EvaluateCommand implements Callable<Integer> {
     try (Gate g = gate.open(model, DataOptions.namesForModel(data), DataOptions.shape(data))) {
       attackOptions.checkFits(g.info());
       data = dataOptions.fit(data, g.info());
-      List<Journal> journals = new ArrayList<>();
+      List<JournalFile> journals = new ArrayList<>();
       String dataName = data.name();
       GatedEvaluation.Journals open = (part, info, att, targets) -> {
         ObjectNode settings = journalSettings(info, dataName, att, targets);
         settings.put("gate", g.describe());
         settings.put("secondFrame", camera.describe());
         settings.put("part", part);
-        Journal j = outputs.openJournal(settings, part);
+        JournalFile j = outputs.openJournal(settings, part);
         if (j != null) {
           journals.add(j);
         }
@@ -203,7 +203,7 @@ final class EvaluateCommand implements Callable<Integer> {
       try {
         GatedEvaluation.Outcome r = GatedEvaluation.run(g, data, attack, attackOptions, run.execution(g.info()),
             run.console(spec), model.labelOnly, camera, open);
-        int resumed = journals.stream().mapToInt(Journal::resumed).sum();
+        int resumed = journals.stream().mapToInt(JournalFile::resumed).sum();
         if (resumed > 0) {
           o.printf(Locale.ROOT, "resumed:  %d attempts from %d journals beside %s%n", resumed, journals.size(),
               outputs.journal());
@@ -213,10 +213,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Dataset judged = data;
         int code = outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(),
             dir -> DefenceReportPage.write(GatedEvaluation.report(g, judged, r, camera), dir));
-        journals.forEach(Journal::finish); // every output is written
+        journals.forEach(JournalFile::finish); // every output is written
         return code;
       } finally {
-        journals.forEach(Journal::close);
+        journals.forEach(JournalFile::close);
       }
     }
   }

@@ -41,14 +41,14 @@ final class Evaluations {
   /** As above, journaled: attempts the journal holds are kept, and every new one is appended to it. */
   static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
       Attack<M> attack, Targets targets, Execution execution, Console console, Line line,
-      dev.pixelguard.eval.Journal journal) {
+      dev.pixelguard.io.JournalFile journal) {
     return run(label, c, labelOnly, data, attack, targets, execution, console, line, journal, null);
   }
 
   /** As above, with each finished image handed to {@code sink} (a results file written as it comes), or none. */
   static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
       Attack<M> attack, Targets targets, Execution execution, Console console, Line line,
-      dev.pixelguard.eval.Journal journal, Evaluation.Sink sink) {
+      dev.pixelguard.io.JournalFile journal, Evaluation.Sink sink) {
     boolean quiet = console.quiet();
     PrintWriter o = console.out();
     M model = AttackOptions.modelFor(attack, c, labelOnly);

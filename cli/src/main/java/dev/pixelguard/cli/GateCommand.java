@@ -1,5 +1,7 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.io.GateFile;
+
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Split;
@@ -119,7 +121,7 @@ final class GateCommand implements Runnable {
         throw new InputException("--squeeze-fpr must be in [0, 1), was " + squeezeFpr);
       }
       Gate.Fusion rule = Gate.Fusion.parse(fusion);
-      views.forEach(dev.pixelguard.defence.transform.Transforms::parse);
+      views.forEach(dev.pixelguard.transform.Transforms::parse);
       List<GateSpec.FrameView> frames = frameViews.stream().map(GateSpec.FrameView::parse).toList();
       for (GateSpec.FrameView f : frames) {
         if (f.model() >= models.size()) {
@@ -169,7 +171,7 @@ final class GateCommand implements Runnable {
                 100 * p.coverage(), 100 * p.risk(), p.threshold());
           }
         }
-        gs.write(out);
+        GateFile.write(gs, out);
         o.printf("wrote:     %s%n", out);
       }
       return ExitCode.OK;

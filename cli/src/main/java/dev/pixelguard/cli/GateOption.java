@@ -1,5 +1,7 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.io.GateFile;
+
 import dev.pixelguard.InputException;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateSpec;
@@ -37,7 +39,7 @@ public final class GateOption {
       if (!Files.isRegularFile(file)) {
         throw new InputException("gate file not found: " + file);
       }
-      spec = GateSpec.read(file);
+      spec = GateFile.read(file);
     }
     return spec;
   }

@@ -5,7 +5,7 @@ import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.TransferAttack;
 import dev.pixelguard.calibration.CalibrationSummary;
-import dev.pixelguard.calibration.TemperatureScaled;
+import dev.pixelguard.model.TemperatureScaled;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
@@ -14,7 +14,7 @@ import dev.pixelguard.defence.Roc;
 import dev.pixelguard.defence.SimulatedScenes;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Journal;
+import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.ImageBatch;
@@ -47,7 +47,7 @@ final class GatedEvaluation {
 
   /** Opens the journal of one of the {@link #PARTS}, for its model, attack and goals; null for none. */
   interface Journals {
-    Journal open(String part, ModelInfo info, Attack<?> attack, Targets targets);
+    JournalFile open(String part, ModelInfo info, Attack<?> attack, Targets targets);
   }
 
   /**

@@ -3,8 +3,8 @@ package dev.pixelguard.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Journal;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.JournalFile;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.report.HtmlReport;
 import dev.pixelguard.report.JUnitXml;
 import java.io.PrintWriter;
@@ -67,7 +67,7 @@ public final class OutputOptions {
    * Every finished attempt is appended to it, so an interrupted run can be finished with {@code --resume}.
    */
   Path journal() {
-    return !journaled ? null : results != null ? Journal.beside(results) : report != null ? Journal.beside(report.resolve("results.json"))
+    return !journaled ? null : results != null ? JournalFile.beside(results) : report != null ? JournalFile.beside(report.resolve("results.json"))
         : null;
   }
 
@@ -88,15 +88,15 @@ public final class OutputOptions {
   }
 
   /** Opens the journal of one part of the run with its settings, or returns null when there is none. */
-  Journal openJournal(ObjectNode settings, String part) {
+  JournalFile openJournal(ObjectNode settings, String part) {
     Path j = journal(part);
-    return j == null ? null : Journal.open(j, settings, resume);
+    return j == null ? null : JournalFile.open(j, settings, resume);
   }
 
   /** Opens this run's journal with the run's settings, or returns null when there is none. */
-  Journal openJournal(ObjectNode settings) {
+  JournalFile openJournal(ObjectNode settings) {
     Path j = journal();
-    return j == null ? null : Journal.open(j, settings, resume);
+    return j == null ? null : JournalFile.open(j, settings, resume);
   }
 
   /** Checks, before any work, that every destination's folder exists and the threshold is valid. */

@@ -1,6 +1,6 @@
 package dev.pixelguard.cli;
 
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.report.HtmlReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

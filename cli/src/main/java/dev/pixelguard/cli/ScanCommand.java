@@ -3,12 +3,12 @@ package dev.pixelguard.cli;
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.scan.PixelScan;
-import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Journal;
+import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
@@ -72,12 +72,12 @@ final class ScanCommand implements Callable<Integer> {
       data = dataOptions.fit(data, g != null ? g.info() : info);
       Targets targets = g != null ? new Targets.Harm(g.abstainClass(), null)
           : target == null ? Targets.untargeted() : new Targets.Target(info.classIndex(target), null);
-      ObjectNode settings = Journal.settings(info, data.name(), scan, targets);
+      ObjectNode settings = JournalFile.settings(info, data.name(), scan, targets);
       settings.put("labelOnly", model.labelOnly);
       settings.put("gate", g == null ? "none" : g.describe());
       // The results file first: a journal is left behind only by a run that got as far as the work.
-      try (dev.pixelguard.eval.ResultsJson.Writer stream = outputs.stream();
-          Journal journal = outputs.openJournal(settings)) {
+      try (dev.pixelguard.io.ResultsJson.Writer stream = outputs.stream();
+          JournalFile journal = outputs.openJournal(settings)) {
         EvaluationResult r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets,
             run.execution(info), run.console(spec), (i, a) -> vulnerable(i, a, info), journal, stream);
         return report(o, r, g, info, journal, scan.colours(info.channels()).size());
@@ -86,7 +86,7 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   /** Prints the scan's outcome, writes its outputs and ends the journal; returns the exit code. */
-  private int report(PrintWriter o, EvaluationResult r, Gate g, ModelInfo info, Journal journal, int colours) {
+  private int report(PrintWriter o, EvaluationResult r, Gate g, ModelInfo info, JournalFile journal, int colours) {
     if (journal != null && journal.resumed() > 0) {
       o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
     }

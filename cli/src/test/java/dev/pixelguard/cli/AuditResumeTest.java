@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pixelguard.audit.AuditJson;
+import dev.pixelguard.io.AuditJson;
 import dev.pixelguard.audit.AuditResult;
 import dev.pixelguard.audit.ThreatOutcome;
 import dev.pixelguard.testing.Fixtures;

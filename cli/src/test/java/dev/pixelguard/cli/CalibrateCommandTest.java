@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pixelguard.calibration.TemperatureScaled;
+import dev.pixelguard.model.TemperatureScaled;
 import dev.pixelguard.calibration.TemperatureScaling;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.image.ImageBatch;

@@ -1,5 +1,7 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.io.GateFile;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +14,7 @@ import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.defence.GateSpec;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ class GateCommandTest {
 
   @Test
   void theFittedGateMeetsIssue12sCleanTargetsOnImagesItWasNotFittedOn() {
-    GateSpec spec = GateSpec.read(gate);
+    GateSpec spec = GateFile.read(gate);
     assertEquals(2, spec.models().size());
     // the temperatures are NLL-optimal on the fit images (calibrate finds 2.36 for ResNet-20)
     assertEquals(2.36, spec.models().get(0).temperature(), 0.01);
@@ -126,7 +128,7 @@ class GateCommandTest {
     assertEquals(0, fit.code(), fit.toString());
     assertTrue(fit.out().contains("frames:    second frame: the clean image shifted by up to 1 pixel"), fit.out());
     assertTrue(fit.out().contains("cifar10-resnet32.onnx (T=2.389) on the other frame"), fit.out());
-    GateSpec spec = GateSpec.read(framed);
+    GateSpec spec = GateFile.read(framed);
     assertEquals(List.of(new GateSpec.FrameView(0, null), new GateSpec.FrameView(1, null)), spec.frameViews());
     assertTrue(spec.fitted().get("secondFrames").toString().contains("noise of 2/255"), spec.fitted().toString());
     Path results = dir.resolve("framed-results.json");

@@ -19,7 +19,7 @@ import dev.pixelguard.djl.net.OnnxExport;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
 import java.nio.file.Files;
@@ -129,10 +129,10 @@ class NoImagesTest {
       Dataset data = DefaultBundle.samples();
       GuidedPixelAttack attack = GuidedPixelAttack.builder().budget(600).build();
       com.fasterxml.jackson.databind.node.ObjectNode settings =
-          dev.pixelguard.eval.Journal.settings(model.info(), data.name(), attack, Targets.untargeted());
+          dev.pixelguard.io.JournalFile.settings(model.info(), data.name(), attack, Targets.untargeted());
       settings.put("labelOnly", false);
-      try (dev.pixelguard.eval.Journal j = dev.pixelguard.eval.Journal.open(
-          dev.pixelguard.eval.Journal.beside(part), settings, false)) {
+      try (dev.pixelguard.io.JournalFile j = dev.pixelguard.io.JournalFile.open(
+          dev.pixelguard.io.JournalFile.beside(part), settings, false)) {
         Evaluation.run(model, data.limit(4), attack, Targets.untargeted(), Execution.DEFAULT, null, j);
       }
     }

@@ -11,7 +11,7 @@ import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

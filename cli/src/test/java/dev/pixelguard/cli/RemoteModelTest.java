@@ -1,5 +1,7 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.io.GateFile;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.defence.GateSpec;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Models;
 import dev.pixelguard.serve.ModelServer;
 import dev.pixelguard.serve.ServedModel;
@@ -159,7 +161,7 @@ class RemoteModelTest {
     Cli l = Cli.run(concat(new String[] {"evaluate", "--gate", gateFile.toString(), "--results",
         localGate.toString()}, attack));
     assertEquals(0, l.code(), l.toString());
-    try (ModelServer guarded = ModelServer.builder(ServedModel.of(GateSpec.read(gateFile).open(List.of(), null)))
+    try (ModelServer guarded = ModelServer.builder(ServedModel.of(GateFile.read(gateFile).open(List.of(), null)))
         .name("guarded").port(0).build().start()) {
       Path remote = dir.resolve("remote-gate.json");
       Cli r = Cli.run(concat(new String[] {"evaluate", "-m", guarded.url(), "--results", remote.toString()}, attack));

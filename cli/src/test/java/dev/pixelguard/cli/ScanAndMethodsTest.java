@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.attack.AttackResult;
-import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import java.nio.file.Files;
 import java.nio.file.Path;

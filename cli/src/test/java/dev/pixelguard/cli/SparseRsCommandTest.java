@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;

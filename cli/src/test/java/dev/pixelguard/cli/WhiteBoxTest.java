@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.report.HtmlReport;
 import dev.pixelguard.testing.Fixtures;

@@ -1,6 +1,6 @@
 package dev.pixelguard.attack;
 
-import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.PixelChange;
 import dev.pixelguard.model.Scores;

@@ -140,7 +140,7 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
 
   /**
    * Harm through a defence that may abstain: the defended system (a classifier whose class {@code abstain}
-   * means "no answer", such as {@link dev.pixelguard.defence.Gate#asClassifier}) accepts the image and
+   * means "no answer", such as {@code Gate.asClassifier()} in pixelguard-defences) accepts the image and
    * answers a class other than {@code trueClass}. Abstaining is not harm: it is the defence working. The
    * search pushes toward the best wrong class against both the true class and abstention; a gradient attack
    * follows the true class's loss, as an untargeted one.

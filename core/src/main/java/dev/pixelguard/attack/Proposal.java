@@ -1,6 +1,6 @@
 package dev.pixelguard.attack;
 
-import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.attack.ScanFindings;
 
 /**
  * What an attack's search returns for one image before the final check: the image it proposes, planar

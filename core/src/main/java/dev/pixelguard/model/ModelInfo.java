@@ -29,8 +29,8 @@ public record ModelInfo(int channels, int height, int width, int numClasses, Lis
   }
 
   /**
-   * The name of the last class of a defended system that may refuse to answer (a {@link
-   * dev.pixelguard.defence.Gate} as a classifier, locally or served over HTTP): its top class is this when the
+   * The name of the last class of a defended system that may refuse to answer (a gate of
+   * pixelguard-defences as a classifier, locally or served over HTTP): its top class is this when the
    * system abstains.
    */
   public static final String ABSTAIN = "abstain";

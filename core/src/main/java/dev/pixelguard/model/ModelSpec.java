@@ -41,7 +41,7 @@ import java.util.Locale;
  * @param layoutStated whether the layout was stated (descriptor or option) rather than defaulted: a stated
  *     layout the model's input contradicts is refused, a default one follows the model
  * @param temperature the calibration temperature T the logits are divided by before the softmax (positive,
- *     finite; see {@link dev.pixelguard.calibration.TemperatureScaled}), or null for none; {@link Models#open}
+ *     finite; see {@link dev.pixelguard.model.TemperatureScaled}), or null for none; {@link Models#open}
  *     applies it to every model it opens
  */
 public record ModelSpec(

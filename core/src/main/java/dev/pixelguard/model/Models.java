@@ -1,7 +1,7 @@
 package dev.pixelguard.model;
 
 import dev.pixelguard.InputException;
-import dev.pixelguard.calibration.TemperatureScaled;
+import dev.pixelguard.model.TemperatureScaled;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package dev.pixelguard.djl;
 
+import dev.pixelguard.djl.engine.Engines;
+import dev.pixelguard.djl.engine.Losses;
+
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.TransformedClassifier;
-import dev.pixelguard.defence.transform.GaussianBlur;
-import dev.pixelguard.defence.transform.Median;
+import dev.pixelguard.transform.GaussianBlur;
+import dev.pixelguard.transform.Median;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.GradientClassifier;

@@ -10,7 +10,7 @@ import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.attack.square.SquareAttack;
-import dev.pixelguard.attack.QueryAttack;
+import dev.pixelguard.attack.query.QueryAttack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.image.ImageBatch;

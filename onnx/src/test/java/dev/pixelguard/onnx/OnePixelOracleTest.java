@@ -11,7 +11,7 @@ import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.scan.PixelScan;
-import dev.pixelguard.attack.scan.ScanFindings;
+import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;

@@ -3,7 +3,7 @@ package dev.pixelguard.report;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
 import dev.pixelguard.InputException;
-import dev.pixelguard.audit.AuditJson;
+import dev.pixelguard.io.AuditJson;
 import dev.pixelguard.audit.AuditResult;
 import dev.pixelguard.audit.ThreatOutcome;
 import dev.pixelguard.data.ImageFiles;

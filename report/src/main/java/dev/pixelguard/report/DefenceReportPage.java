@@ -10,7 +10,7 @@ import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.defence.Roc;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.PixelChange;

@@ -14,7 +14,7 @@ import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.GradientClassifier;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;

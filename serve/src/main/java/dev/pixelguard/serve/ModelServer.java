@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * KServe, Triton and MLServer), on Javalin and Jetty 12:
  *
  * <pre>{@code
- * try (Gate gate = GateSpec.read(Path.of("gate.json")).open(classes, shape);
+ * try (Gate gate = GateFile.read(Path.of("gate.json")).open(classes, shape);
  *     ModelServer server = ModelServer.builder(ServedModel.of(gate)).name("guarded").port(8000).build().start()) {
  *   server.awaitStop();
  * }

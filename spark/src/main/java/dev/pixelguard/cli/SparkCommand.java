@@ -5,7 +5,7 @@ import dev.pixelguard.attack.Execution;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Journal;
+import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
@@ -115,13 +115,13 @@ public final class SparkCommand {
      * @param journal where every attempt goes as it finishes, and which attempts are already finished; or null
      * @param listener called after each attempt, or null
      */
-    public EvaluationResult evaluate(List<Integer> indices, Journal journal, Evaluation.Listener listener) {
+    public EvaluationResult evaluate(List<Integer> indices, JournalFile journal, Evaluation.Listener listener) {
       Dataset part = new Dataset(data.name(), indices.stream().map(data::get).toList(), data.classNames(),
           data.namedByFolder());
       return evaluate(attack, part, journal, listener);
     }
 
-    private <M extends Classifier> EvaluationResult evaluate(Attack<M> attack, Dataset part, Journal journal,
+    private <M extends Classifier> EvaluationResult evaluate(Attack<M> attack, Dataset part, JournalFile journal,
         Evaluation.Listener listener) {
       M model = AttackOptions.modelFor(attack, classifier, labelOnly);
       return Evaluation.run(model, part, attack, targets, execution, listener, journal);

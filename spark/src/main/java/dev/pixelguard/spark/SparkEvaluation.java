@@ -14,8 +14,8 @@ import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.eval.Journal;
-import dev.pixelguard.eval.ResultsJson;
+import dev.pixelguard.io.JournalFile;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import java.io.IOException;
@@ -96,7 +96,7 @@ public final class SparkEvaluation {
    * @param journal the run's journal (finished attempts are kept, new ones appended), or null
    * @param line what to print for an attempt, by dataset index, or null for nothing
    */
-  public EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, Journal journal,
+  public EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, JournalFile journal,
       PrintWriter out, PrintWriter err, boolean quiet, BiFunction<Integer, AttackResult, String> line) {
     return run(c, data, attack, targets, journal, out, err, quiet, line, null);
   }
@@ -109,7 +109,7 @@ public final class SparkEvaluation {
    *
    * @param sink where finished images go, or null to keep them
    */
-  public EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, Journal journal,
+  public EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, JournalFile journal,
       PrintWriter out, PrintWriter err, boolean quiet, BiFunction<Integer, AttackResult, String> line,
       Evaluation.Sink sink) {
     long t0 = System.nanoTime();
@@ -193,7 +193,7 @@ public final class SparkEvaluation {
     private final ImageOutcome[] outcomes;
     private final PartitionResult[] parts;
     private final Set<String> kept;
-    private final Journal journal;
+    private final JournalFile journal;
     private final PrintWriter progress;
     private final int[] finished;
     private final int total;
@@ -202,7 +202,7 @@ public final class SparkEvaluation {
     private int next;
     RuntimeException failure;
 
-    Handler(Dataset data, ImageOutcome[] outcomes, PartitionResult[] parts, Set<String> kept, Journal journal,
+    Handler(Dataset data, ImageOutcome[] outcomes, PartitionResult[] parts, Set<String> kept, JournalFile journal,
         PrintWriter progress, int[] finished, int total, Evaluation.Sink sink) {
       this.sink = sink;
       this.data = data;
@@ -325,12 +325,12 @@ public final class SparkEvaluation {
       try {
         Files.createDirectories(dir);
         if (!Files.exists(file)) { // the partition's first try: its journal holds what the run's journal held
-          Journal.open(file, s, false).close();
+          JournalFile.open(file, s, false).close();
           StringBuilder held = new StringBuilder();
           refs.forEach(ref -> ref.journaled().forEach(l -> held.append(l).append('\n')));
           Files.writeString(file, held, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         }
-        try (Journal journal = Journal.open(file, s, true)) {
+        try (JournalFile journal = JournalFile.open(file, s, true)) {
           Seam seam = afterAttempt;
           r = setup.evaluate(refs.stream().map(ImageRef::index).toList(), journal,
               seam == null ? null : (a, done, total, ok) -> seam.attempted(task, a));

@@ -55,7 +55,7 @@ class SparkEvaluateTest {
     int code = Main.execute(args.toArray(String[]::new), o.out, o.err);
     assertEquals(0, code, o.toString());
     plain = JSON.readTree(results.toFile());
-    plainResult = dev.pixelguard.eval.ResultsJson.read(results);
+    plainResult = dev.pixelguard.io.ResultsJson.read(results);
   }
 
   @AfterEach
@@ -86,7 +86,7 @@ class SparkEvaluateTest {
         results.toString()));
     Out o = new Out();
     assertEquals(0, SparkCommand.execute(args.toArray(String[]::new), o.out, o.err), o.toString());
-    dev.pixelguard.eval.EvaluationResult side = dev.pixelguard.eval.ResultsJson.read(results);
+    dev.pixelguard.eval.EvaluationResult side = dev.pixelguard.io.ResultsJson.read(results);
     assertTrue(Files.isDirectory(dir.resolve("side.images")));
     assertEquals(plainResult.images().size(), side.images().size());
     for (int i = 0; i < side.images().size(); i++) {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.ImageFiles;
-import dev.pixelguard.djl.Engines;
+import dev.pixelguard.djl.engine.Engines;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -16,7 +16,7 @@ import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
-import dev.pixelguard.djl.Engines;
+import dev.pixelguard.djl.engine.Engines;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.eval.CleanPass;
