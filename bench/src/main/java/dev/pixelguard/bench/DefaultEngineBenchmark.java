@@ -7,8 +7,8 @@ import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
@@ -39,7 +39,7 @@ public final class DefaultEngineBenchmark {
       return;
     }
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-    Dataset samples = DefaultBundle.samples();
+    Dataset samples = Datasets.samples();
     System.out.printf(Locale.ROOT, "machine: %d cores, Java %s; ONNX Runtime intra-op threads: %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         threads == 0 ? "one per core" : Integer.toString(threads));

@@ -1,7 +1,5 @@
 package dev.pixelguard.bench;
 
-import dev.pixelguard.io.GateFile;
-
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
@@ -15,8 +13,9 @@ import dev.pixelguard.defence.GateSpec;
 import dev.pixelguard.defence.SimulatedScenes;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.io.GateFile;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
@@ -62,11 +61,10 @@ public final class GateBenchmark {
       for (String a : attacks.split(",")) {
         Attack<Classifier> guided = GuidedPixelAttack.builder().build();
         EvaluationResult r = switch (a) {
-          case "undefended" -> Evaluation.run(reference, data, guided, Targets.untargeted(), ex, null);
-          case "oblivious" -> Evaluation.run(gated, data, framed.apply(new TransferAttack<>(guided, reference)), harm,
-              ex, null);
-          case "guided" -> Evaluation.run(gated, data, framed.apply(guided), harm, ex, null);
-          case "scan" -> Evaluation.run(gated, data, framed.apply(new PixelScan(2, true, 400)), harm, ex, null);
+          case "undefended" -> Evaluation.of(reference, data, guided).execution(ex).run();
+          case "oblivious" -> Evaluation.of(gated, data, framed.apply(new TransferAttack<>(guided, reference))).targets(harm).execution(ex).run();
+          case "guided" -> Evaluation.of(gated, data, framed.apply(guided)).targets(harm).execution(ex).run();
+          case "scan" -> Evaluation.of(gated, data, framed.apply(new PixelScan(2, true, 400))).targets(harm).execution(ex).run();
           default -> throw new IllegalArgumentException("unknown attack " + a);
         };
         all.add(r);

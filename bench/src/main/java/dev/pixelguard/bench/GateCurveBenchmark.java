@@ -1,11 +1,9 @@
 package dev.pixelguard.bench;
 
-import dev.pixelguard.io.GateFile;
-
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
-import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.attack.ScanFindings;
+import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.data.Cifar10Reader;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Split;
@@ -17,6 +15,7 @@ import dev.pixelguard.defence.SimulatedScenes;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.io.GateFile;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
 import java.nio.file.Path;
@@ -53,10 +52,8 @@ public final class GateCurveBenchmark {
       long t0 = System.nanoTime();
       PixelScan scan = new PixelScan(2, false, 400);
       EvaluationResult r = scenes == null
-          ? Evaluation.run(open.asClassifier(), set100, scan, new Targets.Harm(open.abstainClass(), null),
-              new Execution(400, 8), null)
-          : Evaluation.run(scenes.classifier(), set100, scenes.attack(scan), new Targets.Harm(open.abstainClass(), null),
-              new Execution(400, 8), null);
+          ? Evaluation.of(open.asClassifier(), set100, scan).targets(new Targets.Harm(open.abstainClass(), null)).execution(new Execution(400, 8)).run()
+          : Evaluation.of(scenes.classifier(), set100, scenes.attack(scan)).targets(new Targets.Harm(open.abstainClass(), null)).execution(new Execution(400, 8)).run();
       double seconds = (System.nanoTime() - t0) / 1e9;
       List<AttackResult> attempts = r.attempts();
       double[] clean = new double[attempts.size()];

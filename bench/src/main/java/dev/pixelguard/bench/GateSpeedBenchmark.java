@@ -1,25 +1,24 @@
 package dev.pixelguard.bench;
 
-import dev.pixelguard.io.GateFile;
-
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
-import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.attack.ScanFindings;
+import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateSpec;
-import dev.pixelguard.transform.Transform;
 import dev.pixelguard.defence.TransformedClassifier;
-import dev.pixelguard.transform.Impulse;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.io.GateFile;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.CountingClassifier;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
+import dev.pixelguard.transform.Impulse;
+import dev.pixelguard.transform.Transform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,8 +78,7 @@ public final class GateSpeedBenchmark {
         Gate g = runs.get(name);
         long sent = modelImages(counted);
         long t0 = System.nanoTime();
-        EvaluationResult r = Evaluation.run(g.asClassifier(), set, new PixelScan(2, false, 400),
-            new Targets.Harm(g.abstainClass(), null), new Execution(400, 8), null);
+        EvaluationResult r = Evaluation.of(g.asClassifier(), set, new PixelScan(2, false, 400)).targets(new Targets.Harm(g.abstainClass(), null)).execution(new Execution(400, 8)).run();
         double s = (System.nanoTime() - t0) / 1e9;
         seconds.merge(name, s, Double::sum);
         queries = r.summary().attackQueries();

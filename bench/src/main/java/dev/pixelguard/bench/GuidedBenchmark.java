@@ -7,9 +7,9 @@ import dev.pixelguard.attack.pixel.SparseAttack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.ModelSpec;
@@ -53,12 +53,12 @@ public final class GuidedBenchmark {
     try (OnnxClassifier onnx = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {
       Dataset data = Fixture100.firstCorrect(onnx, shared, 100);
       switch (mode) {
-        case "one" -> report(onnx, data, GuidedPixelAttack.builder().seed(seed).build(), "guided-seed" + seed);
-        case "k3" -> report(onnx, data, GuidedPixelAttack.builder().pixels(3).budget(10_000).seed(seed).build(),
+        case "one" -> report(onnx, data, GuidedPixelAttack.builder().build(), seed, "guided-seed" + seed);
+        case "k3" -> report(onnx, data, GuidedPixelAttack.builder().pixels(3).budget(10_000).build(), seed,
             "guided-k3-seed" + seed);
-        case "k5" -> report(onnx, data, GuidedPixelAttack.builder().pixels(5).budget(10_000).seed(seed).build(),
+        case "k5" -> report(onnx, data, GuidedPixelAttack.builder().pixels(5).budget(10_000).build(), seed,
             "guided-k5-seed" + seed);
-        case "label" -> report(Classifiers.labelOnly(onnx), data, GuidedPixelAttack.builder().seed(seed).build(),
+        case "label" -> report(Classifiers.labelOnly(onnx), data, GuidedPixelAttack.builder().build(), seed,
             "guided-label-only-seed" + seed);
         case "targeted" -> targeted(onnx, data.limit(20), seed);
         default -> throw new IllegalArgumentException("unknown mode " + mode);
@@ -66,18 +66,20 @@ public final class GuidedBenchmark {
     }
   }
 
-  static EvaluationResult report(Classifier model, Dataset data, SparseAttack attack, String name) {
-    return report(model, data, attack, Targets.untargeted(), name);
+  static EvaluationResult report(Classifier model, Dataset data, SparseAttack attack, long seed, String name) {
+    return report(model, data, attack, seed, Targets.untargeted(), name);
   }
 
-  static EvaluationResult report(Classifier model, Dataset data, SparseAttack attack, Targets targets, String name) {
+  static EvaluationResult report(Classifier model, Dataset data, SparseAttack attack, long seed, Targets targets,
+      String name) {
     long t0 = System.nanoTime();
-    EvaluationResult r = Evaluation.run(model, data, attack, targets, new Execution(400, 16), (res, done, total, ok) -> {
+    EvaluationResult r = Evaluation.of(model, data, attack).targets(targets).seed(seed)
+        .execution(new Execution(400, 16)).listener((res, done, total, ok) -> {
       if (done % 20 == 0) {
         System.out.printf(Locale.ROOT, "  %d/%d attempts, %d succeeded, %.0f s%n", done, total, ok,
             (System.nanoTime() - t0) / 1e9);
       }
-    });
+    }).run();
     Summary s = r.summary();
     System.out.printf(Locale.ROOT, "%s: %s%n", name, attack.settings());
     System.out.printf(Locale.ROOT, "  succeeded %d of %d; mean queries on success %.0f, median %.0f; total attack queries %,d;"
@@ -94,7 +96,7 @@ public final class GuidedBenchmark {
 
   /** Targeted toward every other class: the original-to-target success matrix. */
   static void targeted(Classifier model, Dataset data, long seed) {
-    EvaluationResult r = report(model, data, GuidedPixelAttack.builder().budget(4_000).seed(seed).build(),
+    EvaluationResult r = report(model, data, GuidedPixelAttack.builder().budget(4_000).build(), seed,
         new Targets.EveryOther(null), "guided-targeted-seed" + seed);
     Summary s = r.summary();
     int k = model.info().numClasses();

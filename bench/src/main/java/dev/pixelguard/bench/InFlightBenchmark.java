@@ -49,13 +49,12 @@ public final class InFlightBenchmark {
     double raw2 = DefaultEngineBenchmark.throughput(models.get(settings[1]), data, 400);
     System.out.printf(Locale.ROOT, "raw ONNX Runtime, ResNet-20, batch 400: 1 thread %.0f images/s, 2 threads %.0f "
         + "(%.2fx)%n", raw1, raw2, raw2 / raw1);
-    GuidedPixelAttack attack = GuidedPixelAttack.builder().seed(1).build();
+    GuidedPixelAttack attack = GuidedPixelAttack.builder().build();
     Map<Setting, double[]> qps = new LinkedHashMap<>();
     Map<Setting, Integer> flipped = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
       for (Setting s : settings) {
-        EvaluationResult r = Evaluation.run(models.get(s), data, attack, Targets.untargeted(),
-            new Execution(400, 16, s.inFlight()), null);
+        EvaluationResult r = Evaluation.of(models.get(s), data, attack).execution(new Execution(400, 16, s.inFlight())).run();
         double q = r.totals().queries() / r.totals().seconds();
         qps.computeIfAbsent(s, k -> new double[rounds])[round] = q;
         flipped.put(s, r.summary().successes());

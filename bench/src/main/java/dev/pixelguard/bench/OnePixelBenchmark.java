@@ -1,5 +1,6 @@
 package dev.pixelguard.bench;
 
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.pixel.PixelAttack;
 import dev.pixelguard.data.Cifar10Reader;
 import dev.pixelguard.data.Dataset;
@@ -7,12 +8,11 @@ import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
-import dev.pixelguard.attack.Execution;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.onnx.OnnxClassifier;
@@ -48,19 +48,19 @@ public final class OnePixelBenchmark {
       }
       Dataset data = new Dataset("first " + chosen.size() + " correctly classified of " + cifar.name(), chosen,
           cifar.classNames());
-      PixelAttack attack = PixelAttack.builder().seed(seed).build();
+      PixelAttack attack = PixelAttack.builder().build();
       System.out.printf(Locale.ROOT, "machine: %d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"), System.getProperty("os.arch"));
       System.out.printf(Locale.ROOT, "raw model throughput (ONNX Runtime, batch 400): %.0f images/s%n", raw);
       System.out.printf(Locale.ROOT, "attack: %s%n", attack.settings());
       long t0 = System.nanoTime();
-      EvaluationResult r = Evaluation.run(model, data, attack, Targets.untargeted(), new Execution(400, 4),
-          (res, done, total, ok) -> {
+      EvaluationResult r = Evaluation.of(model, data, attack).seed(seed).execution(new Execution(400, 4))
+          .listener((res, done, total, ok) -> {
         if (done % 10 == 0) {
           System.out.printf(Locale.ROOT, "  %d/%d images, %d flipped, %.0f s%n", done, total, ok,
               (System.nanoTime() - t0) / 1e9);
         }
-      });
+      }).run();
       Summary s = r.summary();
       double wall = r.totals().seconds();
       double model_s = r.totals().modelNanos() / 1e9;

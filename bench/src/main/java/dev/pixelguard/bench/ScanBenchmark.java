@@ -6,11 +6,11 @@ import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.image.PixelChange;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.onnx.OnnxClassifier;
@@ -38,7 +38,7 @@ public final class ScanBenchmark {
     try (OnnxClassifier model = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {
       Dataset data = Fixture100.firstCorrect(model, shared, n);
       PixelScan scan = new PixelScan(levels, false, 400);
-      EvaluationResult r = Evaluation.run(model, data, scan, Targets.untargeted(), new Execution(400, 2), null);
+      EvaluationResult r = Evaluation.of(model, data, scan).execution(new Execution(400, 2)).run();
       List<AttackResult> rs = r.attempts();
       List<String> vulnerable = new ArrayList<>();
       for (AttackResult a : rs) {

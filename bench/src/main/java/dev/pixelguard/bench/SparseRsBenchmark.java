@@ -6,9 +6,9 @@ import dev.pixelguard.attack.sparse.SparseRs;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
 import java.io.IOException;
@@ -41,7 +41,7 @@ public final class SparseRsBenchmark {
       System.out.println("images: " + data.name());
       for (int size : sizes) {
         for (long seed : seeds) {
-          SparseRs.Builder b = SparseRs.builder().seed(seed).budget(Long.getLong("budget", 10_000));
+          SparseRs.Builder b = SparseRs.builder().budget(Long.getLong("budget", 10_000));
           switch (threat) {
             case "pixels" -> b.pixels(size);
             case "patch" -> b.patch(size);
@@ -53,7 +53,7 @@ public final class SparseRsBenchmark {
           }
           SparseRs attack = b.build();
           long t0 = System.nanoTime();
-          EvaluationResult r = Evaluation.run(r20, data, attack, Targets.untargeted(), new Execution(400, 100), null);
+          EvaluationResult r = Evaluation.of(r20, data, attack).seed(seed).execution(new Execution(400, 100)).run();
           double s = (System.nanoTime() - t0) / 1e9;
           Summary sum = r.summary();
           int most = r.attempts().stream().mapToInt(a -> a.perturbation().pixels()).max().orElse(0);

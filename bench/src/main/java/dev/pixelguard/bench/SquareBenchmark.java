@@ -32,7 +32,7 @@ public final class SquareBenchmark {
       Dataset data = Fixture100.firstCorrect(r20, shared, 100, Integer.getInteger("from", 0));
       System.out.println("images: " + data.name());
       for (long seed : seeds) {
-        SquareAttack.Builder b = SquareAttack.builder().seed(seed)
+        SquareAttack.Builder b = SquareAttack.builder()
             .pInit(Double.parseDouble(System.getProperty("pInit", "0.1")));
         if ("l2".equalsIgnoreCase(System.getProperty("norm", "linf"))) {
           b.norm(dev.pixelguard.attack.gradient.Norm.L2);
@@ -42,7 +42,7 @@ public final class SquareBenchmark {
         }
         SquareAttack attack = b.build();
         long t0 = System.nanoTime();
-        EvaluationResult r = Evaluation.run(r20, data, attack, Targets.untargeted(), new Execution(400, 100), null);
+        EvaluationResult r = Evaluation.of(r20, data, attack).seed(seed).execution(new Execution(400, 100)).run();
         double s = (System.nanoTime() - t0) / 1e9;
         long[] q = r.attempts().stream().filter(AttackResult::success).mapToLong(AttackResult::queries).sorted()
             .toArray();

@@ -35,7 +35,7 @@ public final class VerifyBoundsBenchmark {
     double[] widths = args.length > 5 ? java.util.Arrays.stream(args[5].split(",")).mapToDouble(v -> 1 / Double.parseDouble(v)).toArray()
         : new double[] {1, 0.5, 0.25, 0.125, 1.0 / 16, 1.0 / 64, 1.0 / 256, 0};
     String model = fashion ? "builtin:fashion-cnn" : shared.resolve("models/cifar10-resnet20.onnx").toString();
-    Dataset data = fashion ? DefaultBundle.samples()
+    Dataset data = fashion ? Datasets.samples()
         : Cifar10Reader.read(shared.resolve("data/cifar10/test_batch_subset.bin"));
     Net net = OnnxNets.read(Models.graph(ModelRequest.of(model)));
     LabeledImage im = data.get(index);

@@ -7,6 +7,7 @@ import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
@@ -49,7 +50,7 @@ final class AttackCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     CliFiles.requireWritable(out);
-    Attack<?> attack = attackOptions.build(seed.seed);
+    Attack<?> attack = attackOptions.build();
     LabeledImage loaded = input.load();
     Image raw = loaded.image();
     try (Classifier c = model.open(new int[] {raw.channels(), raw.height(), raw.width()}, input.classNames())) {
@@ -79,7 +80,7 @@ final class AttackCommand implements Callable<Integer> {
       String verb = r.perturbation().pixels() <= 64 && r.exactIn8Bits() ? "flipped" : "fooled";
       if (!r.success()) {
         o.printf(Locale.ROOT, "not %s %s: '%s' (%.3f) resisted %s%s (closest: '%s' at %.3f); %s, %.1f s; "
-                + "nothing written%n", verb, li.id(), info.className(predicted), clean.confidence(0), attack.describe(),
+                + "nothing written%n", verb, li.id(), info.className(predicted), clean.confidence(0), Evaluation.describe(attack, seed.seed),
             attackOptions.target == null ? "" : " (target '" + info.className(goal.target()) + "')",
             info.className(r.adversarialClass()), r.adversarialConfidence(), Text.cost(r), r.seconds());
         return ExitCode.OK;

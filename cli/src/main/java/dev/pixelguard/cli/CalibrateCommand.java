@@ -58,13 +58,7 @@ final class CalibrateCommand implements Callable<Integer> {
   @Mixin DataOptions dataOptions;
   @Mixin SeedOption seed;
 
-  @Option(names = "--fit-on", paramLabel = "FROM-TO",
-      description = "Images the temperature is fitted on, both ends included (default: N/2 to N-1).")
-  String fitOn;
-
-  @Option(names = "--report-on", paramLabel = "FROM-TO",
-      description = "Images the figures are reported on, disjoint from --fit-on (default: 0 to N/2-1).")
-  String reportOn;
+  @Mixin SplitOptions split;
 
   @Option(names = "--bins", paramLabel = "B", description = "Equal-width confidence bins of the ECE (default: "
       + "${DEFAULT-VALUE}); bin b holds confidences in ((b-1)/B, b/B].")
@@ -96,8 +90,7 @@ final class CalibrateCommand implements Callable<Integer> {
     if (model.labelOnly) {
       throw new InputException("calibrate needs the model's probabilities; --label-only hides them");
     }
-    Split.Range fitRange = fitOn == null ? null : Split.Range.parse(fitOn);
-    Split.Range reportRange = reportOn == null ? null : Split.Range.parse(reportOn);
+    this.split.check();
     Path descriptor = write ? destination() : null;
     CliFiles.requireWritable(descriptor, out);
     if (descriptor != null && Files.exists(descriptor)) {
@@ -106,24 +99,9 @@ final class CalibrateCommand implements Callable<Integer> {
     Dataset data = dataOptions.load();
     try (Classifier c = model.openUncalibrated(DataOptions.shape(data), DataOptions.namesForModel(data))) {
       data = dataOptions.fit(data, c.info());
-      int n = data.size();
-      if (n < 2) {
-        throw new InputException("calibrate needs at least 2 images (some to fit on, others to report on), "
-            + data.name() + " has " + n);
-      }
-      if (fitRange == null) {
-        fitRange = new Split.Range(n / 2, n - 1);
-      }
-      if (reportRange == null) {
-        reportRange = new Split.Range(0, n / 2 - 1);
-      }
-      for (Split.Range r : List.of(fitRange, reportRange)) {
-        if (r.to() >= n) {
-          throw new InputException("image range " + r + " lies outside " + data.name() + ", which has " + n
-              + " images (0-" + (n - 1) + ")");
-        }
-      }
-      Split split = Split.of(data, fitRange, reportRange);
+      Split split = this.split.of(data, "calibrate");
+      Split.Range fitRange = split.fitRange();
+      Split.Range reportRange = split.reportRange();
       Scored fit = score(c, split.fit());
       Scored report = score(c, split.report());
       TemperatureScaling.Fit f = TemperatureScaling.fit(fit.logits, fit.labels);
@@ -160,32 +138,39 @@ final class CalibrateCommand implements Callable<Integer> {
           + "%s on %d images%n", pct(after.metrics().ece()), after.indistinguishableFromPerfect() ? "lies inside"
               : "lies above", pct(after.floor().p95()), after.indistinguishableFromPerfect()
               ? "indistinguishable from perfect calibration" : "still miscalibrated", reportRange.size());
-
-      Path tmpOut = null;
-      try {
-        if (out != null) {
-          tmpOut = stage(out, json(data.name(), fitRange, reportRange, f, t, before, after, fit.fromLogits));
-        }
-        if (descriptor != null) {
-          ModelSpec.writeTemperature(descriptor, t);
-        }
-        if (tmpOut != null) {
-          Files.move(tmpOut, out.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-          tmpOut = null;
-        }
-      } catch (IOException e) {
-        throw new InputException("cannot write " + out + ": " + InputException.firstLine(String.valueOf(e.getMessage())));
-      } finally {
-        deleteQuietly(tmpOut);
-      }
-      if (descriptor != null) {
-        o.printf(Locale.ROOT, "wrote:    temperature %s to %s%n", text(t), descriptor);
-      }
-      if (out != null) {
-        o.printf("results:  %s%n", out);
-      }
+      write(o, descriptor, t, json(data.name(), fitRange, reportRange, f, t, before, after, fit.fromLogits));
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * Writes --out (staged, then moved into place) and the temperature into the descriptor with --write; nothing
+   * of --out is left when either fails.
+   */
+  private void write(PrintWriter o, Path descriptor, double t, ObjectNode results) {
+    Path tmpOut = null;
+    try {
+      if (out != null) {
+        tmpOut = stage(out, results);
+      }
+      if (descriptor != null) {
+        ModelSpec.writeTemperature(descriptor, t);
+      }
+      if (tmpOut != null) {
+        Files.move(tmpOut, out.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        tmpOut = null;
+      }
+    } catch (IOException e) {
+      throw new InputException("cannot write " + out + ": " + InputException.firstLine(String.valueOf(e.getMessage())));
+    } finally {
+      deleteQuietly(tmpOut);
+    }
+    if (descriptor != null) {
+      o.printf(Locale.ROOT, "wrote:    temperature %s to %s%n", text(t), descriptor);
+    }
+    if (out != null) {
+      o.printf("results:  %s%n", out);
+    }
   }
 
   /** Where --write puts the temperature, checked before any work. */

@@ -61,6 +61,6 @@ final class CliFiles {
 
   /** The dataset at {@code path}, or the embedded sample images when no path is given. */
   static Dataset datasetOrSamples(Path path) {
-    return path == null ? DefaultBundle.samples() : Datasets.open(path);
+    return path == null ? Datasets.samples() : Datasets.open(path);
   }
 }

@@ -4,10 +4,11 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,8 +73,8 @@ final class CompareCommand implements Callable<Integer> {
     Pgd pgd;
     GuidedPixelAttack pixel;
     try {
-      pgd = Pgd.builder(eps).iterations(steps).step(step).seed(seed.seed).build();
-      pixel = GuidedPixelAttack.builder().pixels(1).budget(budget).seed(seed.seed).build();
+      pgd = Pgd.builder(eps).iterations(steps).step(step).build();
+      pixel = GuidedPixelAttack.builder().pixels(1).budget(budget).build();
     } catch (IllegalArgumentException e) {
       throw AttackOptions.refusal(e, true);
     }
@@ -84,17 +85,17 @@ final class CompareCommand implements Callable<Integer> {
         Dataset fitted = dataOptions.fit(data, c.info());
         String name = c.info().name();
         EvaluationResult g = pgd.modelType().isInstance(c) && !model.labelOnly
-            ? Evaluations.run("PGD " + name, c, model.labelOnly, fitted, pgd, Targets.untargeted(), run.execution(),
-                run.console(spec), (i, a) -> null)
+            ? Evaluations.run("PGD " + name, Evaluation.of(c, fitted, pgd).seed(seed.seed).execution(run.execution()),
+                fitted, false, run.console(spec), (i, a) -> null)
             : null;
-        EvaluationResult p = Evaluations.run("one pixel " + name, c, model.labelOnly, fitted, pixel,
-            Targets.untargeted(), run.execution(), run.console(spec), (i, a) -> null);
+        EvaluationResult p = Evaluations.run("one pixel " + name, Evaluation.of(c, fitted, pixel).seed(seed.seed)
+            .execution(run.execution()), fitted, false, run.console(spec), (i, a) -> null);
         rows.add(new Row(name, g, p));
       }
     }
     o.printf(Locale.ROOT, "data:      %s, %d images%n", data.name(), data.size());
-    o.printf(Locale.ROOT, "PGD:       %s%n", pgd.describe());
-    o.printf(Locale.ROOT, "one pixel: %s%n", pixel.describe());
+    o.printf(Locale.ROOT, "PGD:       %s%n", Evaluation.describe(pgd, seed.seed));
+    o.printf(Locale.ROOT, "one pixel: %s%n", Evaluation.describe(pixel, seed.seed));
     int w = Math.max(5, rows.stream().mapToInt(r -> r.name().length()).max().orElse(5));
     o.printf(Locale.ROOT, "%-" + w + "s  %7s  %13s  %22s  %13s%n", "model", "clean", "acc under PGD", "one pixel flips",
         "acc under 1px");

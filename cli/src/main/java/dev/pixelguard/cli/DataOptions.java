@@ -3,6 +3,7 @@ package dev.pixelguard.cli;
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
+import dev.pixelguard.eval.EvaluationPlan;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.ModelInfo;
 import java.nio.file.Path;
@@ -35,6 +36,12 @@ public final class DataOptions {
     if (repeat != null && repeat < 1) {
       throw new InputException("--repeat must be at least 1, was " + repeat);
     }
+  }
+
+  /** The images these options name, as a plan's data source. */
+  EvaluationPlan.DataSource source() {
+    check();
+    return new EvaluationPlan.DataSource(dataset == null ? null : dataset.toString(), limit, repeat, resize);
   }
 
   /** The dataset, limited. */

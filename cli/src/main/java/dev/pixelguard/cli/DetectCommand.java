@@ -9,15 +9,16 @@ import dev.pixelguard.attack.Attack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.data.Split;
-import dev.pixelguard.eval.DetectorEvaluation;
 import dev.pixelguard.defence.Roc;
 import dev.pixelguard.defence.SqueezeDetector;
-import dev.pixelguard.transform.Transform;
-import dev.pixelguard.transform.Transforms;
+import dev.pixelguard.eval.DetectorEvaluation;
+import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
+import dev.pixelguard.transform.Transform;
+import dev.pixelguard.transform.Transforms;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,14 +59,7 @@ final class DetectCommand implements Callable<Integer> {
       + "attacks).")
   List<String> squeeze = new ArrayList<>(List.of("impulse:0.3"));
 
-  @Option(names = "--fit-on", paramLabel = "FROM-TO",
-      description = "Clean images the thresholds are fitted on (those the model classifies correctly), both ends "
-          + "included (default: N/2 to N-1).")
-  String fitOn;
-
-  @Option(names = "--report-on", paramLabel = "FROM-TO",
-      description = "Images attacked and reported on, disjoint from --fit-on (default: 0 to N/2-1).")
-  String reportOn;
+  @Mixin SplitOptions splitOptions;
 
   @Option(names = {"-o", "--out"}, paramLabel = "FILE.json",
       description = "Write the figures and every ROC point (threshold, false-positive rate, detection) as JSON.")
@@ -85,9 +79,8 @@ final class DetectCommand implements Callable<Integer> {
     for (String s : squeeze) {
       squeezers.add(Transforms.parse(s));
     }
-    Attack<?> attack = attackOptions.build(seed.seed);
-    Split.Range fitRange = fitOn == null ? null : Split.Range.parse(fitOn);
-    Split.Range reportRange = reportOn == null ? null : Split.Range.parse(reportOn);
+    Attack<?> attack = attackOptions.build();
+    splitOptions.check();
     CliFiles.requireWritable(out);
     Dataset data = dataOptions.load();
     try (Classifier c = model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
@@ -95,25 +88,15 @@ final class DetectCommand implements Callable<Integer> {
       attackOptions.checkFits(info);
       AttackOptions.modelFor(attack, c, false); // a gradient attack on a model without gradients: refused now
       data = dataOptions.fit(data, info);
-      int n = data.size();
-      if (n < 2) {
-        throw new InputException("detect needs at least 2 images (some to fit on, others to report on), "
-            + data.name() + " has " + n);
-      }
-      fitRange = fitRange == null ? new Split.Range(n / 2, n - 1) : fitRange;
-      reportRange = reportRange == null ? new Split.Range(0, n / 2 - 1) : reportRange;
-      for (Split.Range r : List.of(fitRange, reportRange)) {
-        if (r.to() >= n) {
-          throw new InputException("image range " + r + " lies outside " + data.name() + ", which has " + n
-              + " images (0-" + (n - 1) + ")");
-        }
-      }
-      Split split = Split.of(data, fitRange, reportRange);
+      Split split = splitOptions.of(data, "detect");
+      Split.Range fitRange = split.fitRange();
+      Split.Range reportRange = split.reportRange();
       int first = reportRange.from();
       SqueezeDetector detector = SqueezeDetector.of(c, squeezers, seed.seed);
-      EvaluationResult r = Evaluations.run("attacking", c, false, split.report(), attack,
-          new Targets.Untargeted(attackOptions.criterion()), run.execution(), run.console(spec),
-          (i, a) -> Evaluations.success(first + i, a, info));
+      AttackOptions.modelFor(attack, c, false);
+      EvaluationResult r = Evaluations.run("attacking", Evaluation.of(c, split.report(), attack)
+          .targets(new Targets.Untargeted(attackOptions.criterion())).seed(seed.seed).execution(run.execution()),
+          split.report(), false, run.console(spec), (i, a) -> Evaluations.success(first + i, a, info));
       DetectorEvaluation.Result res = DetectorEvaluation.measure(detector, split.fit(), split.report(), r,
           DetectorEvaluation.RATES);
 
@@ -122,7 +105,7 @@ final class DetectCommand implements Callable<Integer> {
           + "figures on images %s (%d)%n", data.name(), fitRange, res.fitImages(), fitRange.size(), reportRange,
           reportRange.size());
       o.printf(Locale.ROOT, "attack:   %s; untargeted, on the model alone (it ignores the detector)%n",
-          attack.describe());
+          Evaluation.describe(attack, seed.seed));
       o.printf(Locale.ROOT, "images:   %d report images classified correctly (the clean side), %d attacked, %d "
           + "adversarials (%.1f%%, the adversarial side)%n", res.clean(), res.attacked(), res.adversarials(),
           res.attacked() == 0 ? 0 : 100.0 * res.adversarials() / res.attacked());
@@ -160,7 +143,7 @@ final class DetectCommand implements Callable<Integer> {
     root.put("dataset", dataName);
     root.put("fit_on", fitRange.toString());
     root.put("report_on", reportRange.toString());
-    root.put("attack", attack.describe());
+    root.put("attack", Evaluation.describe(attack, seed.seed));
     root.set("attack_settings", JSON.valueToTree(attack.settings()));
     root.put("seed", seed.seed);
     ArrayNode sq = root.putArray("squeezers");

@@ -1,24 +1,29 @@
 package dev.pixelguard.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Attack;
-import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Camera;
-import dev.pixelguard.defence.Gate;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelguard.defence.GateSpec;
 import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationPlan;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.JournalFile;
+import dev.pixelguard.eval.GateEvaluation;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.io.JournalFile;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.report.DefenceReportPage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,83 +60,155 @@ final class EvaluateCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
     outputs.journaled = true;
-    outputs.journalParts = gate.given() ? GatedEvaluation.PARTS : List.of();
+    outputs.journalParts = gate.given() ? GateEvaluation.PARTS : List.of();
     outputs.check();
-    Attack<?> attack = attackOptions.build(seed.seed);
-    boolean all = "all".equalsIgnoreCase(attackOptions.target);
-    if (all && (outputs.failUnder != null || outputs.junit != null)) {
+    EvaluationPlan plan = plan();
+    if (engine != null) {
+      engine.check();
+    }
+    if (plan.goals().matrix() && (outputs.failUnder != null || outputs.junit != null)) {
       throw new InputException("--fail-under and --junit judge a single goal; they do not apply to --target all");
     }
-    if (gate.given()) {
-      if (engine != null) {
-        throw new InputException("--gate runs in one JVM; evaluate the gate with 'pixelguard evaluate --gate'");
-      }
-      return gated(o);
-    }
-    if (secondFrame != null) {
-      throw new InputException("--second-frame simulates the other frame a gate looks at; give --gate");
-    }
-    Dataset data = dataOptions.load();
-    try (Classifier c = model.open(DataOptions.shape(data), DataOptions.namesForModel(data))) {
-      ModelInfo info = c.info();
-      attackOptions.checkFits(info);
-      data = dataOptions.fit(data, info);
-      int abstain = info.abstainClass();
-      Targets targets = targets(info);
-      EvaluationResult r;
+    try (EvaluationPlan.Opened opened = plan.open()) {
+      attackOptions.checkFits(opened.info());
+      AttackOptions.modelFor(plan.attack(), opened.gate() != null ? opened.gate().views().get(0).classifier()
+          : opened.model(), model.labelOnly);
       // The results file first: a journal is left behind only by a run that got as far as the work.
-      try (dev.pixelguard.io.ResultsJson.Writer stream = outputs.stream();
-          JournalFile journal = outputs.openJournal(journalSettings(info, data.name(), attack, targets))) {
-        Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
-        r = engine != null ? engine.run(c, data, attack, targets, journal, run.console(spec), line, stream)
-            : Evaluations.run(all ? "targeting" : "attacking", c, model.labelOnly, data, attack, targets,
-                run.execution(info), run.console(spec), line, journal, stream);
-        if (journal != null && journal.resumed() > 0) {
-          o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
-        }
-        int code = print(o, r, attack, targets, all, abstain, info, c);
-        if (journal != null) {
-          journal.finish(); // every output is written
-        }
+      List<JournalFile> journals = new ArrayList<>();
+      try (ResultsJson.Writer stream = opened.gate() != null ? null : outputs.stream()) {
+        Function<String, JournalFile> journal = journals(opened, journals);
+        int code = opened.gate() != null ? gated(o, opened, journal) : single(o, opened, journal, stream);
+        journals.forEach(JournalFile::finish); // every output is written
         return code;
+      } finally {
+        journals.forEach(JournalFile::close);
       }
     }
   }
 
-  /** The goals of every image, for a model with {@code info}: harm for a model that may abstain, else --target's. */
-  Targets targets(ModelInfo info) {
-    int abstain = info.abstainClass();
-    if (abstain >= 0 && attackOptions.target != null) {
-      throw new InputException("the model may abstain (its last class is 'abstain', as a served gate's is), so "
-          + "the attack seeks harm: accepted and wrong; --target does not apply");
+  /** The plan these options describe, checked before any model is opened. */
+  EvaluationPlan plan() {
+    Attack<?> attack = attackOptions.build();
+    if (secondFrame != null && !gate.given()) {
+      throw new InputException("--second-frame simulates the other frame a gate looks at; give --gate");
     }
-    return abstain >= 0 ? new Targets.Harm(abstain, attackOptions.criterion())
-        : "all".equalsIgnoreCase(attackOptions.target) ? new Targets.EveryOther(attackOptions.criterion())
-        : attackOptions.target == null ? new Targets.Untargeted(attackOptions.criterion())
-        : new Targets.Target(info.classIndex(attackOptions.target), attackOptions.criterion());
+    EvaluationPlan.Subject subject;
+    if (gate.given()) {
+      GateSpec g = gate.spec(model);
+      if (attackOptions.target != null) {
+        throw new InputException("--gate attacks with the harm goal (the gate accepts a wrong class); --target does "
+            + "not apply");
+      }
+      if (secondFrame != null && g.frameViews().isEmpty()) {
+        throw new InputException("--second-frame simulates the other frame a gate looks at, and " + gate.file
+            + " has no frame views; add them with 'gate fit --frame-view'");
+      }
+      subject = new EvaluationPlan.Gated(g, Camera.parse(secondFrame == null ? "" : secondFrame, seed.seed));
+    } else {
+      subject = new EvaluationPlan.Model(model.request());
+    }
+    return EvaluationPlan.builder(subject, dataOptions.source(), attack)
+        .goals(new EvaluationPlan.Goals(attackOptions.target, attackOptions.minConfidence)).seed(seed.seed)
+        .batching(run.batching()).labelOnly(model.labelOnly).build();
   }
 
   /**
-   * Where the attempts run, when not in this JVM: pixelguard-spark runs them as a Spark job. It returns the
-   * evaluation of {@code data} as {@link Evaluations#run} would, journaling every attempt in {@code journal}.
+   * The journal of each part of the run, opened when first asked for with the settings of the evaluation it keeps
+   * (as the run's results will state them), and added to {@code opened}; null without a journal.
+   */
+  private Function<String, JournalFile> journals(EvaluationPlan.Opened run, List<JournalFile> opened) {
+    List<String> parts = run.plan().parts();
+    List<EvaluationResult> blanks = outputs.journal() == null ? null : run.blankResults();
+    Map<String, JournalFile> byPart = new HashMap<>();
+    return part -> blanks == null ? null : byPart.computeIfAbsent(part, p -> {
+      ObjectNode settings = JournalFile.settings(blanks.get(parts.indexOf(p)));
+      settings.put("labelOnly", model.labelOnly);
+      JournalFile j;
+      if (run.gate() != null) {
+        settings.put("gate", run.gate().describe());
+        settings.put("secondFrame", run.gateEvaluation().camera().describe());
+        settings.put("part", p);
+        j = outputs.openJournal(settings, p);
+      } else {
+        j = outputs.openJournal(settings);
+      }
+      opened.add(j);
+      return j;
+    });
+  }
+
+  /** A model: one evaluation, here or on the engine, the results file written as images finish. */
+  private int single(PrintWriter o, EvaluationPlan.Opened opened, Function<String, JournalFile> journals,
+      ResultsJson.Writer stream) {
+    ModelInfo info = opened.info();
+    boolean all = opened.plan().goals().matrix();
+    JournalFile journal = journals.apply(opened.plan().parts().get(0));
+    Evaluations.Line line = (i, a) -> Evaluations.success(i, a, info);
+    EvaluationResult r;
+    if (engine != null) {
+      r = engine.run(opened, journals, stream, run.console(spec)).get(0);
+      Evaluations.printLines(run.console(spec), r, line);
+    } else {
+      r = Evaluations.run(all ? "targeting" : "attacking", opened.evaluation().journal(journal).sink(stream),
+          opened.images(), all, run.console(spec), line);
+    }
+    if (journal != null && journal.resumed() > 0) {
+      o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
+    }
+    return print(o, r, opened.plan().attack(), opened.targets(), all, info.abstainClass(), info, opened.model());
+  }
+
+  /**
+   * {@code --gate}: the undefended reference model, the gate against an attack that ignores it and the gate
+   * against the adaptive attack, side by side; the adaptive evaluation is the one reported and gated on.
+   */
+  private int gated(PrintWriter o, EvaluationPlan.Opened opened, Function<String, JournalFile> journals) {
+    GateEvaluation evaluation = opened.gateEvaluation();
+    GateEvaluation.Result r;
+    if (engine != null) {
+      r = evaluation.result(engine.run(opened, journals, null, run.console(spec)));
+      Evaluations.printLines(run.console(spec), r.adaptive(), GatedEvaluation.harmLine(opened.gate()));
+    } else {
+      r = GatedEvaluation.run(evaluation.journals((part, info, a, s, t) -> journals.apply(part)), opened.gate(),
+          opened.images(), run.console(spec));
+    }
+    int resumed = 0;
+    int files = 0;
+    for (String part : GateEvaluation.PARTS) {
+      JournalFile j = journals.apply(part);
+      resumed += j == null ? 0 : j.resumed();
+      files += j == null ? 0 : 1;
+    }
+    if (resumed > 0) {
+      o.printf(Locale.ROOT, "resumed:  %d attempts from %d journals beside %s%n", resumed, files, outputs.journal());
+    }
+    Attack<?> attack = opened.plan().attack();
+    GatedEvaluation.print(o, opened.gate(), attack, seed.seed, r, evaluation.camera());
+    Evaluations.printCost(o, r.adaptive());
+    return outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(),
+        dir -> DefenceReportPage.write(r.report(), dir));
+  }
+
+  /**
+   * Where the evaluations run, when not in this JVM: pixelguard-spark runs them as a Spark job
+   * ({@link dev.pixelguard.eval.EvaluationEngine}).
    */
   interface Engine {
+    /** Refuses, in one line, settings the engine cannot use, before any work. */
+    void check();
+
     /**
-     * @param sink where each finished image goes, in dataset order (the --results file written as it comes), or
-     *     null
+     * Every evaluation of the opened plan over all its images, journaled.
+     *
+     * @param sink where each finished image of a model's evaluation goes, in dataset order (the --results file
+     *     written as it comes), or null
      */
-    EvaluationResult run(Classifier c, Dataset data, Attack<?> attack, Targets targets, JournalFile journal,
-        Evaluations.Console console, Evaluations.Line line, Evaluation.Sink sink);
+    List<EvaluationResult> run(EvaluationPlan.Opened opened, Function<String, JournalFile> journals,
+        ResultsJson.Writer sink, Evaluations.Console console);
   }
 
   /** The engine, or null to run here. */
   Engine engine;
-
-  ObjectNode journalSettings(ModelInfo info, String dataset, Attack<?> attack, Targets targets) {
-    ObjectNode s = JournalFile.settings(info, dataset, attack, targets);
-    s.put("labelOnly", model.labelOnly);
-    return s;
-  }
 
   private int print(PrintWriter o, EvaluationResult r, Attack<?> attack, Targets targets, boolean all, int abstain,
       ModelInfo info, Classifier c) {
@@ -143,7 +220,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (targets.extra() != null) {
       goal += ", success needs " + targets.extra().describe();
     }
-    o.printf(Locale.ROOT, "attack:   %s; %s%n", attack.describe(), goal);
+    o.printf(Locale.ROOT, "attack:   %s; %s%n", Evaluation.describe(attack, seed.seed), goal);
     Summary s = r.summary();
     if (all) {
       printMatrix(o, r, s);
@@ -165,60 +242,6 @@ final class EvaluateCommand implements Callable<Integer> {
     Evaluations.printCost(o, r);
     Evaluations.printTransport(o, c);
     return outputs.write(o, spec.commandLine().getErr(), r);
-  }
-
-  /**
-   * {@code --gate}: the undefended reference model, the gate against an attack that ignores it and the gate
-   * against the adaptive attack, side by side; the adaptive evaluation is the one reported and gated on.
-   */
-  private int gated(PrintWriter o) {
-    gate.spec(model);
-    if (attackOptions.target != null) {
-      throw new InputException("--gate attacks with the harm goal (the gate accepts a wrong class); --target does "
-          + "not apply");
-    }
-    if (secondFrame != null && gate.spec(model).frameViews().isEmpty()) {
-      throw new InputException("--second-frame simulates the other frame a gate looks at, and " + gate.file
-          + " has no frame views; add them with 'gate fit --frame-view'");
-    }
-    Camera camera = Camera.parse(secondFrame == null ? "" : secondFrame, seed.seed);
-    Attack<?> attack = attackOptions.build(seed.seed);
-    Dataset data = dataOptions.load();
-    try (Gate g = gate.open(model, DataOptions.namesForModel(data), DataOptions.shape(data))) {
-      attackOptions.checkFits(g.info());
-      data = dataOptions.fit(data, g.info());
-      List<JournalFile> journals = new ArrayList<>();
-      String dataName = data.name();
-      GatedEvaluation.Journals open = (part, info, att, targets) -> {
-        ObjectNode settings = journalSettings(info, dataName, att, targets);
-        settings.put("gate", g.describe());
-        settings.put("secondFrame", camera.describe());
-        settings.put("part", part);
-        JournalFile j = outputs.openJournal(settings, part);
-        if (j != null) {
-          journals.add(j);
-        }
-        return j;
-      };
-      try {
-        GatedEvaluation.Outcome r = GatedEvaluation.run(g, data, attack, attackOptions, run.execution(g.info()),
-            run.console(spec), model.labelOnly, camera, open);
-        int resumed = journals.stream().mapToInt(JournalFile::resumed).sum();
-        if (resumed > 0) {
-          o.printf(Locale.ROOT, "resumed:  %d attempts from %d journals beside %s%n", resumed, journals.size(),
-              outputs.journal());
-        }
-        GatedEvaluation.print(o, g, attack, r, camera);
-        Evaluations.printCost(o, r.adaptive());
-        Dataset judged = data;
-        int code = outputs.write(o, spec.commandLine().getErr(), r.adaptive(), r.all(),
-            dir -> DefenceReportPage.write(GatedEvaluation.report(g, judged, r, camera), dir));
-        journals.forEach(JournalFile::finish); // every output is written
-        return code;
-      } finally {
-        journals.forEach(JournalFile::close);
-      }
-    }
   }
 
   /** Su et al.'s original-to-target matrix. */

@@ -1,20 +1,16 @@
 package dev.pixelguard.cli;
 
-import dev.pixelguard.attack.Attack;
 import dev.pixelguard.attack.AttackResult;
-import dev.pixelguard.attack.Execution;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
 import dev.pixelguard.eval.Summary;
-import dev.pixelguard.eval.Targets;
-import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import java.io.PrintWriter;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /** Running an evaluation with a progress bar, and printing its summary: shared by evaluate, scan and compare. */
 final class Evaluations {
@@ -29,53 +25,81 @@ final class Evaluations {
   }
 
   /**
-   * Runs {@code attack} over {@code data} through the one pipeline, with a progress bar on a terminal. Unless
-   * quiet, {@code line} is printed for every attempt: as each finishes when the output is a log (so a CI job
-   * killed mid-run has logged what it found), or in dataset order after the bar on a terminal.
+   * Runs {@code evaluation} over {@code data} with {@link #progress} on the console.
+   *
+   * @param label the progress bar's name
+   * @param matrix whether every image is attacked toward every other class (the bar counts reached targets)
    */
-  static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
-      Attack<M> attack, Targets targets, Execution execution, Console console, Line line) {
-    return run(label, c, labelOnly, data, attack, targets, execution, console, line, null);
+  static EvaluationResult run(String label, Evaluation evaluation, Dataset data, boolean matrix, Console console,
+      Line line) {
+    try (ConsoleProgress p = progress(label, data, matrix, console, line)) {
+      return evaluation.listener(p).run();
+    }
   }
 
-  /** As above, journaled: attempts the journal holds are kept, and every new one is appended to it. */
-  static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
-      Attack<M> attack, Targets targets, Execution execution, Console console, Line line,
-      dev.pixelguard.io.JournalFile journal) {
-    return run(label, c, labelOnly, data, attack, targets, execution, console, line, journal, null);
+  /**
+   * Progress of one evaluation of {@code data} on the console: a bar on a terminal; unless quiet, {@code line}
+   * for every attempt, as each finishes when the output is a log (so a CI job killed mid-run has logged what it
+   * found), or in dataset order after the bar on a terminal; and a warning when the clean predictions look like
+   * a model fed the wrong input conventions. Close it when the evaluation ends, finished or not.
+   */
+  static ConsoleProgress progress(String label, Dataset data, boolean matrix, Console console, Line line) {
+    return new ConsoleProgress(label, data, matrix, console, line);
   }
 
-  /** As above, with each finished image handed to {@code sink} (a results file written as it comes), or none. */
-  static <M extends Classifier> EvaluationResult run(String label, Classifier c, boolean labelOnly, Dataset data,
-      Attack<M> attack, Targets targets, Execution execution, Console console, Line line,
-      dev.pixelguard.io.JournalFile journal, Evaluation.Sink sink) {
-    boolean quiet = console.quiet();
-    PrintWriter o = console.out();
-    M model = AttackOptions.modelFor(attack, c, labelOnly);
-    String verb = targets.matrix() ? "reached" : "fooled";
-    Map<String, Integer> index = new HashMap<>();
-    EvaluationResult r;
-    boolean stream;
-    try (Progress bar = Progress.start(label, data.size(), !quiet)) {
-      stream = !quiet && !bar.shown();
+  /** An evaluation's listener on the console; see {@link #progress}. */
+  static final class ConsoleProgress implements Evaluation.Listener, AutoCloseable {
+    private final Console console;
+    private final Line line;
+    private final String verb;
+    private final Progress bar;
+    private final boolean stream;
+    private final Map<String, Integer> index = new HashMap<>();
+
+    private ConsoleProgress(String label, Dataset data, boolean matrix, Console console, Line line) {
+      this.console = console;
+      this.line = line;
+      this.verb = matrix ? "reached" : "fooled";
+      this.bar = Progress.start(label, data.size(), !console.quiet());
+      this.stream = !console.quiet() && !bar.shown();
       for (int i = 0; stream && i < data.size(); i++) { // the ids of a lazy dataset cost its images: only if printed
         index.put(data.get(i).id(), i);
       }
-      r = Evaluation.run(model, data, attack, targets, execution, (a, done, total, ok) -> {
-        bar.total(total);
-        bar.step(verb + " " + ok + "/" + done);
-        if (stream) {
-          print(o, line.of(index.get(a.imageId()), a));
-        }
-      }, journal, sink);
     }
-    if (!quiet && !stream) {
-      for (ImageOutcome io : r.images()) {
-        io.attempts().forEach(a -> print(o, line.of(io.index(), a)));
+
+    @Override
+    public void attempted(AttackResult a, int done, int total, int ok) {
+      bar.total(total);
+      bar.step(verb + " " + ok + "/" + done);
+      if (stream) {
+        print(console.out(), line.of(index.get(a.imageId()), a));
       }
     }
-    warnIfCollapsed(r, console.err());
-    return r;
+
+    @Override
+    public void finished(EvaluationResult r) {
+      bar.close();
+      if (!console.quiet() && !stream) {
+        for (ImageOutcome io : r.images()) {
+          io.attempts().forEach(a -> print(console.out(), line.of(io.index(), a)));
+        }
+      }
+      warnIfCollapsed(r, console.err());
+    }
+
+    @Override
+    public void close() {
+      bar.close();
+    }
+  }
+
+  /** {@code line} for every attempt of {@code r}, in dataset order, unless quiet: after a run made elsewhere. */
+  static void printLines(Console console, EvaluationResult r, Line line) {
+    if (!console.quiet()) {
+      for (ImageOutcome io : r.images()) {
+        io.attempts().forEach(a -> print(console.out(), line.of(io.index(), a)));
+      }
+    }
   }
 
   private static void print(PrintWriter o, String text) {

@@ -3,17 +3,11 @@ package dev.pixelguard.cli;
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.djl.DefaultBundle;
-import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.djl.net.OnnxExport;
-import dev.pixelguard.image.ImageBatch;
-import dev.pixelguard.model.ModelSpec;
-import dev.pixelguard.model.Scores;
-import dev.pixelguard.onnx.OnnxClassifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +42,7 @@ final class ExportCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     requireOnnxName(out, "--out");
     CliFiles.requireWritable(out);
-    try (NetworkModel net = open(model)) {
+    try (NetworkModel net = DefaultBundle.networkAt(model)) {
       write(net, out, o);
     }
     return ExitCode.OK;
@@ -59,22 +53,6 @@ final class ExportCommand implements Callable<Integer> {
     if (file != null && !file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
       throw new InputException(option + " must name a .onnx file, was " + file);
     }
-  }
-
-  /**
-   * The network of a .pgm file or a bundled model.
-   *
-   * @throws InputException for anything else, or a bundled name that does not exist
-   */
-  static NetworkModel open(String location) {
-    if (DefaultBundle.isBundled(location)) {
-      return DefaultBundle.network(location);
-    }
-    if (!location.toLowerCase(Locale.ROOT).endsWith(NetworkModel.EXTENSION)) {
-      throw new InputException("export takes pixelguard's own networks (a .pgm file from train, or builtin:NAME); "
-          + location + " is not one");
-    }
-    return NetworkModel.load(Path.of(location));
   }
 
   /**
@@ -94,28 +72,11 @@ final class ExportCommand implements Callable<Integer> {
 
   /** The largest probability difference between the exported model and the network on random images. */
   private static double check(NetworkModel net, byte[] model, String file) {
-    int[] s = net.inputShape();
-    float[] x = new float[CHECK_IMAGES * s[0] * s[1] * s[2]];
-    Random r = new Random(1);
-    for (int i = 0; i < x.length; i++) {
-      x[i] = r.nextFloat();
-    }
-    ImageBatch batch = ImageBatch.wrap(CHECK_IMAGES, s[0], s[1], s[2], x);
-    // Not closed: closing it would close the network, which belongs to the caller.
-    Scores expected = new NetworkClassifier(net, "check").classify(batch);
-    Scores got;
-    try (OnnxClassifier onnx = OnnxClassifier.load(model, file, ModelSpec.DEFAULT, 0)) {
-      if (!onnx.info().classNames().equals(net.classNames())) {
-        throw new IllegalStateException("the export " + file + " reads back other class names: "
-            + onnx.info().classNames());
-      }
-      got = onnx.classify(batch);
-    }
-    double worst = 0;
-    for (int i = 0; i < CHECK_IMAGES; i++) {
-      for (int k = 0; k < expected.numClasses(); k++) {
-        worst = Math.max(worst, Math.abs(expected.probability(i, k) - got.probability(i, k)));
-      }
+    double worst;
+    try {
+      worst = OnnxExport.strayFrom(net, model, CHECK_IMAGES);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("the export " + file + " " + e.getMessage().replace("the export ", ""));
     }
     if (!(worst <= CHECK_TOLERANCE)) {
       throw new IllegalStateException("the export " + file + " disagrees with the network: probability "

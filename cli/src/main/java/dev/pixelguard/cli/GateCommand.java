@@ -98,13 +98,7 @@ final class GateCommand implements Runnable {
         description = "Labelled images to fit on and report on.")
     Path dataset;
 
-    @Option(names = "--fit-on", paramLabel = "FROM-TO",
-        description = "Images to fit on (default: the second half of the dataset).")
-    String fitOn;
-
-    @Option(names = "--report-on", paramLabel = "FROM-TO",
-        description = "Images to report on, disjoint from --fit-on (default: the first half of the dataset).")
-    String reportOn;
+    @Mixin SplitOptions splitOptions;
 
     @Mixin SeedOption seed;
 
@@ -134,17 +128,12 @@ final class GateCommand implements Runnable {
       }
       Camera camera = frames.isEmpty() ? null : Camera.parse(secondFrame == null ? "" : secondFrame, seed.seed);
       CliFiles.requireWritable(out);
+      splitOptions.check();
       Dataset all = CliFiles.datasetOrSamples(dataset);
-      int half = all.size() / 2;
-      if (half < 1) {
-        throw new InputException("dataset " + all.name() + " has " + all.size() + " image(s); fitting a gate needs "
-            + "at least two, one to fit on and one to report on");
-      }
-      Split.Range fitRange = fitOn == null ? new Split.Range(half, all.size() - 1) : Split.Range.parse(fitOn);
-      Split.Range reportRange = reportOn == null ? new Split.Range(0, half - 1) : Split.Range.parse(reportOn);
-      Split split = Split.of(all, fitRange, reportRange);
-      GateFit.Request request = new GateFit.Request(models, views, rule, alarm, !noCalibrate, coverage,
-          squeezeFpr == null ? Double.NaN : squeezeFpr, fallback, seed.seed, frames, camera);
+      Split split = splitOptions.of(all, "fitting a gate");
+      GateFit.Request request = GateFit.Request.builder(models).views(views).fusion(rule).alarm(alarm)
+          .calibrate(!noCalibrate).coverage(coverage).squeezeFpr(squeezeFpr == null ? Double.NaN : squeezeFpr)
+          .fallback(fallback).seed(seed.seed).frameViews(frames, camera).build();
       GateFit.Result fitted = GateFit.fit(request, split.fit());
       GateSpec gs = fitted.spec();
       try (Gate gate = gs.open(all.classNames(), DataOptions.shape(all))) {

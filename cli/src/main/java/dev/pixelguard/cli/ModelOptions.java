@@ -180,8 +180,20 @@ public final class ModelOptions {
   }
 
   private Classifier openRaw(String location, int[] dataShape) {
-    return Models.open(ModelRequest.builder(location).spec(descriptor(location)).backend(backend).threads(threads)
-        .dataShape(dataShape).options(remoteOptions(location)).build());
+    return Models.open(request(location).toBuilder().dataShape(dataShape).build());
+  }
+
+  /**
+   * The one model given (the embedded default when none is) as a request: its location resolved once, with the
+   * descriptor ({@link #descriptor(String)}), the backend, threads and remote settings these options give.
+   */
+  ModelRequest request() {
+    return request(isDefault() ? DefaultBundle.DEFAULT : location());
+  }
+
+  private ModelRequest request(String location) {
+    return ModelRequest.builder(location).spec(descriptor(location)).backend(backend).threads(threads)
+        .options(remoteOptions(location)).build();
   }
 
   /** The --remote-* options, as the v2 backend's request options; refused for a model that is not remote. */

@@ -12,6 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class Progress implements AutoCloseable {
   private final ProgressBar bar;
+  private boolean closed;
 
   private Progress(ProgressBar bar) {
     this.bar = bar;
@@ -58,7 +59,8 @@ final class Progress implements AutoCloseable {
 
   @Override
   public void close() {
-    if (bar != null) {
+    if (bar != null && !closed) {
+      closed = true;
       bar.close();
     }
   }

@@ -2,6 +2,7 @@ package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Execution;
+import dev.pixelguard.eval.EvaluationPlan;
 import picocli.CommandLine.Option;
 
 /** How a run uses the engine and the terminal; none of it changes any image's outcome. */
@@ -25,6 +26,16 @@ public final class RunOptions {
   /** The command's output streams, quiet or not. */
   Evaluations.Console console(picocli.CommandLine.Model.CommandSpec spec) {
     return new Evaluations.Console(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet);
+  }
+
+  /** --batch (the model's default when not given), --concurrency and --in-flight, as a plan's batching. */
+  EvaluationPlan.Batching batching() {
+    return new EvaluationPlan.Batching(batch, concurrency, inFlight);
+  }
+
+  /** Whether per-image lines and progress are left out. */
+  boolean quiet() {
+    return quiet;
   }
 
   /** The execution for a model whose input is unknown here: --batch, or 400. */

@@ -1,16 +1,18 @@
 package dev.pixelguard.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.AttackResult;
-import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.attack.ScanFindings;
+import dev.pixelguard.attack.Seeds;
+import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.Gate;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import java.io.PrintWriter;
@@ -72,14 +74,15 @@ final class ScanCommand implements Callable<Integer> {
       data = dataOptions.fit(data, g != null ? g.info() : info);
       Targets targets = g != null ? new Targets.Harm(g.abstainClass(), null)
           : target == null ? Targets.untargeted() : new Targets.Target(info.classIndex(target), null);
-      ObjectNode settings = JournalFile.settings(info, data.name(), scan, targets);
+      ObjectNode settings = JournalFile.settings(info, data.name(), scan, Seeds.DEFAULT_ROOT, targets);
       settings.put("labelOnly", model.labelOnly);
       settings.put("gate", g == null ? "none" : g.describe());
       // The results file first: a journal is left behind only by a run that got as far as the work.
       try (dev.pixelguard.io.ResultsJson.Writer stream = outputs.stream();
           JournalFile journal = outputs.openJournal(settings)) {
-        EvaluationResult r = Evaluations.run("scanning", c, model.labelOnly, data, scan, targets,
-            run.execution(info), run.console(spec), (i, a) -> vulnerable(i, a, info), journal, stream);
+        EvaluationResult r = Evaluations.run("scanning", Evaluation.of(c, data, scan).targets(targets)
+            .execution(run.execution(info)).journal(journal).sink(stream), data, false,
+            run.console(spec), (i, a) -> vulnerable(i, a, info));
         return report(o, r, g, info, journal, scan.colours(info.channels()).size());
       }
     }

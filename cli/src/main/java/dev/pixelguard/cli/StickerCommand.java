@@ -80,17 +80,6 @@ final class StickerCommand implements Runnable {
     }
   }
 
-  private static Split split(Dataset all, String fitOn, String reportOn) {
-    int half = all.size() / 2;
-    if (half < 1) {
-      throw new InputException("dataset " + all.name() + " has " + all.size() + " image(s); a sticker needs at least "
-          + "two, one to learn on and one to report on");
-    }
-    Split.Range fit = fitOn == null ? new Split.Range(half, all.size() - 1) : Split.Range.parse(fitOn);
-    Split.Range report = reportOn == null ? new Split.Range(0, half - 1) : Split.Range.parse(reportOn);
-    return Split.of(all, fit, report);
-  }
-
   /** {@code pixelguard sticker train}. */
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = {"Learn a universal sticker on the --fit-on images and write it as a PNG (exact values), a print "
@@ -107,13 +96,7 @@ final class StickerCommand implements Runnable {
 
     @Mixin LabelledDataset dataset;
 
-    @Option(names = "--fit-on", paramLabel = "FROM-TO",
-        description = "Images to learn on (default: the second half of the dataset).")
-    String fitOn;
-
-    @Option(names = "--report-on", paramLabel = "FROM-TO",
-        description = "Images kept for evaluation, which may not overlap --fit-on (default: the first half).")
-    String reportOn;
+    @Mixin SplitOptions splitOptions;
 
     @Option(names = "--target", paramLabel = "CLASS", description = "The class the sticker should make the model "
         + "predict (name or number).")
@@ -193,7 +176,6 @@ final class StickerCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter o = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
       if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
         throw new InputException("--out must name a .png file, was " + out);
       }
@@ -204,6 +186,48 @@ final class StickerCommand implements Runnable {
       if (method != null && !method.equals("gradient") && !method.equals("search")) {
         throw new InputException("--method is gradient or search, was '" + method + "'");
       }
+      if (restarts < 1 || restarts > StickerRestarts.MAX) {
+        throw new InputException("--restarts must be from 1 to " + StickerRestarts.MAX + ", was " + restarts);
+      }
+      if (printScale < 1 || printScale > 1000) {
+        throw new InputException("--print-scale must be from 1 to 1000, was " + printScale);
+      }
+      StickerSettings.Builder settingsOf = settings();
+      Conditions cond = conditions.conditions();
+      if (gate.given()) {
+        gate.spec(model);
+      }
+      splitOptions.check();
+      Dataset all = dataset.open();
+      Split split = splitOptions.of(all, "a sticker");
+      try (Opened m = open(model, gate, all)) {
+        ModelInfo info = m.classifier().info();
+        Dataset fit = new DataOptions().fit(split.fit(), gate.given() ? m.gate().info() : info);
+        int tgt = untargeted ? -1 : (gate.given() ? m.gate().info() : info).classIndex(target);
+        Printability pal = palette == null ? null : Printability.read(palette, info.channels());
+        StickerSettings settings = settingsOf.target(tgt).conditions(cond).palette(pal).build();
+        // Checks the sticker fits (and the region has room) before any model work.
+        cond.check(size, info.height(), info.width());
+        boolean hasGradients = m.classifier() instanceof GradientClassifier;
+        String how = method != null ? method : hasGradients ? "gradient" : "search";
+        if (how.equals("gradient") && !hasGradients) {
+          throw new InputException(m.name() + " gives no gradients; use --method search (queries only)");
+        }
+        o.printf(Locale.ROOT, "model:      %s%n", m.gate() != null ? m.gate().describe() : m.name());
+        o.printf(Locale.ROOT, "sticker:    %dx%d (%.1f%% of a %dx%d image), %s%n", size, size,
+            100.0 * size * size / (info.height() * info.width()), info.width(), info.height(),
+            tgt < 0 ? "untargeted" : "target '" + info.className(tgt) + "' (" + tgt + ")");
+        o.printf(Locale.ROOT, "learn on:   %s (%d images); kept apart: %s%n", fit.name(), fit.size(),
+            split.reportRange());
+        o.printf(Locale.ROOT, "conditions: %s%n", cond.describe());
+        Learned l = learn(o, m, fit, settings, how, tgt < 0 ? "a wrong class" : "'" + info.className(tgt) + "'");
+        write(o, l, settings, split, tgt, info);
+      }
+      return ExitCode.OK;
+    }
+
+    /** The settings of the options that need no model: all but the target, the conditions and the palette. */
+    private StickerSettings.Builder settings() {
       StickerSettings.Optimizer opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
         case "adam" -> StickerSettings.Optimizer.ADAM;
         case "sign" -> StickerSettings.Optimizer.SIGN;
@@ -219,121 +243,101 @@ final class StickerCommand implements Runnable {
         case "identity" -> StickerSettings.JpegGradient.IDENTITY;
         default -> throw new InputException("--jpeg-gradient is chroma or identity, was '" + jpegGradient + "'");
       };
-      if (restarts < 1 || restarts > StickerRestarts.MAX) {
-        throw new InputException("--restarts must be from 1 to " + StickerRestarts.MAX + ", was " + restarts);
-      }
-      if (printScale < 1 || printScale > 1000) {
-        throw new InputException("--print-scale must be from 1 to 1000, was " + printScale);
-      }
-      Conditions cond = conditions.conditions();
-      if (gate.given()) {
-        gate.spec(model);
-      }
-      Dataset all = dataset.open();
-      Split split = split(all, fitOn, reportOn);
-      try (Opened m = open(model, gate, all)) {
-        ModelInfo info = m.classifier().info();
-        Dataset fit = new DataOptions().fit(split.fit(), gate.given() ? m.gate().info() : info);
-        int tgt = untargeted ? -1 : (gate.given() ? m.gate().info() : info).classIndex(target);
-        Printability pal = palette == null ? null : Printability.read(palette, info.channels());
-        StickerSettings settings = StickerSettings.builder(size).target(tgt).conditions(cond).steps(steps)
-            .batch(batch).eotSamples(eotSamples).tvWeight(tv).npsWeight(nps).palette(pal).optimizer(opt)
-            .learningRate(lr).squareShare(squareShare).seed(seed.seed).goalLoss(goalLoss).average(average)
-            .jpegGradient(jpegBackward).build();
-        // Checks the sticker fits (and the region has room) before any model work.
-        cond.check(size, info.height(), info.width());
-        boolean hasGradients = m.classifier() instanceof GradientClassifier;
-        String how = method != null ? method : hasGradients ? "gradient" : "search";
-        if (how.equals("gradient") && !hasGradients) {
-          throw new InputException(m.name() + " gives no gradients; use --method search (queries only)");
+      return StickerSettings.builder(size).steps(steps).batch(batch).eotSamples(eotSamples).tvWeight(tv)
+          .npsWeight(nps).optimizer(opt).learningRate(lr).squareShare(squareShare).seed(seed.seed).goalLoss(goalLoss)
+          .average(average).jpegGradient(jpegBackward);
+    }
+
+    /** A learned sticker: the one kept, the restarts it was chosen from (null for one), and the cost. */
+    private record Learned(TrainedSticker sticker, StickerRestarts.Result restarts, long modelImages) {}
+
+    /** Learns the sticker, or the best of --restarts, printing progress. */
+    private Learned learn(PrintWriter o, Opened m, Dataset fit, StickerSettings settings, String how, String goal) {
+      PrintWriter err = spec.commandLine().getErr();
+      int every = Math.max(1, steps / 10);
+      java.util.function.Consumer<TrainedSticker.Step> progress = st -> {
+        if (st.step() % every == 0 || st.step() == steps) {
+          err.printf(Locale.ROOT, "step %d/%d: goal loss %.4f, reached %.1f%% of the step's images, TV %.4f, NPS %.4f%n",
+              st.step(), steps, st.goalLoss(), 100 * st.reached(), st.totalVariation(), st.nonPrintability());
+          err.flush();
         }
-        o.printf(Locale.ROOT, "model:      %s%n", m.gate() != null ? m.gate().describe() : m.name());
-        o.printf(Locale.ROOT, "sticker:    %dx%d (%.1f%% of a %dx%d image), %s%n", size, size,
-            100.0 * size * size / (info.height() * info.width()), info.width(), info.height(),
-            tgt < 0 ? "untargeted" : "target '" + info.className(tgt) + "' (" + tgt + ")");
-        o.printf(Locale.ROOT, "learn on:   %s (%d images); kept apart: %s%n", fit.name(), fit.size(),
-            split.reportRange());
-        o.printf(Locale.ROOT, "conditions: %s%n", cond.describe());
-        int every = Math.max(1, steps / 10);
-        java.util.function.Consumer<TrainedSticker.Step> progress = st -> {
-          if (st.step() % every == 0 || st.step() == steps) {
-            err.printf(Locale.ROOT, "step %d/%d: goal loss %.4f, reached %.1f%% of the step's images, TV %.4f, NPS %.4f%n",
-                st.step(), steps, st.goalLoss(), 100 * st.reached(), st.totalVariation(), st.nonPrintability());
-            err.flush();
-          }
-        };
-        java.util.function.Function<StickerSettings, TrainedSticker> learn = how.equals("gradient")
-            ? st -> StickerTrainer.train((GradientClassifier) m.classifier(), fit.images(), st, progress)
-            : st -> StickerSearch.train(m.classifier(), fit.images(), st, Objective.LOG_PROBABILITY, progress);
-        TrainedSticker t;
-        StickerRestarts.Result chosen = null;
-        long modelImages;
-        if (restarts == 1) {
-          t = learn.apply(settings);
-          modelImages = t.modelImages();
-        } else {
-          String goal = tgt < 0 ? "a wrong class" : "'" + info.className(tgt) + "'";
-          chosen = StickerRestarts.best(m.classifier(), fit.images(), settings, restarts, learn, c -> {
+      };
+      java.util.function.Function<StickerSettings, TrainedSticker> learn = how.equals("gradient")
+          ? st -> StickerTrainer.train((GradientClassifier) m.classifier(), fit.images(), st, progress)
+          : st -> StickerSearch.train(m.classifier(), fit.images(), st, Objective.LOG_PROBABILITY, progress);
+      if (restarts == 1) {
+        TrainedSticker t = learn.apply(settings);
+        return new Learned(t, null, t.modelImages());
+      }
+      StickerRestarts.Result chosen = StickerRestarts.best(m.classifier(), fit.images(), settings, restarts, learn,
+          c -> {
             o.printf(Locale.ROOT, "restart %d/%d (seed %d): reaches %s on %d of %d training views (%.1f%%)%n",
                 c.restart() + 1, restarts, c.seed(), goal, c.reached(), c.eligible(), 100 * c.share());
             o.flush();
           });
-          t = chosen.best();
-          modelImages = chosen.modelImages();
-        }
-        Sticker saved = t.sticker().rounded();
-        Printability used = settings.paletteFor(info.channels());
-        Map<String, Object> about = new LinkedHashMap<>();
-        about.put("model", gate.given() ? "gate " + gate.file : model.location());
-        about.put("dataset", dataset.path.toString());
-        about.put("fitOn", split.fitRange().toString());
-        about.put("reportOn", split.reportRange().toString());
-        about.put("target", tgt);
-        about.put("targetName", tgt < 0 ? null : info.className(tgt));
-        about.put("method", t.method());
-        about.put("modelImages", modelImages);
-        about.put("settings", t.settings().parameters());
-        if (chosen != null) {
-          Map<String, Object> rs = new LinkedHashMap<>();
-          rs.put("count", restarts);
-          rs.put("chosenSeed", chosen.chosenCandidate().seed());
-          rs.put("selectionSeed", StickerRestarts.selectionSeed(settings.seed()));
-          rs.put("selectionImages", chosen.selectionImages());
-          List<Map<String, Object>> cs = new java.util.ArrayList<>();
-          for (StickerRestarts.Candidate c : chosen.candidates()) {
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("seed", c.seed());
-            cm.put("reachedOnTrainingViews", c.reached());
-            cm.put("eligibleTrainingViews", c.eligible());
-            cs.add(cm);
-          }
-          rs.put("candidates", cs);
-          about.put("restarts", rs);
-        }
-        TrainedSticker.Step last = t.history().get(t.history().size() - 1);
-        Map<String, Object> fin = new LinkedHashMap<>();
-        fin.put("goalLoss", last.goalLoss());
-        fin.put("reachedOnLastStep", last.reached());
-        fin.put("totalVariation", Printability.totalVariation(saved, null, 0));
-        fin.put("nonPrintability", used.nonPrintability(saved, null, 0));
-        fin.put("meanDistanceToPalette", used.meanDistanceToPalette(saved));
-        about.put("final", fin);
-        StickerFiles.write(out, saved, printScale, about);
-        o.printf(Locale.ROOT, "learned:    %s, %d steps%s, %,d images through the model (%s)%n", t.method(), steps,
-            restarts == 1 ? "" : " x " + restarts + " restarts", modelImages,
-            t.method().equals("search") ? "queries" : "forward and backward passes");
-        if (chosen != null) {
-          StickerRestarts.Candidate c = chosen.chosenCandidate();
-          o.printf(Locale.ROOT, "chosen:     restart %d (seed %d), %.1f%% of the training views (judged with %,d "
-              + "images through the model); the held-out images played no part%n", c.restart() + 1, c.seed(),
-              100 * c.share(), chosen.selectionImages());
-        }
-        o.printf(Locale.ROOT, "printable:  TV %.4f, NPS %.4f, mean distance to the nearest palette colour %.3f%n",
-            Printability.totalVariation(saved, null, 0), used.nonPrintability(saved, null, 0),
-            used.meanDistanceToPalette(saved));
-        o.printf("wrote:      %s, %s, %s%n", out, StickerFiles.printFile(out), StickerFiles.settingsFile(out));
+      return new Learned(chosen.best(), chosen, chosen.modelImages());
+    }
+
+    /** Writes the sticker, its print version and its settings file, and prints what was learned. */
+    private void write(PrintWriter o, Learned l, StickerSettings settings, Split split, int tgt, ModelInfo info) {
+      TrainedSticker t = l.sticker();
+      StickerRestarts.Result chosen = l.restarts();
+      Sticker saved = t.sticker().rounded();
+      Printability used = settings.paletteFor(info.channels());
+      Map<String, Object> about = new LinkedHashMap<>();
+      about.put("model", gate.given() ? "gate " + gate.file : model.location());
+      about.put("dataset", dataset.path.toString());
+      about.put("fitOn", split.fitRange().toString());
+      about.put("reportOn", split.reportRange().toString());
+      about.put("target", tgt);
+      about.put("targetName", tgt < 0 ? null : info.className(tgt));
+      about.put("method", t.method());
+      about.put("modelImages", l.modelImages());
+      about.put("settings", t.settings().parameters());
+      if (chosen != null) {
+        about.put("restarts", restarts(chosen, settings));
       }
-      return ExitCode.OK;
+      TrainedSticker.Step last = t.history().get(t.history().size() - 1);
+      Map<String, Object> fin = new LinkedHashMap<>();
+      fin.put("goalLoss", last.goalLoss());
+      fin.put("reachedOnLastStep", last.reached());
+      fin.put("totalVariation", Printability.totalVariation(saved, null, 0));
+      fin.put("nonPrintability", used.nonPrintability(saved, null, 0));
+      fin.put("meanDistanceToPalette", used.meanDistanceToPalette(saved));
+      about.put("final", fin);
+      StickerFiles.write(out, saved, printScale, about);
+      o.printf(Locale.ROOT, "learned:    %s, %d steps%s, %,d images through the model (%s)%n", t.method(), steps,
+          restarts == 1 ? "" : " x " + restarts + " restarts", l.modelImages(),
+          t.method().equals("search") ? "queries" : "forward and backward passes");
+      if (chosen != null) {
+        StickerRestarts.Candidate c = chosen.chosenCandidate();
+        o.printf(Locale.ROOT, "chosen:     restart %d (seed %d), %.1f%% of the training views (judged with %,d "
+            + "images through the model); the held-out images played no part%n", c.restart() + 1, c.seed(),
+            100 * c.share(), chosen.selectionImages());
+      }
+      o.printf(Locale.ROOT, "printable:  TV %.4f, NPS %.4f, mean distance to the nearest palette colour %.3f%n",
+          Printability.totalVariation(saved, null, 0), used.nonPrintability(saved, null, 0),
+          used.meanDistanceToPalette(saved));
+      o.printf("wrote:      %s, %s, %s%n", out, StickerFiles.printFile(out), StickerFiles.settingsFile(out));
+    }
+
+    /** The restarts' record in the settings file: every candidate and the one chosen. */
+    private Map<String, Object> restarts(StickerRestarts.Result chosen, StickerSettings settings) {
+      Map<String, Object> rs = new LinkedHashMap<>();
+      rs.put("count", restarts);
+      rs.put("chosenSeed", chosen.chosenCandidate().seed());
+      rs.put("selectionSeed", StickerRestarts.selectionSeed(settings.seed()));
+      rs.put("selectionImages", chosen.selectionImages());
+      List<Map<String, Object>> cs = new java.util.ArrayList<>();
+      for (StickerRestarts.Candidate c : chosen.candidates()) {
+        Map<String, Object> cm = new LinkedHashMap<>();
+        cm.put("seed", c.seed());
+        cm.put("reachedOnTrainingViews", c.reached());
+        cm.put("eligibleTrainingViews", c.eligible());
+        cs.add(cm);
+      }
+      rs.put("candidates", cs);
+      return rs;
     }
   }
 

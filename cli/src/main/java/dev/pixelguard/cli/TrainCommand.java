@@ -135,31 +135,7 @@ final class TrainCommand implements Callable<Integer> {
       o.flush();
       int batches = (train.size() + batch - 1) / batch;
       NetworkTrainer.Settings settings = new NetworkTrainer.Settings(epochs, batch, lr, seed, how);
-      final Progress[] bar = new Progress[1];
-      NetworkTrainer.train(net, train, held, settings, out, new NetworkTrainer.Listener() {
-        @Override
-        public void batch(int epoch, int b, int total, float loss) {
-          if (bar[0] == null) {
-            bar[0] = Progress.start("epoch " + epoch, total, !quiet);
-          }
-          bar[0].step(String.format("loss %.4f", loss));
-        }
-
-        @Override
-        public void epoch(NetworkTrainer.EpochReport r) {
-          if (bar[0] != null) {
-            bar[0].close();
-            bar[0] = null;
-          }
-          o.printf("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %s%s, %.0f s; saved %s%n", r.epoch(),
-              epochs, r.trainLoss(), 100 * r.trainAccuracy(),
-              Double.isNaN(r.testAccuracy()) ? "-" : String.format("%.2f%%", 100 * r.testAccuracy()),
-              Double.isNaN(r.robustTestAccuracy()) ? ""
-                  : String.format(", under the training attack %.2f%%", 100 * r.robustTestAccuracy()),
-              r.seconds(), out);
-          o.flush();
-        }
-      });
+      NetworkTrainer.train(net, train, held, settings, out, progress(o));
       if (batches == 0) {
         throw new InputException("no training images");
       }
@@ -168,6 +144,36 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return ExitCode.OK;
+  }
+
+  /** A progress bar per epoch on a terminal, and one line per epoch. */
+  private NetworkTrainer.Listener progress(PrintWriter o) {
+    return new NetworkTrainer.Listener() {
+      private Progress bar;
+
+      @Override
+      public void batch(int epoch, int b, int total, float loss) {
+        if (bar == null) {
+          bar = Progress.start("epoch " + epoch, total, !quiet);
+        }
+        bar.step(String.format("loss %.4f", loss));
+      }
+
+      @Override
+      public void epoch(NetworkTrainer.EpochReport r) {
+        if (bar != null) {
+          bar.close();
+          bar = null;
+        }
+        o.printf("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %s%s, %.0f s; saved %s%n", r.epoch(),
+            epochs, r.trainLoss(), 100 * r.trainAccuracy(),
+            Double.isNaN(r.testAccuracy()) ? "-" : String.format("%.2f%%", 100 * r.testAccuracy()),
+            Double.isNaN(r.robustTestAccuracy()) ? ""
+                : String.format(", under the training attack %.2f%%", 100 * r.robustTestAccuracy()),
+            r.seconds(), out);
+        o.flush();
+      }
+    };
   }
 
   private AdversarialTraining adversarialTraining() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.image.Image;
@@ -88,7 +89,7 @@ class AttackCommandTest {
 
   @Test
   void targetedAttackOnTheEmbeddedDefault() {
-    Dataset samples = DefaultBundle.samples();
+    Dataset samples = Datasets.samples();
     assertEquals("Coat", samples.classNames().get(samples.get(6).label()));
     Path out = dir.resolve("shirt.png");
     Cli r = Cli.run("attack", "--index", "6", "--target", "Shirt", "--out", out.toString());

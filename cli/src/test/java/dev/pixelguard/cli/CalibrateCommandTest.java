@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pixelguard.model.TemperatureScaled;
 import dev.pixelguard.calibration.TemperatureScaling;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.image.ImageBatch;
@@ -17,6 +16,7 @@ import dev.pixelguard.model.Loss;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Models;
 import dev.pixelguard.model.Scores;
+import dev.pixelguard.model.TemperatureScaled;
 import dev.pixelguard.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,7 +178,7 @@ class CalibrateCommandTest {
     // 1.07), so the scaled gradient is asked to agree within 8%; the identity itself is checked to 1e-6 on a
     // linear model (TemperatureScaledTest).
     double t = 2.0;
-    Dataset samples = dev.pixelguard.djl.DefaultBundle.samples();
+    Dataset samples = dev.pixelguard.data.Datasets.samples();
     ImageBatch batch = ImageBatch.of(List.of(samples.get(0).image(), samples.get(1).image()));
     int[] labels = {samples.get(0).label(), samples.get(1).label()};
     try (Classifier c = Models.open("builtin:fashion-cnn", ModelSpec.DEFAULT.withTemperature(t));

@@ -51,7 +51,7 @@ class GateAndReportTest {
   void aGateWithNothingAttackedFailsAndTheJUnitFileAgrees() throws Exception {
     // A single unlabelled image: nothing can be attacked, so robustness was not measured.
     Path png = dir.resolve("shoe.png");
-    dev.pixelguard.data.ImageFiles.writePng(dev.pixelguard.djl.DefaultBundle.samples().get(0).image(), png);
+    dev.pixelguard.data.ImageFiles.writePng(dev.pixelguard.data.Datasets.samples().get(0).image(), png);
     Path xml = dir.resolve("none.xml");
     Cli r = Cli.run("evaluate", "-d", png.toString(), "--quiet", "--fail-under", "0.5", "--junit", xml.toString());
     assertEquals(ExitCode.GATE_FAILED, r.code(), r.toString());

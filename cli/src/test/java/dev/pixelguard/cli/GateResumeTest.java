@@ -48,7 +48,7 @@ class GateResumeTest {
     Cli rest = Killed.cli(run, "--results", part.toString(), "--resume");
     assertEquals(0, rest.code(), rest.toString());
     assertTrue(rest.out().contains("resumed:  "), rest.out());
-    for (String p : GatedEvaluation.PARTS) {
+    for (String p : dev.pixelguard.eval.GateEvaluation.PARTS) {
       assertFalse(Files.exists(dir.resolve("part.json." + p + ".journal")), "journals go once results are written");
     }
     List<EvaluationResult> a = ResultsJson.readAll(full);

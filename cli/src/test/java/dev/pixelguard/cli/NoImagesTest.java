@@ -11,6 +11,7 @@ import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.djl.net.NetworkModel;
@@ -19,9 +20,9 @@ import dev.pixelguard.djl.net.OnnxExport;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
+import dev.pixelguard.io.ResultsJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,14 +101,14 @@ class NoImagesTest {
   @Test
   void aStreamedRunInSmallWindowsEqualsOneHeldInMemory() {
     try (dev.pixelguard.model.Classifier model = DefaultBundle.defaultClassifier(2)) {
-      Dataset data = DefaultBundle.samples().limit(16);
+      Dataset data = Datasets.samples().limit(16);
       GuidedPixelAttack attack = GuidedPixelAttack.builder().budget(600).build();
       Execution ex = new Execution(400, 4);
-      EvaluationResult whole = Evaluation.run(model, data, attack, Targets.untargeted(), ex, null, null, null, 1_000);
+      EvaluationResult whole = Evaluation.of(model, data, attack).execution(ex).window(1_000).run();
       Path file = dir.resolve("streamed.json");
       EvaluationResult streamed;
       try (ResultsJson.Writer w = ResultsJson.Writer.open(file, true)) {
-        streamed = Evaluation.run(model, data, attack, Targets.untargeted(), ex, null, null, w, 7);
+        streamed = Evaluation.of(model, data, attack).execution(ex).sink(w).window(7).run();
         w.finish(streamed);
       }
       assertSameOutcomes(whole, streamed); // what the run kept: images loaded again from their files
@@ -126,14 +127,14 @@ class NoImagesTest {
     // An interrupted run: its journal holds the attempts of the first 4 images, and no results were written.
     Path part = dir.resolve("part.json");
     try (dev.pixelguard.model.Classifier model = DefaultBundle.defaultClassifier(2)) {
-      Dataset data = DefaultBundle.samples();
+      Dataset data = Datasets.samples();
       GuidedPixelAttack attack = GuidedPixelAttack.builder().budget(600).build();
       com.fasterxml.jackson.databind.node.ObjectNode settings =
-          dev.pixelguard.io.JournalFile.settings(model.info(), data.name(), attack, Targets.untargeted());
+          dev.pixelguard.io.JournalFile.settings(model.info(), data.name(), attack, 1, Targets.untargeted());
       settings.put("labelOnly", false);
       try (dev.pixelguard.io.JournalFile j = dev.pixelguard.io.JournalFile.open(
           dev.pixelguard.io.JournalFile.beside(part), settings, false)) {
-        Evaluation.run(model, data.limit(4), attack, Targets.untargeted(), Execution.DEFAULT, null, j);
+        Evaluation.of(model, data.limit(4), attack).journal(j).run();
       }
     }
     Cli rest = Cli.run("evaluate", "--limit", "8", "--budget", "600", "--quiet", "--no-images", "--results",

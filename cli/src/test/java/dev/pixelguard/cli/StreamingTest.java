@@ -1,10 +1,14 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.data.Dataset;
+import dev.pixelguard.eval.Evaluation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
@@ -24,8 +28,9 @@ class StreamingTest {
       StringWriter out = new StringWriter();
       Evaluations.Console console = new Evaluations.Console(new PrintWriter(out), new PrintWriter(new StringWriter()),
           false);
-      EvaluationResult r = Evaluations.run("attacking", model, false, DefaultBundle.samples().limit(12),
-          GuidedPixelAttack.builder().budget(1_568).build(), Targets.untargeted(), new Execution(400, 4), console,
+      Dataset twelve = Datasets.samples().limit(12);
+      EvaluationResult r = Evaluations.run("attacking", Evaluation.of(model, twelve,
+          GuidedPixelAttack.builder().budget(1_568).build()).execution(new Execution(400, 4)), twelve, false, console,
           (i, a) -> {
             queriesAtLine.add(model.queries());
             return Evaluations.success(i, a, model.info());

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * and later ones) is an {@code Attack}; evaluations, reports and the command line handle them alike.
  *
  * <pre>{@code
- * Attack<Classifier> attack = GuidedPixelAttack.builder().seed(7).build();
- * AttackResult r = attack.run(classifier, image, new Goal.Untargeted(label));
+ * Attack<Classifier> attack = GuidedPixelAttack.builder().build();
+ * AttackResult r = attack.run(classifier, "cat.png", image, new Goal.Untargeted(label), 7);
  * if (r.success()) ImageFiles.writePng(r.adversarial(), Path.of("adv.png"));
  * }</pre>
  *
@@ -36,8 +36,13 @@ public interface Attack<M extends Classifier> {
   /** The settings by name, for results files and reports. */
   Map<String, Object> settings();
 
-  /** The root seed; each image's seed derives from it and the image's identity ({@link Seeds}). */
-  long seed();
+  /**
+   * Whether the attack makes random choices (from each task's seed). Deterministic attacks (FGSM, the exhaustive
+   * scan) ignore the seeds, so a run's root seed says nothing about them and is not shown with them.
+   */
+  default boolean seeded() {
+    return true;
+  }
 
   /**
    * Attacks many images. Each image's outcome depends only on the task (image, goal, seed) and the model,
@@ -48,14 +53,17 @@ public interface Attack<M extends Classifier> {
    */
   List<AttackResult> run(M model, List<AttackTask> tasks, Execution execution, Consumer<AttackResult> onResult);
 
-  /** Attacks one image with identity {@code id}: one clean prediction, then the attack. */
-  default AttackResult run(M model, String id, Image image, Goal goal) {
-    AttackTask task = AttackTask.of(id, image, goal, model.classify(ImageBatch.of(List.of(image))), seed());
+  /**
+   * Attacks one image with identity {@code id}: one clean prediction, then the attack. The image's seed derives
+   * from {@code rootSeed} and {@code id} ({@link Seeds}), as in an evaluation of many images.
+   */
+  default AttackResult run(M model, String id, Image image, Goal goal, long rootSeed) {
+    AttackTask task = AttackTask.of(id, image, goal, model.classify(ImageBatch.of(List.of(image))), rootSeed);
     return run(model, List.of(task), new Execution(400, 1), r -> {}).get(0);
   }
 
-  /** Attacks one image (identity "image"). */
+  /** Attacks one image (identity "image") under the default root seed, {@link Seeds#DEFAULT_ROOT}. */
   default AttackResult run(M model, Image image, Goal goal) {
-    return run(model, "image", image, goal);
+    return run(model, "image", image, goal, Seeds.DEFAULT_ROOT);
   }
 }

@@ -10,7 +10,7 @@ package dev.pixelguard.attack;
  *     busy with an engine that uses one thread per call, and overlaps building batches with scoring; the
  *     model must accept concurrent calls (ONNX Runtime does)
  */
-public record Execution(int batchSize, int concurrency, int inFlight) {
+public record Execution(int batchSize, int concurrency, int inFlight) implements java.io.Serializable {
   /** 400 images per call, 16 images at once, one batch in flight. */
   public static final Execution DEFAULT = new Execution(400, 16);
 

@@ -15,6 +15,9 @@ import java.security.NoSuchAlgorithmException;
  * (UTF-8): fixed by the JDK's specification, so the same on every machine and Java version.
  */
 public final class Seeds {
+  /** The root seed of a run that names none: the command line's {@code --seed} default. */
+  public static final long DEFAULT_ROOT = 1L;
+
   private Seeds() {}
 
   /** The seed of the image with identity {@code id} under root seed {@code root}. */

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * Attack<Classifier> oblivious = new TransferAttack<>(GuidedPixelAttack.builder().build(), undefended);
- * EvaluationResult r = Evaluation.run(gate.asClassifier(), data, oblivious, new Targets.Harm(k, null), ...);
+ * EvaluationResult r = Evaluation.of(gate.asClassifier(), data, oblivious).targets(new Targets.Harm(k, null)).run();
  * }</pre>
  *
  * @param <S> the surrogate's type, which the inner attack needs
@@ -60,8 +60,8 @@ public final class TransferAttack<S extends Classifier> implements Attack<Classi
   }
 
   @Override
-  public long seed() {
-    return inner.seed();
+  public boolean seeded() {
+    return inner.seeded();
   }
 
   @Override

@@ -3,12 +3,15 @@ package dev.pixelguard.data;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.Image;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Opens a dataset from a path, choosing the reader from what the path is:
@@ -23,7 +26,41 @@ import java.util.stream.Stream;
  * </ul>
  */
 public final class Datasets {
+  /** Class-path folder of the bundled sample images. */
+  private static final String SAMPLES = "/dev/pixelguard/data/samples/";
+  private static final String SAMPLE_IMAGES = "fashion-mnist-test-500-images-idx3-ubyte.gz";
+  private static final String SAMPLE_LABELS = "fashion-mnist-test-500-labels-idx1-ubyte.gz";
+
   private Datasets() {}
+
+  /**
+   * The bundled sample images: the first 500 Fashion-MNIST test images (Xiao, Rasul & Vollgraf 2017) with their
+   * labels and class names, inside pixelguard-core's jar, so a fresh machine has data with nothing downloaded.
+   * The bundled models ({@code builtin:}) were trained on Fashion-MNIST's training images.
+   */
+  public static Dataset samples() {
+    try (InputStream im = new GZIPInputStream(resource(SAMPLE_IMAGES));
+        InputStream lb = new GZIPInputStream(resource(SAMPLE_LABELS))) {
+      List<Image> images = IdxReader.readImages(im, SAMPLE_IMAGES);
+      int[] labels = IdxReader.readLabels(lb, SAMPLE_LABELS);
+      List<LabeledImage> out = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        out.add(new LabeledImage("fashion-mnist-test#" + i, images.get(i), labels[i]));
+      }
+      return new Dataset("default: Fashion-MNIST test images 0-" + (images.size() - 1), out,
+          IdxReader.FASHION_MNIST_CLASSES);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static InputStream resource(String name) {
+    InputStream in = Datasets.class.getResourceAsStream(SAMPLES + name);
+    if (in == null) {
+      throw new IllegalStateException("the bundled sample " + name + " is missing from the build");
+    }
+    return in;
+  }
 
   /**
    * @throws InputException if the path is missing, of an unknown kind, or holds no image

@@ -20,7 +20,7 @@ import java.util.zip.GZIPInputStream;
  * {@code t10k-labels-idx1-ubyte}, ...), plain or gzip-compressed (detected from the content, not the name).
  * Images are unsigned bytes [N, H, W] (grayscale); labels are unsigned bytes [N].
  */
-public final class IdxReader {
+final class IdxReader {
   private static final int UBYTE = 0x08;
 
   /** Fashion-MNIST's classes in label order (Xiao, Rasul & Vollgraf 2017). */

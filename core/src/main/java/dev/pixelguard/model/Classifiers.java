@@ -36,16 +36,27 @@ public final class Classifiers {
    * It gives no gradients, on purpose. Closing the result closes {@code inner}.
    */
   public static Classifier labelOnly(Classifier inner) {
-    return new ForwardingClassifier(inner) {
-      @Override
-      public Scores classify(ImageBatch batch) {
-        Scores s = super.classify(batch);
-        float[][] p = new float[s.size()][s.numClasses()];
-        for (int i = 0; i < p.length; i++) {
-          p[i][s.top(i)] = 1f;
-        }
-        return Scores.fromProbabilities(p);
+    return new LabelOnly(inner);
+  }
+
+  /** Whether {@code c} is, or wraps, a {@link #labelOnly} view. */
+  public static boolean isLabelOnly(Classifier c) {
+    return c.unwrap(LabelOnly.class).isPresent();
+  }
+
+  private static final class LabelOnly extends ForwardingClassifier {
+    LabelOnly(Classifier inner) {
+      super(inner);
+    }
+
+    @Override
+    public Scores classify(ImageBatch batch) {
+      Scores s = super.classify(batch);
+      float[][] p = new float[s.size()][s.numClasses()];
+      for (int i = 0; i < p.length; i++) {
+        p[i][s.top(i)] = 1f;
       }
-    };
+      return Scores.fromProbabilities(p);
+    }
   }
 }

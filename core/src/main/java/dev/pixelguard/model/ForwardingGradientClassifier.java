@@ -6,7 +6,7 @@ import dev.pixelguard.image.ImageBatch;
  * A gradient classifier that forwards everything, gradients included, to another; a wrapper built on it
  * stays a {@link GradientClassifier}, so white-box attacks still accept it.
  */
-public class ForwardingGradientClassifier extends ForwardingClassifier implements GradientClassifier {
+class ForwardingGradientClassifier extends ForwardingClassifier implements GradientClassifier {
 
   public ForwardingGradientClassifier(GradientClassifier delegate) {
     super(delegate);

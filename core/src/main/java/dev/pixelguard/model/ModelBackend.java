@@ -1,5 +1,6 @@
 package dev.pixelguard.model;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,6 +28,22 @@ public interface ModelBackend {
    * URL is left to the backend for that scheme.
    */
   boolean handles(String location);
+
+  /**
+   * The file name endings this backend reads, with their dot ({@code ".onnx"}), for messages that tell a user
+   * which {@code --backend} to name; empty for a backend that reads no local files. The default gives none.
+   */
+  default List<String> extensions() {
+    return List.of();
+  }
+
+  /**
+   * The locations of the models this backend carries inside its jar ({@code builtin:fashion-cnn}), for tools
+   * that show or compare every bundled model; the default carries none.
+   */
+  default List<String> bundled() {
+    return List.of();
+  }
 
   /**
    * Opens the model.

@@ -33,9 +33,11 @@ import java.util.Objects;
  * @param options settings for the backend by name, such as a remote model's {@code timeout} or {@code retries}
  *     (in the manner of DJL's {@code Criteria.optOption}); each backend documents the ones it reads and
  *     ignores the rest; never null
+ * @param content the model's bytes, for a model that is no file here (a bundled model's export), or null:
+ *     backends that read files read these instead, and {@code location} only names the model
  */
 public record ModelRequest(String location, ModelSpec spec, String backend, int threads, int[] dataShape,
-    Map<String, String> options) {
+    Map<String, String> options, byte[] content) implements java.io.Serializable {
 
   /**
    * Checks and copies.
@@ -63,6 +65,12 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
     options = options == null ? Map.of() : Map.copyOf(options);
   }
 
+  /** The model's bytes, or null when it is read from {@link #location()}; a copy. */
+  @Override
+  public byte[] content() {
+    return content == null ? null : content.clone();
+  }
+
   /** A request for the location with default settings. */
   public static ModelRequest of(String location) {
     return builder(location).build();
@@ -75,7 +83,8 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
 
   /** A builder holding this request's values. */
   public Builder toBuilder() {
-    return new Builder(location).spec(spec).backend(backend).threads(threads).dataShape(dataShape).options(options);
+    return new Builder(location).spec(spec).backend(backend).threads(threads).dataShape(dataShape).options(options)
+        .content(content);
   }
 
   /** [C, H, W] of the images, or null; a copy. */
@@ -109,18 +118,19 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
   public boolean equals(Object o) {
     return o instanceof ModelRequest r && location.equals(r.location) && spec.equals(r.spec)
         && Objects.equals(backend, r.backend) && threads == r.threads && Arrays.equals(dataShape, r.dataShape)
-        && options.equals(r.options);
+        && options.equals(r.options) && Arrays.equals(content, r.content);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(location, spec, backend, threads, Arrays.hashCode(dataShape), options);
+    return Objects.hash(location, spec, backend, threads, Arrays.hashCode(dataShape), options, Arrays.hashCode(content));
   }
 
   @Override
   public String toString() {
     return "ModelRequest[location=" + location + ", spec=" + spec + ", backend=" + backend + ", threads=" + threads
-        + ", dataShape=" + Arrays.toString(dataShape) + ", options=" + options + "]";
+        + ", dataShape=" + Arrays.toString(dataShape) + ", options=" + options
+        + (content == null ? "" : ", content=" + content.length + " bytes") + "]";
   }
 
   /** Builds a {@link ModelRequest}; every setting but the location is optional. */
@@ -131,6 +141,7 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
     private int threads;
     private int[] dataShape;
     private final Map<String, String> options = new LinkedHashMap<>();
+    private byte[] content;
 
     private Builder(String location) {
       this.location = location;
@@ -176,8 +187,14 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
       return this;
     }
 
+    /** The model's bytes, when it is no file here; null (the default) to read {@code location}. */
+    public Builder content(byte[] v) {
+      content = v == null ? null : v.clone();
+      return this;
+    }
+
     public ModelRequest build() {
-      return new ModelRequest(location, spec, backend, threads, dataShape, options);
+      return new ModelRequest(location, spec, backend, threads, dataShape, options, content);
     }
   }
 }

@@ -53,7 +53,7 @@ public record ModelSpec(
     List<String> classNames,
     int[] inputShape,
     boolean layoutStated,
-    Double temperature) {
+    Double temperature) implements java.io.Serializable {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_COMMENTS)

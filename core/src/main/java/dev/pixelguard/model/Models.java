@@ -21,31 +21,12 @@ import java.util.ServiceLoader;
  * }</pre>
  *
  * <p>The backend is the one named in the request, else the first (in class-path order) whose
- * {@link ModelBackend#handles} accepts the location. A location without a scheme is a local file, which must
- * exist. Every failure a user can fix is an {@link InputException} with one line saying what to do.
+ * {@link ModelBackend#handles} accepts the location: core knows no backend by name, it finds them with
+ * {@link java.util.ServiceLoader}. A location without a scheme is a local file, which must exist (unless the
+ * request carries the model's bytes). Every failure a user can fix is an {@link InputException} with one line
+ * saying what to do.
  */
 public final class Models {
-  /** What each format is, which backend reads it and which module brings that backend. */
-  private record Format(String what, String backend, String module, String... suffixes) {
-    boolean matches(String location) {
-      String scheme = ModelBackend.schemeOf(location);
-      for (String s : suffixes) {
-        if (s.endsWith(":") ? (s.substring(0, s.length() - 1)).equals(scheme)
-            : ModelBackend.isFileWithExtension(location, s)) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  private static final List<Format> KNOWN = List.of(
-      new Format("an ONNX model", "onnx", "pixelguard-onnx", ".onnx"),
-      new Format("a TorchScript model", "torchscript", "pixelguard-djl", ".pt", ".pth", ".torchscript", ".ts"),
-      new Format("a pixelguard network", "pixelguard", "pixelguard-djl", ".pgm"),
-      new Format("a bundled model", "builtin", "pixelguard-djl", "builtin:"),
-      new Format("a remote model", "v2", "pixelguard-remote", "http:", "https:"));
-
   private Models() {}
 
   /**
@@ -57,8 +38,19 @@ public final class Models {
    * @throws InputException if the model is missing, of no known format, or cannot be read
    */
   public static Classifier open(String location) {
+    return open(request(location));
+  }
+
+  /**
+   * The request for a model location, resolved once: for a local file its descriptor is the sidecar beside it
+   * ({@link #descriptorFor}), else {@link ModelSpec#DEFAULT}; backend by name, default threads. Add settings
+   * with {@link ModelRequest#toBuilder()}.
+   *
+   * @throws InputException if the sidecar exists but is invalid
+   */
+  public static ModelRequest request(String location) {
     Path file = localPath(location);
-    return open(location, file == null ? ModelSpec.DEFAULT : descriptorFor(file));
+    return ModelRequest.builder(location).spec(file == null ? ModelSpec.DEFAULT : descriptorFor(file)).build();
   }
 
   /**
@@ -101,14 +93,15 @@ public final class Models {
     String location = request.location();
     List<ModelBackend> all = load();
     ModelBackend backend = request.backend() == null ? null : byName(all, request.backend());
-    if (ModelBackend.schemeOf(location) == null) {
+    if (ModelBackend.schemeOf(location) == null && request.content() == null) {
       Path file = localPath(location);
       if (file == null || !Files.isRegularFile(file)) {
         throw new InputException("model file not found: " + location);
       }
     }
     if (backend == null) {
-      backend = all.stream().filter(b -> b.handles(location)).findFirst().orElseThrow(() -> unknownFormat(location));
+      backend = all.stream().filter(b -> b.handles(location)).findFirst()
+          .orElseThrow(() -> unknownFormat(location, all));
     }
     return backend;
   }
@@ -125,6 +118,11 @@ public final class Models {
   /** The names of the backends on the class path, in the order they are tried. */
   public static List<String> backends() {
     return load().stream().map(ModelBackend::name).toList();
+  }
+
+  /** The models the backends on the class path carry inside their jars ({@link ModelBackend#bundled()}). */
+  public static List<String> bundled() {
+    return load().stream().flatMap(b -> b.bundled().stream()).toList();
   }
 
   /**
@@ -159,25 +157,25 @@ public final class Models {
         return b;
       }
     }
-    for (Format f : KNOWN) {
-      if (f.backend().equals(n)) {
-        throw new InputException("the model backend " + n + " is not on the class path; add the module " + f.module());
-      }
-    }
-    throw new InputException("no model backend named " + name + "; there are "
-        + (all.isEmpty() ? "none on the class path (add pixelguard-onnx or pixelguard-djl)"
+    throw new InputException("no model backend named " + name + " is on the class path; there are "
+        + (all.isEmpty() ? "none (add a backend module, such as pixelguard-onnx or pixelguard-djl)"
             : String.join(", ", all.stream().map(ModelBackend::name).toList())));
   }
 
-  private static InputException unknownFormat(String location) {
-    for (Format f : KNOWN) {
-      if (f.matches(location)) {
-        return new InputException("model " + location + " is " + f.what() + ", but no backend for it is on the "
-            + "class path; add the module " + f.module());
-      }
+  private static InputException unknownFormat(String location, List<ModelBackend> all) {
+    String installed = all.isEmpty() ? "none is installed"
+        : "the installed ones are " + String.join(", ", all.stream().map(ModelBackend::name).toList());
+    String scheme = ModelBackend.schemeOf(location);
+    if (scheme != null) {
+      return new InputException("no model backend reads " + scheme + ": locations such as " + location + " ("
+          + installed + "); add the module that reads them (docs/model-descriptor.md lists the backends)");
     }
-    return new InputException("cannot tell the format of model " + location + " from its name; use --backend onnx, "
-        + "torchscript or pixelguard");
+    List<String> reads = all.stream().filter(b -> !b.extensions().isEmpty()).sorted(
+        java.util.Comparator.comparing(ModelBackend::name)).map(b -> b.name() + " (" + String.join(", ",
+            b.extensions()) + ")").toList();
+    return new InputException("cannot tell the format of model " + location + " from its name: " + (reads.isEmpty()
+        ? "no installed backend reads files" : "the installed backends read " + String.join(", ", reads))
+        + "; name one with --backend, or add the module that reads it (docs/model-descriptor.md lists the backends)");
   }
 
   /** The location as a local path, or null when it has a scheme ({@code builtin:...}) or is no valid path here. */

@@ -35,29 +35,33 @@ class ModelsTest {
   }
 
   @Test
-  void aKnownFormatWithoutItsBackendNamesTheModuleToAdd() throws Exception {
+  void withNoBackendOnTheClassPathEveryModelSaysWhatToAdd() throws Exception {
+    // Core knows no backend by name (they are discovered): with none installed, any format is refused alike.
     Path onnx = Files.write(dir.resolve("m.ONNX"), new byte[10]);
-    Path pt = Files.write(dir.resolve("m.pt"), new byte[10]);
-    assertEquals("model " + onnx + " is an ONNX model, but no backend for it is on the class path; add the module "
-        + "pixelguard-onnx", refusal(ModelRequest.of(onnx.toString())));
-    assertTrue(refusal(ModelRequest.of(pt.toString())).endsWith("add the module pixelguard-djl"));
-    assertTrue(refusal(ModelRequest.of("builtin:fashion-cnn")).contains("is a bundled model"));
-  }
-
-  @Test
-  void anUnknownExtensionKeepsTheCommandLineWording() throws Exception {
-    Path bin = Files.write(dir.resolve("model.bin"), new byte[10]);
-    assertEquals("cannot tell the format of model " + bin + " from its name; use --backend onnx, torchscript or "
-        + "pixelguard", refusal(ModelRequest.of(bin.toString())));
+    assertEquals("cannot tell the format of model " + onnx + " from its name: no installed backend reads files; name "
+        + "one with --backend, or add the module that reads it (docs/model-descriptor.md lists the backends)",
+        refusal(ModelRequest.of(onnx.toString())));
+    assertEquals("no model backend reads builtin: locations such as builtin:fashion-cnn (none is installed); add the "
+        + "module that reads them (docs/model-descriptor.md lists the backends)",
+        refusal(ModelRequest.of("builtin:fashion-cnn")));
+    assertTrue(Models.backends().isEmpty());
+    assertTrue(Models.bundled().isEmpty());
   }
 
   @Test
   void backendOverridesAreCheckedByName() throws Exception {
     Path bin = Files.write(dir.resolve("model.bin"), new byte[10]);
-    assertEquals("the model backend onnx is not on the class path; add the module pixelguard-onnx",
-        refusal(ModelRequest.builder(bin.toString()).backend("ONNX").build()));
-    assertTrue(refusal(ModelRequest.builder(bin.toString()).backend("tflite").build())
-        .startsWith("no model backend named tflite; there are none"));
+    assertEquals("no model backend named ONNX is on the class path; there are none (add a backend module, such as "
+        + "pixelguard-onnx or pixelguard-djl)", refusal(ModelRequest.builder(bin.toString()).backend("ONNX").build()));
+  }
+
+  @Test
+  void aRequestCarryingTheModelNeedsNoFile() {
+    // The bytes stand for the file (a bundled model's export): no "file not found", only "no backend".
+    ModelRequest r = ModelRequest.builder("export of net").content(new byte[] {1, 2, 3}).build();
+    assertTrue(refusal(r).startsWith("cannot tell the format of model export of net"), refusal(r));
+    assertArrayEquals(new byte[] {1, 2, 3}, r.content());
+    assertEquals(r, r.toBuilder().build());
   }
 
   @Test

@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * @param noise the sensor noise's standard deviation in 8-bit levels, 0 to 32
  * @param seed the root seed
  */
-public record Camera(int shift, double noise, long seed) {
+public record Camera(int shift, double noise, long seed) implements java.io.Serializable {
   /** One pixel of shift, sensor noise of 2 levels: a close second view of the same scene. */
   public static final Camera DEFAULT = new Camera(1, 2, 1);
 

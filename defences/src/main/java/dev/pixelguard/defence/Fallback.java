@@ -10,7 +10,7 @@ import dev.pixelguard.model.ModelInfo;
  *
  * @param safeClass the class acted on when abstaining, or -1 to hand over
  */
-public record Fallback(int safeClass) {
+public record Fallback(int safeClass) implements java.io.Serializable {
   /** Hand over: no class is acted on. */
   public static final Fallback ABSTAIN = new Fallback(-1);
 

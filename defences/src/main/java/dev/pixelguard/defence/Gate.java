@@ -85,7 +85,7 @@ public final class Gate implements AutoCloseable {
    *     other's, in [0, 2]; {@code Double.POSITIVE_INFINITY} turns the detector off
    * @param fallback what to do on abstention
    */
-  public record Settings(Fusion fusion, boolean alarm, double minConfidence, double maxSqueeze, Fallback fallback) {
+  public record Settings(Fusion fusion, boolean alarm, double minConfidence, double maxSqueeze, Fallback fallback) implements java.io.Serializable {
     public Settings {
       if (!(minConfidence >= 0 && minConfidence <= 1)) {
         throw new InputException("the minimum confidence must be in [0, 1], was " + minConfidence);

@@ -54,6 +54,93 @@ public final class GateFit {
         double coverage, double squeezeFpr, String fallback, long seed) {
       this(models, views, fusion, alarm, calibrate, coverage, squeezeFpr, fallback, seed, List.of(), null);
     }
+
+    /**
+     * A builder for a gate of {@code models} (the reference first): no views, fusion all-agree, no alarm,
+     * calibrated, 90% coverage, no squeeze detector, abstain as fallback, seed 1.
+     */
+    public static Builder builder(List<String> models) {
+      return new Builder(models);
+    }
+  }
+
+  /** Builds a {@link Request}; every setting but the models is optional. */
+  public static final class Builder {
+    private final List<String> models;
+    private List<String> views = List.of();
+    private Gate.Fusion fusion = Gate.Fusion.ALL_AGREE;
+    private boolean alarm;
+    private boolean calibrate = true;
+    private double coverage = 0.9;
+    private double squeezeFpr = Double.NaN;
+    private String fallback = "abstain";
+    private long seed = 1;
+    private List<GateSpec.FrameView> frameViews = List.of();
+    private Camera camera;
+
+    private Builder(List<String> models) {
+      this.models = List.copyOf(models);
+    }
+
+    /** Transforms every model is also looked at through, e.g. {@code impulse:0.3}. */
+    public Builder views(List<String> v) {
+      views = List.copyOf(v);
+      return this;
+    }
+
+    /** The fusion rule (default all-agree). */
+    public Builder fusion(Gate.Fusion f) {
+      fusion = f;
+      return this;
+    }
+
+    /** Abstain whenever a view disagrees, whatever the fusion (default off). */
+    public Builder alarm(boolean v) {
+      alarm = v;
+      return this;
+    }
+
+    /** Whether each model gets a temperature fitted on the fit images (default true). */
+    public Builder calibrate(boolean v) {
+      calibrate = v;
+      return this;
+    }
+
+    /** The target clean coverage on the fit images, in (0, 1] (default 0.9). */
+    public Builder coverage(double c) {
+      coverage = c;
+      return this;
+    }
+
+    /** Turns on the squeeze detector at this false-positive rate on clean fit images (default off: NaN). */
+    public Builder squeezeFpr(double f) {
+      squeezeFpr = f;
+      return this;
+    }
+
+    /** {@code abstain} (default) or {@code class:NAME}. */
+    public Builder fallback(String f) {
+      fallback = f;
+      return this;
+    }
+
+    /** The root seed of random transforms (default 1). */
+    public Builder seed(long s) {
+      seed = s;
+      return this;
+    }
+
+    /** Views of the scene's other frame, and how the fit images' second frames are simulated. */
+    public Builder frameViews(List<GateSpec.FrameView> v, Camera c) {
+      frameViews = List.copyOf(v);
+      camera = c;
+      return this;
+    }
+
+    public Request build() {
+      return new Request(models, views, fusion, alarm, calibrate, coverage, squeezeFpr, fallback, seed, frameViews,
+          camera);
+    }
   }
 
   /**
@@ -142,7 +229,7 @@ public final class GateFit {
       provenance.put("coverage", round(onFit.coverage()));
       provenance.put("selectiveRisk", round(onFit.risk()));
       return new Result(new GateSpec(members, request.views(), request.frameViews(), fitted, request.fallback(),
-          request.seed(), provenance), onFit);
+          request.seed(), provenance, gate.info().hasNames() ? gate.info().classNames() : List.of()), onFit);
     }
   }
 

@@ -1,15 +1,14 @@
 package dev.pixelguard.defence;
 
-import dev.pixelguard.transform.Transform;
-
 import dev.pixelguard.InputException;
-import dev.pixelguard.model.TemperatureScaled;
-import dev.pixelguard.transform.Transforms;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Models;
+import dev.pixelguard.model.TemperatureScaled;
+import dev.pixelguard.transform.Transform;
+import dev.pixelguard.transform.Transforms;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,9 +32,12 @@ import java.util.Map;
  * @param fallbackText the fallback as written ({@code abstain} or {@code class:NAME})
  * @param seed the root seed of random transforms
  * @param fitted where and how the thresholds were fitted, for people; may be empty
+ * @param classes the class names the gate was fitted with, given to models that have none of their own (so a
+ *     gate served or evaluated on a folder answers "dog", not "5"); empty when they are the models' own
  */
 public record GateSpec(List<Member> models, List<String> views, List<FrameView> frameViews, Gate.Settings settings,
-    String fallbackText, long seed, Map<String, Object> fitted) {
+    String fallbackText, long seed, Map<String, Object> fitted, List<String> classes)
+    implements java.io.Serializable {
 
   /**
    * One model of the gate.
@@ -44,7 +46,7 @@ public record GateSpec(List<Member> models, List<String> views, List<FrameView> 
    *     {@code builtin:NAME}
    * @param temperature the temperature that calibrates it, or NaN for none
    */
-  public record Member(String location, double temperature) {
+  public record Member(String location, double temperature) implements java.io.Serializable {
     public Member {
       if (!Double.isNaN(temperature) && !(temperature > 0 && Double.isFinite(temperature))) {
         throw new InputException("a temperature must be positive and finite, was " + temperature);
@@ -59,7 +61,7 @@ public record GateSpec(List<Member> models, List<String> views, List<FrameView> 
    * @param model the model's index
    * @param transform a transform spec such as {@code impulse:0.3}, or null for the plain frame
    */
-  public record FrameView(int model, String transform) {
+  public record FrameView(int model, String transform) implements java.io.Serializable {
     public FrameView {
       if (model < 0) {
         throw new InputException("a frame view names a model by its index from 0, was " + model);
@@ -111,6 +113,18 @@ public record GateSpec(List<Member> models, List<String> views, List<FrameView> 
       }
     }
     fitted = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fitted));
+    classes = classes == null ? List.of() : List.copyOf(classes);
+  }
+
+  /** A gate with class names of its own only where its models have them. */
+  public GateSpec(List<Member> models, List<String> views, List<FrameView> frameViews, Gate.Settings settings,
+      String fallbackText, long seed, Map<String, Object> fitted) {
+    this(models, views, frameViews, settings, fallbackText, seed, fitted, List.of());
+  }
+
+  /** This gate with these class names for models that have none ({@link #classes()}). */
+  public GateSpec withClasses(List<String> names) {
+    return new GateSpec(models, views, frameViews, settings, fallbackText, seed, fitted, names);
   }
 
   /** A gate that decides on the image alone (no views of another frame). */
@@ -123,7 +137,8 @@ public record GateSpec(List<Member> models, List<String> views, List<FrameView> 
    * Opens the models and builds the gate: for every model (calibrated by its temperature) a plain view and one
    * view per transform, then the views of the other frame. The gate owns the models.
    *
-   * @param dataClassNames class names to give models that have none, or null
+   * @param dataClassNames class names to give models that have none when the gate records none of its own
+   *     ({@link #classes()}), or null
    */
   public Gate open(List<String> dataClassNames) {
     return open(dataClassNames, null);
@@ -134,22 +149,21 @@ public record GateSpec(List<Member> models, List<String> views, List<FrameView> 
    * record their input shape, such as TorchScript; may be null).
    */
   public Gate open(List<String> dataClassNames, int[] dataShape) {
+    List<String> given = classes.isEmpty() ? dataClassNames : classes;
     List<Classifier> opened = new ArrayList<>();
     try {
       List<Gate.View> vs = new ArrayList<>();
       List<Classifier> calibrated = new ArrayList<>();
       List<String> names = new ArrayList<>();
       for (Member m : models) {
-        Path file = Models.localPath(m.location());
-        ModelRequest.Builder request = ModelRequest.builder(m.location())
-            .spec(file == null ? ModelSpec.DEFAULT : Models.descriptorFor(file));
+        ModelRequest.Builder request = Models.request(m.location()).toBuilder();
         if (dataShape != null) {
           request.dataShape(dataShape);
         }
         Classifier c = Models.open(request.build());
         opened.add(c);
-        if (!c.info().hasNames() && dataClassNames != null && dataClassNames.size() == c.info().numClasses()) {
-          c = dev.pixelguard.model.Classifiers.withClassNames(c, dataClassNames);
+        if (!c.info().hasNames() && given != null && given.size() == c.info().numClasses()) {
+          c = dev.pixelguard.model.Classifiers.withClassNames(c, given);
         }
         if (!Double.isNaN(m.temperature())) {
           c = TemperatureScaled.of(c, m.temperature());

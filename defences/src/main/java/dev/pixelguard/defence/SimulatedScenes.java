@@ -32,8 +32,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * SimulatedScenes scenes = new SimulatedScenes(gate, Camera.DEFAULT.withSeed(1));
- * EvaluationResult r = Evaluation.run(scenes.classifier(), data, scenes.attack(GuidedPixelAttack.builder().build()),
- *     new Targets.Harm(gate.abstainClass(), null), Execution.DEFAULT, null);
+ * EvaluationResult r = Evaluation.of(scenes.classifier(), data, scenes.attack(GuidedPixelAttack.builder().build())).targets(*     new Targets.Harm(gate.abstainClass(), null)).run();
  * }</pre>
  */
 public final class SimulatedScenes {
@@ -120,8 +119,8 @@ public final class SimulatedScenes {
     }
 
     @Override
-    public long seed() {
-      return inner.seed();
+    public boolean seeded() {
+      return inner.seeded();
     }
 
     @Override

@@ -5,13 +5,16 @@ import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelBackend;
 import dev.pixelguard.model.ModelGraph;
 import dev.pixelguard.model.ModelRequest;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The models inside pixelguard-djl's jar, by name: {@code builtin:fashion-cnn} and
- * {@code builtin:fashion-cnn-pgd} ({@link DefaultBundle#names()}). They carry their own conventions, so the
- * request's descriptor is not used. They classify through ONNX Runtime and take gradients from DJL
- * ({@link BundledClassifier}). Registered in {@code META-INF/services/dev.pixelguard.model.ModelBackend}.
+ * {@code builtin:fashion-cnn-pgd} ({@link DefaultBundle#names()}), and {@code builtin:default}, the first under
+ * the name the command line gives it when no model is named ({@code default: fashion-cnn.pgm}). They carry their
+ * own conventions, so the request's descriptor is not used. They classify through ONNX Runtime when its backend
+ * is on the class path and take gradients from DJL ({@link BundledClassifier}). Registered in
+ * {@code META-INF/services/dev.pixelguard.model.ModelBackend}.
  */
 public final class BuiltinBackend implements ModelBackend {
   @Override
@@ -22,6 +25,11 @@ public final class BuiltinBackend implements ModelBackend {
   @Override
   public boolean handles(String location) {
     return DefaultBundle.isBundled(location);
+  }
+
+  @Override
+  public List<String> bundled() {
+    return DefaultBundle.names();
   }
 
   /**

@@ -2,11 +2,11 @@ package dev.pixelguard.djl;
 
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.Loss;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
-import dev.pixelguard.onnx.OnnxClassifier;
 import java.util.function.Supplier;
 
 /**
@@ -14,24 +14,28 @@ import java.util.function.Supplier;
  * path every black-box attack uses), {@link #lossGradient} runs the same weights in DJL's PyTorch engine (the
  * white-box attacks). Both compute the same function: on the 500 bundled images their probabilities agree
  * within 1e-6 and their top classes on every image ({@code OnnxExportTest}). The DJL network is loaded on the
- * first gradient, so a black-box run never starts PyTorch. Thread-safe as both classifiers are.
+ * first gradient, so a black-box run never starts PyTorch; without ONNX Runtime's backend on the class path
+ * the network classifies too. Thread-safe as both classifiers are.
  */
 public final class BundledClassifier implements GradientClassifier {
-  private final OnnxClassifier onnx;
+  /** The export in ONNX Runtime, or null to classify with the network. */
+  private final Classifier onnx;
   private final Supplier<NetworkClassifier> loader;
   private final ModelInfo info;
   private NetworkClassifier network;
   private boolean closed;
 
   /**
-   * @param onnx the network's ONNX export, in ONNX Runtime; owned (closed with this)
-   * @param loader loads the same network in DJL, on the first gradient; what it gives is owned
+   * @param onnx the network's ONNX export, in ONNX Runtime, or null to classify with the network; owned (closed
+   *     with this)
+   * @param loader loads the same network in DJL, on the first gradient (at once without {@code onnx}); what it
+   *     gives is owned
    * @param name the name in messages and reports
    */
-  public BundledClassifier(OnnxClassifier onnx, Supplier<NetworkClassifier> loader, String name) {
+  public BundledClassifier(Classifier onnx, Supplier<NetworkClassifier> loader, String name) {
     this.onnx = onnx;
     this.loader = loader;
-    ModelInfo i = onnx.info();
+    ModelInfo i = onnx != null ? onnx.info() : network().info();
     this.info = new ModelInfo(i.channels(), i.height(), i.width(), i.numClasses(), i.classNames(), name);
   }
 
@@ -42,7 +46,7 @@ public final class BundledClassifier implements GradientClassifier {
 
   @Override
   public Scores classify(ImageBatch batch) {
-    return onnx.classify(batch);
+    return onnx != null ? onnx.classify(batch) : network().classify(batch);
   }
 
   @Override
@@ -57,10 +61,10 @@ public final class BundledClassifier implements GradientClassifier {
     }
     if (network == null) {
       NetworkClassifier n = loader.get();
-      if (!n.info().classNames().equals(info.classNames()) || n.info().channels() != info.channels()
-          || n.info().height() != info.height() || n.info().width() != info.width()) {
+      if (info != null && (!n.info().classNames().equals(info.classNames()) || n.info().channels() != info.channels()
+          || n.info().height() != info.height() || n.info().width() != info.width())) {
         n.close();
-        throw new IllegalStateException("the bundled ONNX file and network differ: " + onnx.info() + " vs " + n.info());
+        throw new IllegalStateException("the bundled ONNX file and network differ: " + info + " vs " + n.info());
       }
       network = n;
     }
@@ -71,7 +75,9 @@ public final class BundledClassifier implements GradientClassifier {
   public synchronized void close() {
     closed = true;
     try {
-      onnx.close();
+      if (onnx != null) {
+        onnx.close();
+      }
     } finally {
       if (network != null) {
         network.close();

@@ -1,27 +1,23 @@
 package dev.pixelguard.djl;
 
 import dev.pixelguard.InputException;
-import dev.pixelguard.data.Dataset;
-import dev.pixelguard.data.IdxReader;
-import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
-import dev.pixelguard.image.Image;
+import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelGraph;
+import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.ModelSpec;
-import dev.pixelguard.onnx.OnnxClassifier;
+import dev.pixelguard.model.Models;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The embedded default: pixelguard's small CNN trained on Fashion-MNIST, the same network adversarially
- * trained (PGD, L-infinity epsilon 0.1), and the first 500 Fashion-MNIST test images, all inside the jar.
- * The standard model is used when no model or dataset is given, so the tool works on a fresh machine with
+ * trained (PGD, L-infinity epsilon 0.1), inside the jar; the sample images they are shown with by default are
+ * core's ({@link dev.pixelguard.data.Datasets#samples()}). The standard model is used when no model is given, so the tool works on a fresh machine with
  * nothing downloaded; both are named on the command line as {@code builtin:NAME}. Rebuild them with
  * {@code pixelguard train} (see README).
  *
@@ -42,8 +38,8 @@ public final class DefaultBundle {
   public static final String ONNX_EXTENSION = ".onnx";
   /** How the command line names a bundled model: {@code builtin:fashion-cnn}. */
   public static final String PREFIX = "builtin:";
-  public static final String IMAGES = "fashion-mnist-test-500-images-idx3-ubyte.gz";
-  public static final String LABELS = "fashion-mnist-test-500-labels-idx1-ubyte.gz";
+  /** The default model's location, as the command line opens it when no model is given. */
+  public static final String DEFAULT = PREFIX + "default";
 
   private DefaultBundle() {}
 
@@ -54,7 +50,7 @@ public final class DefaultBundle {
    * @param threads ONNX Runtime's intra-op threads, or 0 for one per core
    */
   public static BundledClassifier defaultClassifier(int threads) {
-    return bundled(MODEL, "default: " + MODEL, threads);
+    return byName(DEFAULT, threads);
   }
 
   /** The default model's DJL network as a classifier; close it when done. */
@@ -84,7 +80,8 @@ public final class DefaultBundle {
 
   /** {@link #byName(String)} with ONNX Runtime's intra-op threads (0: one per core). */
   public static BundledClassifier byName(String name, int threads) {
-    return bundled(pgmOf(name), canonical(name), threads);
+    return canonical(name).equals(DEFAULT) ? bundled(MODEL, "default: " + MODEL, threads)
+        : bundled(pgmOf(name), canonical(name), threads);
   }
 
   /** Whether {@code location} names a bundled model: it starts with {@link #PREFIX}, in any case. */
@@ -120,7 +117,8 @@ public final class DefaultBundle {
    * @throws InputException when the name is not one of {@link #names()}
    */
   public static ModelGraph graph(String name) {
-    return new ModelGraph(canonical(name), bytes(onnxFile(pgmOf(name))), ModelSpec.DEFAULT);
+    String pgm = canonical(name).equals(DEFAULT) ? MODEL : pgmOf(name);
+    return new ModelGraph(canonical(name), bytes(onnxFile(pgm)), ModelSpec.DEFAULT);
   }
 
   /** The bytes of a bundled file, such as {@link #onnxFile}'s. */
@@ -132,9 +130,13 @@ public final class DefaultBundle {
     }
   }
 
+  /**
+   * The bundled network classified by its ONNX export in ONNX Runtime, opened through the model backends
+   * ({@link Models}) when pixelguard-onnx is on the class path; else by the DJL network itself.
+   */
   private static BundledClassifier bundled(String pgm, String name, int threads) {
-    String onnx = onnxFile(pgm);
-    OnnxClassifier fast = OnnxClassifier.load(bytes(onnx), name, ModelSpec.DEFAULT, threads);
+    Classifier fast = !Models.backends().contains("onnx") ? null : Models.open(ModelRequest.builder(name)
+        .backend("onnx").content(bytes(onnxFile(pgm))).threads(threads).build());
     return new BundledClassifier(fast, () -> load(pgm, name), name);
   }
 
@@ -145,7 +147,24 @@ public final class DefaultBundle {
    * @throws InputException when the name is not one of {@link #names()}
    */
   public static NetworkModel network(String name) {
-    return networkFile(pgmOf(name));
+    return networkFile(canonical(name).equals(DEFAULT) ? MODEL : pgmOf(name));
+  }
+
+  /**
+   * The network of a {@code .pgm} file (written by {@code pixelguard train}) or of a bundled model: what
+   * {@code pixelguard export} writes as ONNX. Close it when done.
+   *
+   * @throws InputException for any other location, or a bundled name that does not exist
+   */
+  public static NetworkModel networkAt(String location) {
+    if (isBundled(location)) {
+      return network(location);
+    }
+    if (!location.toLowerCase(Locale.ROOT).endsWith(NetworkModel.EXTENSION)) {
+      throw new InputException("export takes pixelguard's own networks (a .pgm file from train, or builtin:NAME); "
+          + location + " is not one");
+    }
+    return NetworkModel.load(java.nio.file.Path.of(location));
   }
 
   private static NetworkModel networkFile(String file) {
@@ -158,22 +177,6 @@ public final class DefaultBundle {
 
   private static NetworkClassifier load(String file, String name) {
     return new NetworkClassifier(networkFile(file), name);
-  }
-
-  /** The bundled sample images with their labels and Fashion-MNIST's class names. */
-  public static Dataset samples() {
-    try (InputStream im = new GZIPInputStream(resource(IMAGES)); InputStream lb = new GZIPInputStream(resource(LABELS))) {
-      List<Image> images = IdxReader.readImages(im, IMAGES);
-      int[] labels = IdxReader.readLabels(lb, LABELS);
-      List<LabeledImage> out = new ArrayList<>();
-      for (int i = 0; i < images.size(); i++) {
-        out.add(new LabeledImage("fashion-mnist-test#" + i, images.get(i), labels[i]));
-      }
-      return new Dataset("default: Fashion-MNIST test images 0-" + (images.size() - 1), out,
-          IdxReader.FASHION_MNIST_CLASSES);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static InputStream resource(String name) {

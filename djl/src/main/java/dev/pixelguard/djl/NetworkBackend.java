@@ -9,6 +9,7 @@ import dev.pixelguard.model.ModelGraph;
 import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.ModelSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,11 @@ public final class NetworkBackend implements ModelBackend {
   @Override
   public boolean handles(String location) {
     return ModelBackend.isFileWithExtension(location, NetworkModel.EXTENSION);
+  }
+
+  @Override
+  public List<String> extensions() {
+    return List.of(NetworkModel.EXTENSION);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.pixelguard.djl;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelBackend;
 import dev.pixelguard.model.ModelRequest;
+import java.util.List;
 
 /**
  * TorchScript files ({@code .pt}, {@code .pth}, {@code .torchscript}, {@code .ts}), run with DJL's PyTorch
@@ -11,7 +12,7 @@ import dev.pixelguard.model.ModelRequest;
  * {@code META-INF/services/dev.pixelguard.model.ModelBackend}.
  */
 public final class TorchScriptBackend implements ModelBackend {
-  private static final String[] EXTENSIONS = {".pt", ".pth", ".torchscript", ".ts"};
+  private static final List<String> EXTENSIONS = List.of(".pt", ".pth", ".torchscript", ".ts");
 
   @Override
   public String name() {
@@ -20,7 +21,12 @@ public final class TorchScriptBackend implements ModelBackend {
 
   @Override
   public boolean handles(String location) {
-    return ModelBackend.isFileWithExtension(location, EXTENSIONS);
+    return ModelBackend.isFileWithExtension(location, EXTENSIONS.toArray(String[]::new));
+  }
+
+  @Override
+  public List<String> extensions() {
+    return EXTENSIONS;
   }
 
   @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.model.Classifier;
@@ -32,7 +33,7 @@ class ModelBackendsTest {
 
   @Test
   void bundledModelsOpenByNameWithGradients() {
-    Dataset samples = DefaultBundle.samples();
+    Dataset samples = Datasets.samples();
     try (Classifier c = Models.open("builtin:fashion-cnn")) {
       assertInstanceOf(GradientClassifier.class, c);
       assertEquals("builtin:fashion-cnn", c.info().name());
@@ -81,8 +82,9 @@ class ModelBackendsTest {
   void anUnknownExtensionIsRefusedClearly() throws Exception {
     Path bin = Files.write(dir.resolve("model.bin"), new byte[10]);
     InputException e = assertThrows(InputException.class, () -> Models.open(bin.toString()));
-    assertEquals("cannot tell the format of model " + bin + " from its name; use --backend onnx, torchscript or "
-        + "pixelguard", e.getMessage());
+    assertEquals("cannot tell the format of model " + bin + " from its name: the installed backends read onnx (.onnx), "
+        + "pixelguard (.pgm), torchscript (.pt, .pth, .torchscript, .ts); name one with --backend, or add the module "
+        + "that reads it (docs/model-descriptor.md lists the backends)", e.getMessage());
   }
 
   @Test

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.net.NetworkClassifier;
-import dev.pixelguard.attack.Execution;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
@@ -30,7 +31,7 @@ class NetworkGradientTest {
 
   @Test
   void inputGradientsMatchCentralFiniteDifferencesAndChangeNothing() {
-    Dataset samples = DefaultBundle.samples();
+    Dataset samples = Datasets.samples();
     try (NetworkClassifier model = DefaultBundle.model()) {
       SplittableRandom random = new SplittableRandom(5);
       for (int idx : new int[] {3, 17, 42}) {
@@ -85,10 +86,9 @@ class NetworkGradientTest {
 
   @Test
   void pgdBreaksTheStandardNetworkAtEpsilonPointOne() {
-    Dataset samples = DefaultBundle.samples().limit(60);
+    Dataset samples = Datasets.samples().limit(60);
     try (NetworkClassifier model = DefaultBundle.model()) {
-      Summary s = Evaluation.run(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).seed(1).build(),
-          Targets.untargeted(), new Execution(60, 1), null).summary();
+      Summary s = Evaluation.of(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).build()).seed(1).execution(new Execution(60, 1)).run().summary();
       assertTrue(s.accuracyUnderAttack() < 0.1, "robust accuracy below 10% on 60 images, was "
           + s.accuracyUnderAttack());
     }
@@ -98,11 +98,10 @@ class NetworkGradientTest {
   void theBundledPgdTrainedNetworkKeepsItsAccuracyUnderPgd() {
     // The bar, on the 500 bundled test images: clean accuracy at least 80%, accuracy under PGD-20
     // (L-inf 0.1, step 0.01) at least 60%. The standard network's is checked in pgdBreaksTheStandardNetwork...
-    Dataset samples = DefaultBundle.samples();
+    Dataset samples = Datasets.samples();
     try (NetworkClassifier model = DefaultBundle.adversarialModel()) {
       assertEquals("pgd", model.network().provenance().path("training").path("method").asText());
-      Summary r = Evaluation.run(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).seed(1).build(),
-          Targets.untargeted(), new Execution(250, 1), null).summary();
+      Summary r = Evaluation.of(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).build()).seed(1).execution(new Execution(250, 1)).run().summary();
       assertTrue(r.cleanAccuracy() >= 0.80, "clean accuracy " + r.cleanAccuracy());
       assertTrue(r.accuracyUnderAttack() >= 0.60, "accuracy under PGD " + r.accuracyUnderAttack());
     }
@@ -113,12 +112,12 @@ class NetworkGradientTest {
     // d/dx of logit(c) - max other logit, at a jittered image so that no max-pool window holds a tie.
     try (NetworkClassifier model = DefaultBundle.model()) {
       float[] x = new float[28 * 28];
-      DefaultBundle.samples().get(0).image().writeUnit(x, 0);
+      Datasets.samples().get(0).image().writeUnit(x, 0);
       java.util.SplittableRandom r = new java.util.SplittableRandom(5);
       for (int j = 0; j < x.length; j++) {
         x[j] = (float) Math.min(1, Math.max(0, x[j] + 0.02 * (r.nextDouble() - 0.5)));
       }
-      int c = DefaultBundle.samples().get(0).label();
+      int c = Datasets.samples().get(0).label();
       GradientClassifier.LossGradient lg = model.lossGradient(ImageBatch.wrap(1, 1, 28, 28, x.clone()),
           dev.pixelguard.model.Loss.MARGIN, new int[] {c});
       Scores s = lg.scores();

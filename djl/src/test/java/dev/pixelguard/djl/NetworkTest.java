@@ -26,7 +26,7 @@ class NetworkTest {
       double acc = CleanPass.accuracy(model, test, 1000);
       assertEquals(0.9211, acc, 1e-9, "README states 92.11% on the 10,000 test images");
     }
-    Dataset samples = DefaultBundle.samples();
+    Dataset samples = Datasets.samples();
     assertEquals(500, samples.size());
     assertEquals(test.get(499).image(), samples.get(499).image());
     assertEquals(test.get(499).label(), samples.get(499).label());

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
@@ -44,7 +45,7 @@ class OnnxExportTest {
 
   private static void assertAgree(NetworkClassifier djl, Path file) throws Exception {
     OnnxExport.write(djl.network(), file);
-    Dataset samples = DefaultBundle.samples();
+    Dataset samples = Datasets.samples();
     assertEquals(500, samples.size());
     ImageBatch all = ImageBatch.of(samples.images().stream().map(LabeledImage::image).toList());
     Scores expected = djl.classify(all);
@@ -123,7 +124,7 @@ class OnnxExportTest {
 
   @Test
   void bundledModelsClassifyInOnnxRuntimeAndTakeGradientsFromDjl() {
-    Dataset samples = DefaultBundle.samples().limit(50);
+    Dataset samples = Datasets.samples().limit(50);
     ImageBatch batch = ImageBatch.of(samples.images().stream().map(LabeledImage::image).toList());
     int[] labels = samples.images().stream().mapToInt(LabeledImage::label).toArray();
     try (BundledClassifier both = DefaultBundle.byName("builtin:fashion-cnn-pgd");

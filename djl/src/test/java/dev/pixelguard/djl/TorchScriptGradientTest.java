@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
-import dev.pixelguard.eval.Evaluation;
-import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Targets;
+import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.GradientClassifier;
@@ -124,8 +124,7 @@ class TorchScriptGradientTest {
   void pgdEightOver255TenStepsLeavesUnderFivePercentOfTheFirst200Images() {
     Dataset cifar = Fixtures.cifar().limit(200);
     try (TorchScriptClassifier model = TorchScriptClassifier.load(Fixtures.resnetTorchScript(), CIFAR)) {
-      EvaluationResult r = Evaluation.run(model, cifar, Pgd.builder(8 / 255.0).iterations(10).seed(1).build(),
-          Targets.untargeted(), new Execution(200, 1), null);
+      EvaluationResult r = Evaluation.of(model, cifar, Pgd.builder(8 / 255.0).iterations(10).build()).seed(1).execution(new Execution(200, 1)).run();
       for (AttackResult a : r.attempts()) {
         assertTrue(a.perturbation().linf() <= 8 / 255.0 + 1e-6, "within epsilon: " + a.perturbation().linf());
       }

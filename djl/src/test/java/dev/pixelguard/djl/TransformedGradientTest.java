@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.defence.TransformedClassifier;
-import dev.pixelguard.transform.GaussianBlur;
-import dev.pixelguard.transform.Median;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.GradientClassifier.LossGradient;
+import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.Loss;
 import dev.pixelguard.model.Models;
+import dev.pixelguard.transform.GaussianBlur;
+import dev.pixelguard.transform.Median;
 import org.junit.jupiter.api.Test;
 
 /** A real gradient classifier, the bundled Fashion-MNIST network, behind transforms. */
@@ -22,7 +23,7 @@ class TransformedGradientTest {
 
   @Test
   void theDefendedNetworkKeepsItsGradientsThroughBlurAndMedian() {
-    Dataset samples = DefaultBundle.samples();
+    Dataset samples = Datasets.samples();
     try (Classifier opened = Models.open("builtin:fashion-cnn")) {
       GradientClassifier base = assertInstanceOf(GradientClassifier.class, opened);
       int n = 4;

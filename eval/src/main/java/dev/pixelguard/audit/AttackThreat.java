@@ -19,10 +19,11 @@ import java.util.Objects;
  * gradients is reported as not applicable rather than refused, so one card can hold both kinds.
  *
  * @param name the card's row name
- * @param attack the attack, with its budget and root seed
+ * @param attack the attack, with its budget
  * @param labelOnly whether the attacker sees only the top class (a decision-based attacker)
+ * @param seed the root seed every image's seed derives from
  */
-public record AttackThreat(String name, Attack<?> attack, boolean labelOnly) implements ThreatModel {
+public record AttackThreat(String name, Attack<?> attack, boolean labelOnly, long seed) implements ThreatModel {
 
   public AttackThreat {
     Objects.requireNonNull(name, "name");
@@ -31,15 +32,14 @@ public record AttackThreat(String name, Attack<?> attack, boolean labelOnly) imp
 
   @Override
   public String describe() {
-    return attack.describe() + (labelOnly ? "; the attacker sees only the top class" : "");
+    return Evaluation.describe(attack, seed) + (labelOnly ? "; the attacker sees only the top class" : "");
   }
 
   @Override
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("method", attack.name());
-    m.putAll(attack.settings());
-    m.put("seed", attack.seed());
+    m.putAll(Evaluation.settings(attack, seed));
     m.put("labelOnly", labelOnly);
     return m;
   }
@@ -54,13 +54,9 @@ public record AttackThreat(String name, Attack<?> attack, boolean labelOnly) imp
     }
     int abstain = system.info().abstainClass();
     Targets targets = abstain >= 0 ? new Targets.Harm(abstain, null) : new Targets.Untargeted(null);
-    EvaluationResult r = run(attack, seen, images, targets, execution, progress, journal);
+    EvaluationResult r = Evaluation.of(seen, images, attack).targets(targets).seed(seed).execution(execution)
+        .listener(progress == null ? null : (a, done, total, ok) -> progress.step(done, total, ok)).journal(journal)
+        .run();
     return ThreatOutcome.of(r, abstain);
-  }
-
-  private static <M extends Classifier> EvaluationResult run(Attack<M> attack, Classifier model, Dataset images,
-      Targets targets, Execution execution, Progress progress, Journal journal) {
-    return Evaluation.run(attack.modelType().cast(model), images, attack, targets, execution,
-        progress == null ? null : (r, done, total, ok) -> progress.step(done, total, ok), journal);
   }
 }

@@ -37,17 +37,17 @@ public final class ThreatModels {
 
   static {
     STANDARD.put("one-pixel", (seed, cap) -> new AttackThreat("one pixel", GuidedPixelAttack.builder().pixels(1)
-        .objective(Objective.MARGIN).budget(capped(9_600, cap)).seed(seed).build(), false));
+        .objective(Objective.MARGIN).budget(capped(9_600, cap)).build(), false, seed));
     STANDARD.put("pixels", (seed, cap) -> new AttackThreat("5 pixels", GuidedPixelAttack.builder().pixels(5)
-        .objective(Objective.MARGIN).budget(capped(10_000, cap)).seed(seed).build(), false));
+        .objective(Objective.MARGIN).budget(capped(10_000, cap)).build(), false, seed));
     STANDARD.put("patch", (seed, cap) -> new AttackThreat("4x4 patch", SparseRs.builder().patch(4)
-        .budget(capped(10_000, cap)).seed(seed).build(), false));
+        .budget(capped(10_000, cap)).build(), false, seed));
     STANDARD.put("linf", (seed, cap) -> new AttackThreat("L-inf 8/255", SquareAttack.builder().norm(Norm.LINF)
-        .eps(8 / 255.0).budget(capped(5_000, cap)).seed(seed).build(), false));
+        .eps(8 / 255.0).budget(capped(5_000, cap)).build(), false, seed));
     STANDARD.put("l2", (seed, cap) -> new AttackThreat("L2 0.5", SquareAttack.builder().norm(Norm.L2).eps(0.5)
-        .budget(capped(5_000, cap)).seed(seed).build(), false));
+        .budget(capped(5_000, cap)).build(), false, seed));
     STANDARD.put("label-only", (seed, cap) -> new AttackThreat("one pixel, label-only", GuidedPixelAttack.builder()
-        .pixels(1).objective(Objective.MARGIN).budget(capped(9_600, cap)).seed(seed).build(), true));
+        .pixels(1).objective(Objective.MARGIN).budget(capped(9_600, cap)).build(), true, seed));
   }
 
   /** The keys of the standard card's threat models, in card order. */

@@ -1,14 +1,13 @@
 package dev.pixelguard.eval;
 
-import dev.pixelguard.defence.Roc;
-import dev.pixelguard.defence.SqueezeDetector;
-
 import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Split;
+import dev.pixelguard.defence.Roc;
+import dev.pixelguard.defence.SqueezeDetector;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
@@ -125,7 +124,7 @@ public final class DetectorEvaluation {
     if (detector.model() != model) {
       throw new IllegalArgumentException("the detector must watch the attacked model");
     }
-    EvaluationResult r = Evaluation.run(model, split.report(), attack, Targets.untargeted(), execution, listener);
+    EvaluationResult r = Evaluation.of(model, split.report(), attack).execution(execution).listener(listener).run();
     return measure(detector, split.fit(), split.report(), r, RATES);
   }
 

@@ -1,6 +1,6 @@
 package dev.pixelguard.eval;
 
-
+import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.AttackTask;
@@ -10,27 +10,125 @@ import dev.pixelguard.attack.Prediction;
 import dev.pixelguard.attack.Seeds;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.CountingClassifier;
+import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The one evaluation pipeline, for every attack: a clean pass, then the attack on every image the model
  * classifies correctly, toward the goals {@link Targets} gives it. Images the model already gets wrong are
  * reported but not attacked: they are not evidence about robustness. Each attempt's seed derives from the
  * root seed and the image's identity ({@link Seeds}), so an image's outcome does not depend on which other
- * images are evaluated, the batch size or the concurrency.
+ * images are evaluated, the batch size, the concurrency or the window.
  *
  * <pre>{@code
- * EvaluationResult r = Evaluation.run(model, data, GuidedPixelAttack.builder().build(),
- *     Targets.untargeted(), Execution.DEFAULT, null);
+ * EvaluationResult r = Evaluation.of(model, images, GuidedPixelAttack.builder().build())
+ *     .seed(7)
+ *     .journal(JournalFile.open(Path.of("r.json.journal"), settings, false))
+ *     .run();
  * System.out.println(r.summary().robustAccuracy());
  * }</pre>
+ *
+ * <p>Every setting but the model, the images and the attack is optional: untargeted goals, root seed
+ * {@link Seeds#DEFAULT_ROOT}, the model's default batch ({@link Execution#defaultBatchSize}) with 16 images
+ * attacked at once, no listener, no journal, no sink.
  */
 public final class Evaluation {
-  private Evaluation() {}
+  private final Classifier model;
+  private final Dataset data;
+  private final Attack<?> attack;
+  private Targets targets = Targets.untargeted();
+  private long seed = Seeds.DEFAULT_ROOT;
+  private Execution execution;
+  private Listener listener;
+  private Journal journal;
+  private Sink sink;
+  private int window;
+
+  private Evaluation(Classifier model, Dataset data, Attack<?> attack) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.data = Objects.requireNonNull(data, "images");
+    this.attack = Objects.requireNonNull(attack, "attack");
+  }
+
+  /**
+   * An evaluation of {@code model} on {@code images} under {@code attack}. The model must be of the kind the
+   * attack needs ({@link Attack#modelType()}: a {@link dev.pixelguard.model.GradientClassifier} for FGSM and
+   * PGD); {@link #run()} refuses it in one line otherwise.
+   */
+  public static Evaluation of(Classifier model, Dataset images, Attack<?> attack) {
+    return new Evaluation(model, images, attack);
+  }
+
+  /** The goals of every image (default {@link Targets#untargeted()}). */
+  public Evaluation targets(Targets t) {
+    targets = Objects.requireNonNull(t, "targets");
+    return this;
+  }
+
+  /** The root seed every image's seed derives from (default {@link Seeds#DEFAULT_ROOT}). */
+  public Evaluation seed(long rootSeed) {
+    seed = rootSeed;
+    return this;
+  }
+
+  /**
+   * Batch size, concurrency and batches in flight (default: the model's default batch, 16 images at once, one
+   * batch). They never change an outcome.
+   */
+  public Evaluation execution(Execution e) {
+    execution = Objects.requireNonNull(e, "execution");
+    return this;
+  }
+
+  /** Progress, called on the evaluating thread after each attempt, and once at the end; null for none. */
+  public Evaluation listener(Listener l) {
+    listener = l;
+    return this;
+  }
+
+  /**
+   * Where finished attempts are kept (default none): attempts it holds from an earlier run are taken from it
+   * instead of run again, and every attempt run now is recorded in it as it finishes. The outcomes equal an
+   * uninterrupted run's.
+   */
+  public Evaluation journal(Journal j) {
+    journal = j;
+    return this;
+  }
+
+  /**
+   * Where finished images go as the evaluation runs, in dataset order (a results file written as it comes); it
+   * returns the outcome the evaluation keeps, the same or one whose images are loaded again from where it wrote
+   * them. Default: kept as they are.
+   */
+  public Evaluation sink(Sink s) {
+    sink = s;
+    return this;
+  }
+
+  /**
+   * Images attacked per window, at least 1 (default {@link #window(ModelInfo, Execution)}: about 128 MB of
+   * images and results). The dataset is read image by image (a {@link dev.pixelguard.data.LazyImages} dataset
+   * is never held whole) and each window's images are handed to the sink before the next starts.
+   */
+  public Evaluation window(int images) {
+    if (images < 1) {
+      throw new IllegalArgumentException("a window holds at least one image, was " + images);
+    }
+    window = images;
+    return this;
+  }
 
   /** Progress: called on the evaluating thread after each attempt. */
   public interface Listener {
@@ -40,59 +138,74 @@ public final class Evaluation {
      * @param successes successful attempts so far
      */
     void attempted(AttackResult result, int done, int total, int successes);
-  }
 
-  /**
-   * Evaluates {@code model} on {@code data} under {@code attack}.
-   *
-   * @param listener progress, or null
-   */
-  public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
-      Targets targets, Execution execution, Listener listener) {
-    return run(model, data, attack, targets, execution, listener, null);
-  }
-
-  /**
-   * As {@link #run(Classifier, Dataset, Attack, Targets, Execution, Listener)}, journaled: attempts that
-   * {@code journal} holds from an earlier run are taken from it instead of run again, and every attempt run now
-   * is appended to it as it finishes. The outcomes equal an uninterrupted run's.
-   *
-   * @param journal the journal, or null for none
-   */
-  public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
-      Targets targets, Execution execution, Listener listener, Journal journal) {
-    return run(model, data, attack, targets, execution, listener, journal, null);
+    /** Called once, after the last attempt, with the whole result. */
+    default void finished(EvaluationResult result) {}
   }
 
   /**
    * Where finished images go as the evaluation runs, in dataset order: a results file written as it comes
-   * ({@link ResultsJson.Writer}), say. It returns the outcome the evaluation keeps for its result: the same, or
-   * one whose images are loaded again from where it wrote them, so that memory does not grow with the images.
+   * ({@link dev.pixelguard.io.ResultsJson.Writer}), say. It returns the outcome the evaluation keeps for its
+   * result: the same, or one whose images are loaded again from where it wrote them, so that memory does not
+   * grow with the images.
    */
   public interface Sink {
     ImageOutcome accept(ImageOutcome outcome);
   }
 
   /**
-   * As {@link #run(Classifier, Dataset, Attack, Targets, Execution, Listener, Journal)}, streaming: the dataset is
-   * read image by image (a {@link dev.pixelguard.data.LazyImages} dataset is never held whole), the attack runs
-   * over windows of consecutive images (sized by {@link #window} so that a window's images and results stay
-   * within about 128 MB), and each finished image is handed to {@code sink} before the next window starts. The
-   * outcomes equal those of one window over everything, image for image: seeds are per image.
+   * Runs the evaluation.
    *
-   * @param sink where finished images go, or null to keep them as they are
+   * @throws InputException if the model is not of the kind the attack needs
    */
-  public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
-      Targets targets, Execution execution, Listener listener, Journal journal, Sink sink) {
-    return run(model, data, attack, targets, execution, listener, journal, sink, window(model.info(), execution));
+  public EvaluationResult run() {
+    Execution exec = execution != null ? execution : new Execution(
+        Execution.defaultBatchSize(model.info().channels(), model.info().height(), model.info().width()), 16);
+    EvaluationResult r = runAs(attack, exec, window > 0 ? window : window(model.info(), exec));
+    if (listener != null) {
+      listener.finished(r);
+    }
+    return r;
   }
 
-  /** As above, with windows of {@code window} images (at least 1), whatever the model's size. */
-  public static <M extends Classifier> EvaluationResult run(M model, Dataset data, Attack<? super M> attack,
-      Targets targets, Execution execution, Listener listener, Journal journal, Sink sink, int window) {
-    if (window < 1) {
-      throw new IllegalArgumentException("a window holds at least one image, was " + window);
+  private <M extends Classifier> EvaluationResult runAs(Attack<M> a, Execution exec, int images) {
+    return run(modelFor(a, model), a, exec, images);
+  }
+
+  /**
+   * {@code model} as the kind of classifier {@code attack} needs, or one clear line saying why it cannot be:
+   * white-box attacks need input gradients, which ONNX models and label-only views do not give.
+   *
+   * @throws InputException if it is not
+   */
+  public static <M extends Classifier> M modelFor(Attack<M> attack, Classifier model) {
+    if (attack.modelType().isInstance(model)) {
+      return attack.modelType().cast(model);
     }
+    throw new InputException(attack.name() + " needs " + (Classifiers.isLabelOnly(model) ? "the model's gradients; "
+        + "a label-only model gives none" : "input gradients, which " + model.info().name() + " does not give (ONNX "
+        + "Runtime has no gradients); use a TorchScript or pixelguard network, or a black-box attack"));
+  }
+
+  /**
+   * The attack's settings as a run records them: the attack's own, then the root seed where the attack makes
+   * random choices ({@link Attack#seeded()}).
+   */
+  public static Map<String, Object> settings(Attack<?> attack, long rootSeed) {
+    Map<String, Object> m = new LinkedHashMap<>(attack.settings());
+    if (attack.seeded()) {
+      m.put("seed", rootSeed);
+    }
+    return m;
+  }
+
+  /** The attack in one line for people, with the root seed where the attack makes random choices. */
+  public static String describe(Attack<?> attack, long rootSeed) {
+    return attack.describe() + (attack.seeded() ? ", seed " + rootSeed : "");
+  }
+
+  private <M extends Classifier> EvaluationResult run(M model, Attack<? super M> attack, Execution execution,
+      int window) {
     long t0 = System.nanoTime();
     CountingClassifier counted = CountingClassifier.of(model);
     int k = model.info().numClasses();
@@ -106,7 +219,7 @@ public final class Evaluation {
     for (int from = 0; from < data.size(); from += execution.batchSize()) {
       List<LabeledImage> batch = new ArrayList<>(data.images().subList(from,
           Math.min(data.size(), from + execution.batchSize())));
-      Scores scores = counted.classify(dev.pixelguard.image.ImageBatch.of(
+      Scores scores = counted.classify(ImageBatch.of(
           batch.stream().map(LabeledImage::image).toList()));
       for (int b = 0; b < batch.size(); b++) {
         LabeledImage li = batch.get(b);
@@ -154,9 +267,8 @@ public final class Evaluation {
             }
             continue;
           }
-          long seed = targets.matrix() ? Seeds.forImage(attack.seed(), li.id(), g)
-              : Seeds.forImage(attack.seed(), li.id());
-          tasks.add(new AttackTask(li.id(), li.image(), g, s, seed));
+          long imageSeed = targets.matrix() ? Seeds.forImage(seed, li.id(), g) : Seeds.forImage(seed, li.id());
+          tasks.add(new AttackTask(li.id(), li.image(), g, s, imageSeed));
           taskImage.add(i - from);
         }
       }
@@ -178,7 +290,7 @@ public final class Evaluation {
         List<AttackResult> attempts = perImage.get(i - from);
         if (targets.matrix() && !attempts.isEmpty()) { // resumed and new attempts of one image back in goal order
           List<String> order = targets.goalsFor(labels[i], k).stream().map(Goal::describe).toList();
-          attempts.sort(java.util.Comparator.comparingInt(a -> order.indexOf(a.goal().describe())));
+          attempts.sort(Comparator.comparingInt(a -> order.indexOf(a.goal().describe())));
         }
         ImageOutcome o = new ImageOutcome(i, ids.get(i), labels[i], Prediction.of(clean.get(i), 0), skipped.get(i),
             attempts);
@@ -186,8 +298,8 @@ public final class Evaluation {
       }
     }
     boolean logits = !clean.isEmpty() && clean.get(0).hasLogits();
-    return new EvaluationResult(model.info(), logits, data.name(), attack.name(), attack.settings(), targets,
-        attack.seed(), execution, outcomes, new EvaluationResult.Totals(counted.queries() + resumedQueries,
+    return new EvaluationResult(model.info(), logits, data.name(), attack.name(), settings(attack, seed), targets,
+        seed, execution, outcomes, new EvaluationResult.Totals(counted.queries() + resumedQueries,
             cleanQueries, counted.gradients() + resumedGradients, counted.modelNanos(), System.nanoTime() - t0));
   }
 
@@ -199,14 +311,14 @@ public final class Evaluation {
    * its adversarial and the attack's working copies), at least 4 times the concurrency, so windows stay full;
    * every image of a CIFAR-10-sized dataset at once (5,461 at 32x32), 111 at 224x224 RGB.
    */
-  public static int window(dev.pixelguard.model.ModelInfo info, Execution execution) {
+  public static int window(ModelInfo info, Execution execution) {
     long perImage = 8L * info.channels() * info.height() * info.width();
     return (int) Math.max(4L * execution.concurrency(), Math.min(Integer.MAX_VALUE, WINDOW_BYTES / Math.max(1, perImage)));
   }
 
   /** Runs {@code attack} on the counting view, which is of the attack's model type whenever the model is. */
   private static <T extends Classifier> List<AttackResult> runWith(Attack<T> attack, CountingClassifier counted,
-      List<AttackTask> tasks, Execution execution, java.util.function.Consumer<AttackResult> onResult) {
+      List<AttackTask> tasks, Execution execution, Consumer<AttackResult> onResult) {
     return attack.run(attack.modelType().cast(counted), tasks, execution, onResult);
   }
 }

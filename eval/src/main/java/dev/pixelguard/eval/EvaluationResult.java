@@ -56,6 +56,16 @@ public record EvaluationResult(
     }
   }
 
+  /**
+   * This result with other images and totals: a run's shares, evaluated apart, merged into one result.
+   *
+   * @param logits whether the model gave logits (a result over no image cannot tell)
+   */
+  public EvaluationResult withImages(List<ImageOutcome> outcomes, boolean logits, Totals newTotals) {
+    return new EvaluationResult(model, logits, dataset, attack, settings, targets, seed, execution, outcomes,
+        newTotals);
+  }
+
   /** Every attempt, in dataset order (and goal order within an image). */
   public List<AttackResult> attempts() {
     List<AttackResult> out = new ArrayList<>();

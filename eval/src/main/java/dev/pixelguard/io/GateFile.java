@@ -28,7 +28,7 @@ public final class GateFile {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> KEYS = List.of("schema", "models", "views", "frameViews", "fusion", "alarm",
-      "minConfidence", "maxSqueeze", "fallback", "seed", "fitted");
+      "minConfidence", "maxSqueeze", "fallback", "seed", "fitted", "classes");
 
   private GateFile() {}
 
@@ -104,9 +104,18 @@ public final class GateFile {
     Map<String, Object> fitted = n.has("fitted") ? JSON.convertValue(n.get("fitted"), Map.class) : Map.of();
     @SuppressWarnings("unchecked")
     Map<String, Object> f = (Map<String, Object>) fitted;
+    List<String> classes = new ArrayList<>();
+    if (n.has("classes")) {
+      for (JsonNode c : array(n, "classes", file)) {
+        if (!c.isTextual()) {
+          throw new InputException("gate file " + file + ": classes must be a list of names, was " + n.get("classes"));
+        }
+        classes.add(c.asText());
+      }
+    }
     return new GateSpec(models, views, frameViews,
         new Gate.Settings(fusion, n.path("alarm").asBoolean(false), minConf, maxSqueeze, fb), fallback,
-        n.path("seed").asLong(1), f);
+        n.path("seed").asLong(1), f, classes);
   }
 
   private static Iterable<JsonNode> array(JsonNode n, String key, Path file) {
@@ -183,6 +192,9 @@ public final class GateFile {
     root.put("fallback", spec.fallbackText());
     root.put("seed", spec.seed());
     root.set("fitted", JSON.valueToTree(spec.fitted()));
+    if (!spec.classes().isEmpty()) {
+      spec.classes().forEach(root.putArray("classes")::add);
+    }
     ImageFiles.writeAtomically(file, out -> JSON.writeValue(out, root));
   }
 }

@@ -1,16 +1,16 @@
 package dev.pixelguard.io;
 
-import dev.pixelguard.eval.Journal;
-import dev.pixelguard.eval.Targets;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
-import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Attack;
+import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Prediction;
 import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.Journal;
+import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.ModelInfo;
 import java.io.IOException;
@@ -78,20 +78,30 @@ public final class JournalFile implements Journal, AutoCloseable {
 
   /**
    * What a run's outcomes depend on, and so what a resumed run must share: the model, the dataset, the attack
-   * with its settings and root seed, and the goals. Batch size, concurrency and the number of images are not
+   * with its settings, the root seed, and the goals. Batch size, concurrency and the number of images are not
    * part of it (they never change an image's outcome).
    */
-  public static ObjectNode settings(ModelInfo model, String dataset, Attack<?> attack, Targets targets) {
+  public static ObjectNode settings(ModelInfo model, String dataset, Attack<?> attack, long seed, Targets targets) {
+    return settings(model, dataset, attack.name(), attack.settings(), seed, targets);
+  }
+
+  /** {@link #settings(ModelInfo, String, Attack, long, Targets)} of the evaluation that gives results like {@code r}. */
+  public static ObjectNode settings(EvaluationResult r) {
+    return settings(r.model(), r.dataset(), r.attack(), r.settings(), r.seed(), r.targets());
+  }
+
+  private static ObjectNode settings(ModelInfo model, String dataset, String attack, Map<String, Object> attackSettings,
+      long seed, Targets targets) {
     ObjectNode s = JSON.createObjectNode();
     s.put("model", model.name());
     s.put("classes", String.join(",", model.classNames()));
     s.put("shape", model.channels() + "x" + model.height() + "x" + model.width());
     s.put("dataset", dataset);
-    s.put("attack", attack.name());
+    s.put("attack", attack);
     ObjectNode a = s.putObject("attackSettings");
-    attack.settings().forEach((k, v) -> a.put(k, String.valueOf(v)));
+    attackSettings.forEach((k, v) -> a.put(k, String.valueOf(v)));
     a.remove("seed"); // recorded once, below
-    s.put("seed", attack.seed());
+    s.put("seed", seed);
     s.put("targets", targets.describe());
     s.put("criterion", targets.extra() == null ? "none" : targets.extra().describe());
     return s;

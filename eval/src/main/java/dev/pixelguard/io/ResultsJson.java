@@ -1,11 +1,5 @@
 package dev.pixelguard.io;
 
-import dev.pixelguard.eval.Evaluation;
-import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.eval.Summary;
-import dev.pixelguard.eval.Targets;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,6 +15,11 @@ import dev.pixelguard.attack.Perturbation;
 import dev.pixelguard.attack.Prediction;
 import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.ImageOutcome;
+import dev.pixelguard.eval.Summary;
+import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.PixelChange;
 import dev.pixelguard.model.ModelInfo;
@@ -133,7 +132,7 @@ public final class ResultsJson {
    *
    * <pre>{@code
    * try (ResultsJson.Writer w = ResultsJson.Writer.open(Path.of("r.json"), true)) {
-   *   EvaluationResult r = Evaluation.run(model, data, attack, targets, execution, null, null, w);
+   *   EvaluationResult r = Evaluation.of(model, data, attack).targets(targets).execution(execution).sink(w).run();
    *   w.finish(r);
    * }
    * }</pre>

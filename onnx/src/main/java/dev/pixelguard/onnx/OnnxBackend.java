@@ -8,6 +8,7 @@ import dev.pixelguard.model.ModelRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,8 +30,16 @@ public final class OnnxBackend implements ModelBackend {
   }
 
   @Override
+  public List<String> extensions() {
+    return List.of(EXTENSION);
+  }
+
+  /** The file, or the request's bytes when it carries the model ({@link ModelRequest#content()}). */
+  @Override
   public Classifier open(ModelRequest request) {
-    return OnnxClassifier.load(request.file(), request.spec(), request.threads());
+    byte[] content = request.content();
+    return content != null ? OnnxClassifier.load(content, request.location(), request.spec(), request.threads())
+        : OnnxClassifier.load(request.file(), request.spec(), request.threads());
   }
 
   /** The file itself, with the request's descriptor. */

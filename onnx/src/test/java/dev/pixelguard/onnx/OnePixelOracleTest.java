@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Execution;
-import dev.pixelguard.attack.scan.PixelScan;
+import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.ScanFindings;
+import dev.pixelguard.attack.pixel.GuidedPixelAttack;
+import dev.pixelguard.attack.scan.PixelScan;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
@@ -99,7 +99,7 @@ class OnePixelOracleTest {
   void guidedSearchFindsTheSingleFlippingPairAndTheAdversarialImageFools() {
     Image im = cifar.get(30).image();
     int label = cifar.get(30).label();
-    AttackResult r = GuidedPixelAttack.builder().seed(1).build().run(model, im, new Goal.Untargeted(label));
+    AttackResult r = GuidedPixelAttack.builder().build().run(model, "image", im, new Goal.Untargeted(label), 1);
     assertTrue(r.success());
     assertTrue(r.queries() <= 8576, "every corner is tried within 8,576 queries, took " + r.queries());
     assertEquals(1, r.adversarial().differingPixels(im));
@@ -110,8 +110,8 @@ class OnePixelOracleTest {
   void labelOnlyGuidedSearchStillFindsACornerVulnerableImage() {
     Image im = cifar.get(8).image();
     int label = cifar.get(8).label();
-    AttackResult r = GuidedPixelAttack.builder().seed(1).build()
-        .run(Classifiers.labelOnly(model), im, new Goal.Untargeted(label));
+    AttackResult r = GuidedPixelAttack.builder().build()
+        .run(Classifiers.labelOnly(model), "image", im, new Goal.Untargeted(label), 1);
     assertTrue(r.success(), "4 flipping pairs exist; a sweep of all corners finds them");
     assertFalse(r.queries() > 8576);
     assertNotEquals(label, model.classify(ImageBatch.of(List.of(r.adversarial()))).top(0));

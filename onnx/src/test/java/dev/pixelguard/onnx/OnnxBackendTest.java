@@ -64,9 +64,10 @@ class OnnxBackendTest {
   @Test
   void withoutPixelguardDjlTorchScriptAndBundledModelsSayWhatToAdd() {
     InputException pt = assertThrows(InputException.class, () -> Models.open(Fixtures.resnetTorchScript().toString()));
-    assertTrue(pt.getMessage().endsWith("is a TorchScript model, but no backend for it is on the class path; add "
-        + "the module pixelguard-djl"), pt.getMessage());
+    assertTrue(pt.getMessage().endsWith("from its name: the installed backends read onnx (.onnx); name one with "
+        + "--backend, or add the module that reads it (docs/model-descriptor.md lists the backends)"), pt.getMessage());
     InputException builtin = assertThrows(InputException.class, () -> Models.open("builtin:fashion-cnn"));
-    assertTrue(builtin.getMessage().endsWith("add the module pixelguard-djl"), builtin.getMessage());
+    assertTrue(builtin.getMessage().startsWith("no model backend reads builtin: locations such as builtin:fashion-cnn "
+        + "(the installed ones are onnx)"), builtin.getMessage());
   }
 }

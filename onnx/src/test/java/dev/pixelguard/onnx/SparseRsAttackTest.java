@@ -157,13 +157,13 @@ class SparseRsAttackTest {
   /** An image's outcome depends on its seed alone: the same with other batch sizes, concurrency and company. */
   @Test
   void outcomesDoNotDependOnBatchingOrTheOtherImages() {
-    SparseRs a = SparseRs.builder().pixels(3).seed(5).budget(300).build();
+    SparseRs a = SparseRs.builder().pixels(3).budget(300).build();
     List<AttackTask> t = tasks(5);
     List<AttackResult> together = a.run(model, t, new Execution(400, 16), x -> {});
     List<AttackResult> alone = a.run(model, t.subList(3, 4), new Execution(1, 1), x -> {});
     assertEquals(together.get(3).queries(), alone.get(0).queries());
     assertArrayEquals(together.get(3).adversarialValues(), alone.get(0).adversarialValues());
-    List<AttackResult> other = SparseRs.builder().pixels(3).seed(6).budget(300).build().run(model,
+    List<AttackResult> other = SparseRs.builder().pixels(3).budget(300).build().run(model,
         tasks(6).subList(3, 4), new Execution(400, 16), x -> {});
     assertTrue(!java.util.Arrays.equals(other.get(0).adversarialValues(), alone.get(0).adversarialValues()),
         "another root seed draws other pixels");

@@ -9,13 +9,13 @@ import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.SqueezeDetector;
-import dev.pixelguard.transform.Median;
-import dev.pixelguard.transform.Transforms;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.testing.Fixtures;
+import dev.pixelguard.transform.Median;
+import dev.pixelguard.transform.Transforms;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +63,7 @@ class SqueezeDetectorOnnxTest {
   void aOnePixelAdversarialScoresAboveItsCleanImageUnderMedian2() {
     Image im = cifar.get(VULNERABLE).image();
     int label = cifar.get(VULNERABLE).label();
-    AttackResult r = GuidedPixelAttack.builder().seed(1).build().run(model, im, new Goal.Untargeted(label));
+    AttackResult r = GuidedPixelAttack.builder().build().run(model, "image", im, new Goal.Untargeted(label), 1);
     assertTrue(r.success(), "image " + VULNERABLE + " is flipped by one pixel");
     assertEquals(1, r.adversarial().differingPixels(im));
     float[] clean = new float[3 * 32 * 32];

@@ -4,6 +4,7 @@ import dev.pixelguard.calibration.ReliabilityBin;
 import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.defence.RiskCoverage;
 import dev.pixelguard.defence.Roc;
+import dev.pixelguard.eval.DefenceReport;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

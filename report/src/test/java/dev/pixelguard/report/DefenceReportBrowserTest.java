@@ -20,20 +20,21 @@ import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.defence.Roc;
 import dev.pixelguard.defence.TransformedClassifier;
-import dev.pixelguard.transform.BitDepth;
+import dev.pixelguard.eval.DefenceReport;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.onnx.OnnxClassifier;
 import dev.pixelguard.testing.Fixtures;
+import dev.pixelguard.transform.BitDepth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,12 +78,11 @@ class DefenceReportBrowserTest {
           new Gate.View("cifar10-resnet20.onnx + bitdepth(bits=6)", TransformedClassifier.of(model, new BitDepth(6), 1))),
           new Gate.Settings(Gate.Fusion.ALL_AGREE, false, 0.4, Double.POSITIVE_INFINITY, Fallback.ABSTAIN), List.of());
       Dataset attacked = all.limit(10);
-      GuidedPixelAttack attack = GuidedPixelAttack.builder().budget(600).seed(1).build();
+      GuidedPixelAttack attack = GuidedPixelAttack.builder().budget(600).build();
       Targets harm = new Targets.Harm(gate.abstainClass(), null);
-      undefended = Evaluation.run(model, attacked, attack, new Targets.Untargeted(null), Execution.DEFAULT, null);
-      oblivious = Evaluation.run(gate.asClassifier(), attacked, new TransferAttack<>(attack, model), harm,
-          Execution.DEFAULT, null);
-      adaptive = Evaluation.run(gate.asClassifier(), attacked, attack, harm, Execution.DEFAULT, null);
+      undefended = Evaluation.of(model, attacked, attack).targets(new Targets.Untargeted(null)).run();
+      oblivious = Evaluation.of(gate.asClassifier(), attacked, new TransferAttack<>(attack, model)).targets(harm).run();
+      adaptive = Evaluation.of(gate.asClassifier(), attacked, attack).targets(harm).run();
 
       Dataset clean = all.range(new Split.Range(100, 299));
       GateFit.Figures figures = GateFit.measure(gate, clean);

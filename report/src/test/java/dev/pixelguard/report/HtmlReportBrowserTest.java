@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.djl.TorchScriptClassifier;
+import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.attack.Execution;
 import dev.pixelguard.eval.Targets;
-import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifiers;
+import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
 import dev.pixelguard.testing.Fixtures;
@@ -58,8 +58,7 @@ class HtmlReportBrowserTest {
     userData = Files.createDirectories(tmp.resolve("profile"));
     try (OnnxClassifier model = OnnxClassifier.load(Fixtures.resnetOnnx(), ModelSpec.DEFAULT)) {
       Dataset data = Fixtures.cifar().limit(40);
-      results = Evaluation.run(Classifiers.withClassNames(model, data.classNames()), data,
-          GuidedPixelAttack.builder().budget(1_500).seed(1).build(), Targets.untargeted(), Execution.DEFAULT, null);
+      results = Evaluation.of(Classifiers.withClassNames(model, data.classNames()), data, GuidedPixelAttack.builder().budget(1_500).build()).seed(1).run();
     }
     assertTrue(results.summary().successes() >= 5, "some of the first 40 images flip");
   }
@@ -85,8 +84,7 @@ class HtmlReportBrowserTest {
     try (TorchScriptClassifier model = TorchScriptClassifier.load(Fixtures.resnetTorchScript(),
         ModelSpec.DEFAULT.withInputShape(new int[] {3, 32, 32}))) {
       Dataset data = Fixtures.cifar().limit(12);
-      gradient = Evaluation.run((GradientClassifier) Classifiers.withClassNames(model, data.classNames()), data,
-          Pgd.builder(2 / 255.0).iterations(5).seed(1).build(), Targets.untargeted(), new Execution(12, 1), null);
+      gradient = Evaluation.of((GradientClassifier) Classifiers.withClassNames(model, data.classNames()), data, Pgd.builder(2 / 255.0).iterations(5).build()).seed(1).execution(new Execution(12, 1)).run();
     }
     Path index = HtmlReport.write(gradient, dir.resolve("report"));
     ChromeDriver driver = browser();

@@ -59,7 +59,7 @@ public final class PixelVerifier implements AutoCloseable {
     this.net = net;
     this.model = model;
     this.settings = settings;
-    this.attack = GuidedPixelAttack.builder().seed(settings.seed()).build();
+    this.attack = GuidedPixelAttack.builder().build();
     this.pool = Executors.newFixedThreadPool(settings.threads(), r -> {
       Thread t = new Thread(r, "pixelguard-verify");
       t.setDaemon(true);

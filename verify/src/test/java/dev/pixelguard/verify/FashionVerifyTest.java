@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.image.Image;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class FashionVerifyTest {
   @Test
   void firstTenImagesAreDecidedAndAgreeWithTheScan() {
-    Dataset data = DefaultBundle.samples();
+    Dataset data = Datasets.samples();
     Net net = OnnxNets.read(Models.graph(ModelRequest.of("builtin:fashion-cnn")));
     int robust = 0;
     int vulnerable = 0;

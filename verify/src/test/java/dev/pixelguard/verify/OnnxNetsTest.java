@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
@@ -48,6 +49,6 @@ class OnnxNetsTest {
 
   @Test
   void bundledFashionCnnLogitsEqualOnnxRuntime() {
-    sameLogits("builtin:fashion-cnn", dev.pixelguard.djl.DefaultBundle.samples(), 50);
+    sameLogits("builtin:fashion-cnn", dev.pixelguard.data.Datasets.samples(), 50);
   }
 }

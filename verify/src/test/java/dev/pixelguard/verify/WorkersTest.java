@@ -3,6 +3,7 @@ package dev.pixelguard.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.model.Classifier;
@@ -31,7 +32,7 @@ class WorkersTest {
   @Test
   void oneWorkerAndThreeGiveTheSameVerdicts() {
     Net net = OnnxNets.read(Models.graph(ModelRequest.of("builtin:fashion-cnn")));
-    Dataset data = DefaultBundle.samples();
+    Dataset data = Datasets.samples();
     List<ImageVerdict> one = run(net, data, 1);
     List<ImageVerdict> three = run(net, data, 3);
     assertEquals(one, three);

@@ -25,12 +25,18 @@ public final class Fgsm extends GradientAttack {
   }
 
   public Fgsm(double epsilon, Loss loss) {
-    super(Norm.LINF, epsilon, loss, 0);
+    super(Norm.LINF, epsilon, loss);
   }
 
   @Override
   public String name() {
     return "fgsm";
+  }
+
+  /** FGSM takes one deterministic step: it makes no random choice. */
+  @Override
+  public boolean seeded() {
+    return false;
   }
 
   @Override

@@ -22,20 +22,18 @@ import java.util.function.Consumer;
  * is in the same units (8/255, about 0.031, is the usual L-infinity budget on CIFAR-10). Every random choice
  * for an image derives from that image's seed, so its outcome does not depend on the batch it shares.
  */
-public abstract class GradientAttack implements Attack<GradientClassifier> {
+public abstract class GradientAttack implements Attack<GradientClassifier>, java.io.Serializable {
   private final Norm norm;
   private final double epsilon;
   private final Loss loss;
-  private final long seed;
 
-  GradientAttack(Norm norm, double epsilon, Loss loss, long seed) {
+  GradientAttack(Norm norm, double epsilon, Loss loss) {
     if (!(epsilon > 0 && Double.isFinite(epsilon))) {
       throw new IllegalArgumentException("epsilon must be positive and finite, was " + epsilon);
     }
     this.norm = java.util.Objects.requireNonNull(norm);
     this.epsilon = epsilon;
     this.loss = java.util.Objects.requireNonNull(loss);
-    this.seed = seed;
   }
 
   public Norm norm() {
@@ -49,11 +47,6 @@ public abstract class GradientAttack implements Attack<GradientClassifier> {
   /** The loss followed: its direction for each image comes from the image's goal. */
   public Loss loss() {
     return loss;
-  }
-
-  @Override
-  public long seed() {
-    return seed;
   }
 
   @Override

@@ -32,7 +32,7 @@ public final class Pgd extends GradientAttack {
   private final boolean stopAtSuccess;
 
   private Pgd(Builder b) {
-    super(b.norm, b.epsilon, b.loss, b.seed);
+    super(b.norm, b.epsilon, b.loss);
     this.step = Double.isNaN(b.step) ? 2.5 * b.epsilon / b.iterations : b.step;
     this.iterations = b.iterations;
     this.restarts = b.restarts;
@@ -77,9 +77,9 @@ public final class Pgd extends GradientAttack {
 
   @Override
   public String describe() {
-    return String.format(java.util.Locale.ROOT, "pgd, %s eps %.4g, %d steps of %.4g, %s, %d restart%s, %s, seed %d",
+    return String.format(java.util.Locale.ROOT, "pgd, %s eps %.4g, %d steps of %.4g, %s, %d restart%s, %s",
         norm().label(), epsilon(), iterations, step, randomStart ? "random start" : "no random start", restarts,
-        restarts == 1 ? "" : "s", loss().label(), seed());
+        restarts == 1 ? "" : "s", loss().label());
   }
 
   @Override
@@ -93,7 +93,6 @@ public final class Pgd extends GradientAttack {
     m.put("randomStart", randomStart);
     m.put("restarts", restarts);
     m.put("loss", loss().name());
-    m.put("seed", seed());
     return m;
   }
 
@@ -206,7 +205,6 @@ public final class Pgd extends GradientAttack {
     private int restarts = 1;
     private boolean randomStart = true;
     private boolean stopAtSuccess = true;
-    private long seed = 1;
 
     private Builder(double epsilon) {
       this.epsilon = epsilon;
@@ -257,12 +255,6 @@ public final class Pgd extends GradientAttack {
      */
     public Builder stopAtSuccess(boolean on) {
       this.stopAtSuccess = on;
-      return this;
-    }
-
-    /** The root seed; each image's random start derives from it and the image's identity. */
-    public Builder seed(long s) {
-      this.seed = s;
       return this;
     }
 

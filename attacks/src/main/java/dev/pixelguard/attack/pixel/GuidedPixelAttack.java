@@ -38,9 +38,7 @@ import java.util.Map;
  * signal but its prior: it still tries every corner at every position in the same order, so it finds every
  * corner-vulnerable image, at a higher query cost. Immutable and thread-safe; seeded.
  */
-public final class GuidedPixelAttack implements SparseAttack {
-  public static final long DEFAULT_SEED = 1L;
-
+public final class GuidedPixelAttack implements SparseAttack, java.io.Serializable {
   /**
    * With k &gt; 1 pixels, the queries Sparse-RS gets first; the guided search then has the rest of the budget
    * for the images Sparse-RS has not flipped by then.
@@ -53,7 +51,6 @@ public final class GuidedPixelAttack implements SparseAttack {
   private final int refinePositions;
   private final long interleave;
   private final Objective objective;
-  private final long seed;
 
   private GuidedPixelAttack(Builder b) {
     this.pixels = b.pixels;
@@ -62,7 +59,6 @@ public final class GuidedPixelAttack implements SparseAttack {
     this.refinePositions = b.refinePositions;
     this.interleave = b.interleave;
     this.objective = b.objective;
-    this.seed = b.seed;
   }
 
   public static Builder builder() {
@@ -78,12 +74,12 @@ public final class GuidedPixelAttack implements SparseAttack {
       return new GuidedSearch(this, task);
     }
     long lead = Math.min(SPARSE_RS_LEAD, budget);
-    SparseRs rs = SparseRs.builder().pixels(pixels).budget(lead).seed(seed).build();
+    SparseRs rs = SparseRs.builder().pixels(pixels).budget(lead).build();
     if (lead == budget) {
       return rs.search(task);
     }
     GuidedPixelAttack rest = builder().pixels(pixels).budget(budget - lead).requestSize(requestSize)
-        .refinePositions(refinePositions).interleave(interleave).objective(objective).seed(seed).build();
+        .refinePositions(refinePositions).interleave(interleave).objective(objective).build();
     return new SequenceSearch(rs.search(task), () -> new GuidedSearch(rest, task));
   }
 
@@ -100,11 +96,6 @@ public final class GuidedPixelAttack implements SparseAttack {
   @Override
   public long budget() {
     return budget;
-  }
-
-  @Override
-  public long seed() {
-    return seed;
   }
 
   @Override
@@ -131,8 +122,8 @@ public final class GuidedPixelAttack implements SparseAttack {
 
   @Override
   public String describe() {
-    return String.format(java.util.Locale.ROOT, "guided, %d pixel%s, at most %,d queries per image, objective %s, seed %d",
-        pixels, pixels == 1 ? "" : "s", budget, objective, seed);
+    return String.format(java.util.Locale.ROOT, "guided, %d pixel%s, at most %,d queries per image, objective %s",
+        pixels, pixels == 1 ? "" : "s", budget, objective);
   }
 
   @Override
@@ -148,7 +139,6 @@ public final class GuidedPixelAttack implements SparseAttack {
     m.put("interleave", interleave);
     m.put("objective", objective.name() + (objective == Objective.PROBABILITY ? ""
         : " (from logits in double precision where the model gives logits)"));
-    m.put("seed", seed);
     return m;
   }
 
@@ -165,7 +155,6 @@ public final class GuidedPixelAttack implements SparseAttack {
     private int refinePositions = 16;
     private long interleave = 384;
     private Objective objective = Objective.MARGIN;
-    private long seed = DEFAULT_SEED;
 
     private Builder() {}
 
@@ -205,11 +194,6 @@ public final class GuidedPixelAttack implements SparseAttack {
     /** Fitness (default {@link Objective#MARGIN}). */
     public Builder objective(Objective o) {
       this.objective = java.util.Objects.requireNonNull(o);
-      return this;
-    }
-
-    public Builder seed(long s) {
-      this.seed = s;
       return this;
     }
 

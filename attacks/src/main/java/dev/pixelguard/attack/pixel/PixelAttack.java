@@ -14,7 +14,7 @@ import java.util.Map;
  * output scores.
  *
  * <pre>{@code
- * PixelAttack attack = PixelAttack.builder().pixels(1).seed(7).build();   // the paper's settings
+ * PixelAttack attack = PixelAttack.builder().pixels(1).build();   // the paper's settings
  * AttackResult r = attack.run(classifier, image, new Goal.Untargeted(label));
  * if (r.success()) ImageFiles.writePng(r.adversarial(), Path.of("adv.png"));
  * }</pre>
@@ -24,12 +24,9 @@ import java.util.Map;
  * DE/rand/1, positions uniform and colours Gaussian(128, 127) clipped to [0, 255], fitness the true class's
  * probability. Colours are whole 8-bit values, so a saved PNG stays adversarial. The search stops at the
  * first generation with a success (early stop), at the query budget, or after the last iteration.
- * Immutable and thread-safe; every random choice derives from {@link #seed()}.
+ * Immutable and thread-safe; every random choice derives from each task's seed.
  */
-public final class PixelAttack implements SparseAttack {
-  /** The seed used when none is given. */
-  public static final long DEFAULT_SEED = 1L;
-
+public final class PixelAttack implements SparseAttack, java.io.Serializable {
   private final int pixels;
   private final int population;
   private final int iterations;
@@ -39,7 +36,6 @@ public final class PixelAttack implements SparseAttack {
   private final BoundHandling boundHandling;
   private final Objective objective;
   private final long budget;
-  private final long seed;
   private final double colourMean;
   private final double colourStd;
   private final boolean earlyStop;
@@ -54,7 +50,6 @@ public final class PixelAttack implements SparseAttack {
     this.boundHandling = b.boundHandling;
     this.objective = b.objective;
     this.budget = b.budget;
-    this.seed = b.seed;
     this.colourMean = b.colourMean;
     this.colourStd = b.colourStd;
     this.earlyStop = b.earlyStop;
@@ -77,7 +72,6 @@ public final class PixelAttack implements SparseAttack {
     b.boundHandling = boundHandling;
     b.objective = objective;
     b.budget = budget;
-    b.seed = seed;
     b.colourMean = colourMean;
     b.colourStd = colourStd;
     b.earlyStop = earlyStop;
@@ -106,8 +100,7 @@ public final class PixelAttack implements SparseAttack {
   @Override
   public String describe() {
     return String.format(java.util.Locale.ROOT, "su (differential evolution), %d pixel%s, population %d, at most %,d "
-        + "queries per image, objective %s, seed %d", pixels, pixels == 1 ? "" : "s", population, budget(), objective,
-        seed);
+        + "queries per image, objective %s", pixels, pixels == 1 ? "" : "s", population, budget(), objective);
   }
 
   @Override
@@ -125,7 +118,6 @@ public final class PixelAttack implements SparseAttack {
     m.put("budget", budget == Long.MAX_VALUE ? null : budget);
     m.put("colourInit", "Gaussian(" + colourMean + ", " + colourStd + ") clipped to [0, 255]");
     m.put("earlyStop", earlyStop);
-    m.put("seed", seed);
     return m;
   }
 
@@ -168,11 +160,6 @@ public final class PixelAttack implements SparseAttack {
     return Math.min(budget, (long) population * iterations);
   }
 
-  @Override
-  public long seed() {
-    return seed;
-  }
-
   public double colourMean() {
     return colourMean;
   }
@@ -201,7 +188,6 @@ public final class PixelAttack implements SparseAttack {
     private BoundHandling boundHandling = BoundHandling.CLIP;
     private Objective objective = Objective.PROBABILITY;
     private long budget = Long.MAX_VALUE;
-    private long seed = DEFAULT_SEED;
     private double colourMean = 128;
     private double colourStd = 127;
     private boolean earlyStop = true;
@@ -262,11 +248,6 @@ public final class PixelAttack implements SparseAttack {
     /** Query budget per image, at least 1 (default: none beyond population x iterations). */
     public Builder budget(long q) {
       this.budget = Checks.atLeast(1, q, "budget");
-      return this;
-    }
-
-    public Builder seed(long s) {
-      this.seed = s;
       return this;
     }
 

@@ -1,12 +1,11 @@
 package dev.pixelguard.attack.scan;
 
-import dev.pixelguard.attack.ScanFindings;
-
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Cost;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.attack.Proposal;
+import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.attack.query.QueryAttack;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Scores;
@@ -28,7 +27,7 @@ import java.util.Map;
  * request holding one; in a full scan every flip and the per-position vulnerability map. Deterministic: the
  * seed is not used. Immutable; candidates of several images share batches.
  */
-public final class PixelScan implements QueryAttack {
+public final class PixelScan implements QueryAttack, java.io.Serializable {
   private final int levels;
   private final boolean earlyExit;
   private final int chunk;
@@ -68,9 +67,10 @@ public final class PixelScan implements QueryAttack {
     return "scan";
   }
 
+  /** The scan tries every candidate: it makes no random choice. */
   @Override
-  public long seed() {
-    return 0;
+  public boolean seeded() {
+    return false;
   }
 
   @Override

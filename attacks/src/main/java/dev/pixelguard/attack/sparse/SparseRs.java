@@ -34,8 +34,7 @@ import java.util.Map;
  * for targeted ones, unless an objective is given. Immutable and thread-safe; each image's randomness comes
  * from its own seed.
  */
-public final class SparseRs implements QueryAttack {
-  public static final long DEFAULT_SEED = 1L;
+public final class SparseRs implements QueryAttack, java.io.Serializable {
   /** The starting share for k pixels (see {@link #defaultAlphaInit}). */
   public static final double PIXELS_ALPHA_INIT = 0.3;
   /** The starting share for a patch or a frame. */
@@ -65,7 +64,6 @@ public final class SparseRs implements QueryAttack {
   private final double alphaInit;
   private final int locationPeriod;
   private final Objective objective;
-  private final long seed;
 
   private SparseRs(Builder b) {
     this.threat = b.threat;
@@ -74,7 +72,6 @@ public final class SparseRs implements QueryAttack {
     this.alphaInit = b.alphaInit != null ? b.alphaInit : defaultAlphaInit(threat);
     this.locationPeriod = b.locationPeriod;
     this.objective = b.objective;
-    this.seed = b.seed;
   }
 
   /**
@@ -85,7 +82,7 @@ public final class SparseRs implements QueryAttack {
     return threat == Threat.PIXELS ? PIXELS_ALPHA_INIT : REGION_ALPHA_INIT;
   }
 
-  /** A builder: 10 pixels anywhere, 10,000 queries, the paper's loss, alpha_init by threat model, seed 1. */
+  /** A builder: 10 pixels anywhere, 10,000 queries, the paper's loss, alpha_init by threat model. */
   public static Builder builder() {
     return new Builder();
   }
@@ -156,11 +153,6 @@ public final class SparseRs implements QueryAttack {
     return objective;
   }
 
-  @Override
-  public long seed() {
-    return seed;
-  }
-
   /** The threat model in words, e.g. "3 pixels", "4x4 patch", "frame of width 1". */
   public String threatModel() {
     return switch (threat) {
@@ -176,8 +168,8 @@ public final class SparseRs implements QueryAttack {
 
   @Override
   public String describe() {
-    return String.format(Locale.ROOT, "sparse-rs, %s, at most %,d queries per image, alpha_init %s, objective %s, "
-        + "seed %d", threatModel(), budget, alphaInit, objectiveText(), seed);
+    return String.format(Locale.ROOT, "sparse-rs, %s, at most %,d queries per image, alpha_init %s, objective %s",
+        threatModel(), budget, alphaInit, objectiveText());
   }
 
   @Override
@@ -192,7 +184,6 @@ public final class SparseRs implements QueryAttack {
       m.put("locationPeriod", locationPeriod);
     }
     m.put("objective", objectiveText());
-    m.put("seed", seed);
     return m;
   }
 
@@ -209,7 +200,6 @@ public final class SparseRs implements QueryAttack {
     private Double alphaInit;
     private int locationPeriod = 4;
     private Objective objective;
-    private long seed = DEFAULT_SEED;
 
     private Builder() {}
 
@@ -258,11 +248,6 @@ public final class SparseRs implements QueryAttack {
     /** The loss followed; null (default) for the paper's: margin, or the target's cross-entropy. */
     public Builder objective(Objective o) {
       objective = o;
-      return this;
-    }
-
-    public Builder seed(long s) {
-      seed = s;
       return this;
     }
 

@@ -2,8 +2,8 @@ package dev.pixelguard.attack.square;
 
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Objective;
-import dev.pixelguard.attack.query.QueryAttack;
 import dev.pixelguard.attack.gradient.Norm;
+import dev.pixelguard.attack.query.QueryAttack;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,15 +24,12 @@ import java.util.Map;
  * margin ({@link Objective#MARGIN}, from logits in double precision where the model gives them). A success
  * stops the search. Immutable and thread-safe; each image's randomness comes from its own seed.
  */
-public final class SquareAttack implements QueryAttack {
-  public static final long DEFAULT_SEED = 1L;
-
+public final class SquareAttack implements QueryAttack, java.io.Serializable {
   private final double eps;
   private final Norm norm;
   private final long budget;
   private final double pInit;
   private final Objective objective;
-  private final long seed;
 
   private SquareAttack(Builder b) {
     this.norm = b.norm;
@@ -44,7 +41,6 @@ public final class SquareAttack implements QueryAttack {
     this.budget = b.budget;
     this.pInit = b.pInit;
     this.objective = b.objective;
-    this.seed = b.seed;
   }
 
   /**
@@ -95,11 +91,6 @@ public final class SquareAttack implements QueryAttack {
     return objective;
   }
 
-  @Override
-  public long seed() {
-    return seed;
-  }
-
   /**
    * The share of the image a window covers at step {@code step} of {@code budget} (the paper's schedule,
    * rescaled to the budget as its code does).
@@ -115,8 +106,8 @@ public final class SquareAttack implements QueryAttack {
   public String describe() {
     String bound = norm == Norm.LINF ? String.format(Locale.ROOT, "L-inf eps %.4f (%d/255)", eps, eps8())
         : String.format(Locale.ROOT, "L2 eps %.4f", eps);
-    return String.format(Locale.ROOT, "square, %s, at most %,d queries per image, p_init %s, objective %s, seed %d",
-        bound, budget, pInit, objective, seed);
+    return String.format(Locale.ROOT, "square, %s, at most %,d queries per image, p_init %s, objective %s",
+        bound, budget, pInit, objective);
   }
 
   @Override
@@ -131,7 +122,6 @@ public final class SquareAttack implements QueryAttack {
     m.put("budget", budget);
     m.put("pInit", pInit);
     m.put("objective", objective.name());
-    m.put("seed", seed);
     return m;
   }
 
@@ -142,7 +132,6 @@ public final class SquareAttack implements QueryAttack {
     private long budget = 5_000;
     private double pInit = 0.1;
     private Objective objective = Objective.MARGIN;
-    private long seed = DEFAULT_SEED;
 
     private Builder() {}
 
@@ -185,11 +174,6 @@ public final class SquareAttack implements QueryAttack {
     /** The loss followed (default the margin). */
     public Builder objective(Objective v) {
       objective = v;
-      return this;
-    }
-
-    public Builder seed(long v) {
-      seed = v;
       return this;
     }
 

@@ -84,15 +84,21 @@ class PgdTest {
     return ImageBatch.wrap(v.length / 4, 1, 2, 2, v.clone());
   }
 
-  /** Runs {@code attack} on the images of {@code b}, each with its goal and its own seed. */
+  /** Runs {@code attack} on the images of {@code b}, each with its goal and its own seed (from root seed 1). */
   static List<AttackResult> run(Attack<GradientClassifier> attack, GradientClassifier m, ImageBatch b, Goal... goals) {
+    return run(attack, 1, m, b, goals);
+  }
+
+  /** Runs {@code attack} on the images of {@code b}, each with its goal and its own seed from {@code seed}. */
+  static List<AttackResult> run(Attack<GradientClassifier> attack, long seed, GradientClassifier m, ImageBatch b,
+      Goal... goals) {
     List<AttackTask> tasks = new ArrayList<>();
     float[] v = new float[b.size() * 4];
     b.copyTo(v, 0);
     for (int i = 0; i < b.size(); i++) {
       dev.pixelguard.image.Image im = dev.pixelguard.image.Image.fromUnit(1, 2, 2, v, i * 4);
       // Inputs are 8-bit here, so the images are exactly the batch's values.
-      tasks.add(AttackTask.of("img" + i, im, goals[i], m.classify(ImageBatch.of(List.of(im))), attack.seed()));
+      tasks.add(AttackTask.of("img" + i, im, goals[i], m.classify(ImageBatch.of(List.of(im))), seed));
     }
     return attack.run(m, tasks, new Execution(16, 1), r -> {});
   }
@@ -132,9 +138,9 @@ class PgdTest {
     for (Loss loss : Loss.values()) {
       for (Norm norm : Norm.values()) {
         double eps = norm == Norm.LINF ? 0.2 : 0.35;
-        Pgd pgd = Pgd.builder(eps).norm(norm).loss(loss).iterations(20).seed(3).build();
+        Pgd pgd = Pgd.builder(eps).norm(norm).loss(loss).iterations(20).build();
         float[] x = v(0.6f, 0.4f, 0.5f, 0.5f, 0.98f, 0.02f, 0.9f, 0.1f);
-        List<AttackResult> r = run(pgd, m, batch(x), new Goal.Untargeted(0), new Goal.Untargeted(0));
+        List<AttackResult> r = run(pgd, 3, m, batch(x), new Goal.Untargeted(0), new Goal.Untargeted(0));
         for (int i = 0; i < 2; i++) {
           float[] adv = r.get(i).adversarialValues();
           float[] d = new float[4];
@@ -155,7 +161,7 @@ class PgdTest {
   @Test
   void targetedPgdDescendsTheTargetsLoss() {
     Linear m = new Linear();
-    AttackResult r = run(Pgd.builder(0.2).iterations(10).seed(1).build(), m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)),
+    AttackResult r = run(Pgd.builder(0.2).iterations(10).build(), 1, m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)),
         new Goal.Targeted(1)).get(0);
     assertTrue(r.success());
     assertEquals(1, r.adversarialClass());
@@ -165,11 +171,11 @@ class PgdTest {
   @Test
   void stopsTakingGradientsOnceAnImageIsFooledAndIsReproducible() {
     Linear m = new Linear();
-    Pgd pgd = Pgd.builder(0.3).iterations(50).restarts(3).seed(9).build();
-    AttackResult a = run(pgd, m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)), new Goal.Untargeted(0)).get(0);
+    Pgd pgd = Pgd.builder(0.3).iterations(50).restarts(3).build();
+    AttackResult a = run(pgd, 9, m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)), new Goal.Untargeted(0)).get(0);
     assertTrue(a.success());
     assertTrue(a.cost().gradients() < 50, "stopped early after " + a.cost().gradients());
-    AttackResult b = run(pgd, m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)), new Goal.Untargeted(0)).get(0);
+    AttackResult b = run(pgd, 9, m, batch(v(0.6f, 0.4f, 0.5f, 0.5f)), new Goal.Untargeted(0)).get(0);
     assertArrayEquals(a.adversarialValues(), b.adversarialValues());
   }
 
@@ -177,7 +183,7 @@ class PgdTest {
   void anImagesRandomStartDependsOnItsSeedNotOnItsBatch() {
     // Alone, or behind another image in the same batch: the same seed gives the same random start and path.
     Linear m = new Linear();
-    Pgd pgd = Pgd.builder(0.05).iterations(3).seed(2).build();
+    Pgd pgd = Pgd.builder(0.05).iterations(3).build();
     float[] x = v(0.6f, 0.4f, 0.5f, 0.5f);
     float[] other = v(0.1f, 0.9f, 0.3f, 0.7f);
     long seed = 12345;

@@ -61,8 +61,8 @@ class GuidedPixelAttackTest {
 
   @Test
   void theProbeFindsAnOppositeCornerFlipAndCountsQueriesPerRequest() {
-    AttackResult r = GuidedPixelAttack.builder().requestSize(8).seed(3).build()
-        .run(PixelAttackTest.BRIGHT_PIXEL, gray(10), new Goal.Untargeted(0));
+    AttackResult r = GuidedPixelAttack.builder().requestSize(8).build()
+        .run(PixelAttackTest.BRIGHT_PIXEL, "image", gray(10), new Goal.Untargeted(0), 3);
     assertTrue(r.success());
     assertEquals(3, r.changes().get(0).x());
     assertEquals(5, r.changes().get(0).y());
@@ -74,8 +74,8 @@ class GuidedPixelAttackTest {
   @Test
   void refinementFindsAFlipNoCornerReaches() {
     // No corner works (0 and 255 are far from 150), so the probe and the sweep fail and refinement must find it.
-    AttackResult r = GuidedPixelAttack.builder().requestSize(16).refinePositions(4).budget(2_000).seed(1).build()
-        .run(MID_GREY, gray(0), new Goal.Untargeted(0));
+    AttackResult r = GuidedPixelAttack.builder().requestSize(16).refinePositions(4).budget(2_000).build()
+        .run(MID_GREY, "image", gray(0), new Goal.Untargeted(0), 1);
     assertTrue(r.success(), "queries " + r.queries());
     assertEquals(5, r.changes().get(0).x());
     assertEquals(2, r.changes().get(0).y());
@@ -86,8 +86,8 @@ class GuidedPixelAttackTest {
 
   @Test
   void threePixelsWhereNoSinglePixelSuffices() {
-    AttackResult r = GuidedPixelAttack.builder().pixels(3).requestSize(20).budget(3_000).seed(2).build()
-        .run(THREE, gray(0), new Goal.Untargeted(0));
+    AttackResult r = GuidedPixelAttack.builder().pixels(3).requestSize(20).budget(3_000).build()
+        .run(THREE, "image", gray(0), new Goal.Untargeted(0), 2);
     assertTrue(r.success(), "queries " + r.queries());
     assertEquals(3, r.changes().size());
     assertEquals(1, THREE.classify(ImageBatch.of(List.of(r.adversarial()))).top(0));
@@ -96,8 +96,8 @@ class GuidedPixelAttackTest {
   @Test
   void labelOnlyModelsAreStillAttackedThroughThePrior() {
     CountingClassifier counted = CountingClassifier.of(Classifiers.labelOnly(PixelAttackTest.BRIGHT_PIXEL));
-    AttackResult r = GuidedPixelAttack.builder().requestSize(8).seed(3).build()
-        .run(counted, gray(10), new Goal.Untargeted(0));
+    AttackResult r = GuidedPixelAttack.builder().requestSize(8).build()
+        .run(counted, "image", gray(10), new Goal.Untargeted(0), 3);
     assertTrue(r.success());
     assertFalse(counted.classify(ImageBatch.of(List.of(gray(0)))).hasLogits());
     // With no margin to rank by, a corner that flips is still found within one sweep of all corners.
@@ -106,11 +106,11 @@ class GuidedPixelAttackTest {
 
   @Test
   void stopsAtItsBudgetAndIsReproducible() {
-    GuidedPixelAttack a = GuidedPixelAttack.builder().requestSize(10).budget(95).seed(4).build();
-    AttackResult x = a.run(THREE, gray(0), new Goal.Untargeted(0));
+    GuidedPixelAttack a = GuidedPixelAttack.builder().requestSize(10).budget(95).build();
+    AttackResult x = a.run(THREE, "image", gray(0), new Goal.Untargeted(0), 4);
     assertFalse(x.success());
     assertEquals(95, x.queries());
-    AttackResult y = a.run(THREE, gray(0), new Goal.Untargeted(0));
+    AttackResult y = a.run(THREE, "image", gray(0), new Goal.Untargeted(0), 4);
     assertEquals(x.changes(), y.changes());
     assertEquals(x.fitness(), y.fitness());
   }

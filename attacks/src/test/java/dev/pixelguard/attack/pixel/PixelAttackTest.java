@@ -8,8 +8,8 @@ import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.Seeds;
 import dev.pixelguard.attack.Objective;
+import dev.pixelguard.attack.Seeds;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.image.PixelChange;
@@ -65,8 +65,8 @@ class PixelAttackTest {
 
   void findsTheOnePixel(long seed) {
     BrightPixelModel model = new BrightPixelModel();
-    PixelAttack attack = PixelAttack.builder().population(40).iterations(50).seed(seed).build();
-    AttackResult r = attack.run(model, gray(10), new Goal.Untargeted(0));
+    PixelAttack attack = PixelAttack.builder().population(40).iterations(50).build();
+    AttackResult r = attack.run(model, "image", gray(10), new Goal.Untargeted(0), seed);
     assertTrue(r.success(), "seed " + seed);
     assertEquals(1, r.changes().size());
     PixelChange c = r.changes().get(0);
@@ -85,17 +85,17 @@ class PixelAttackTest {
 
   @Test
   void targetedAttackReachesTheTarget() {
-    AttackResult r = PixelAttack.builder().population(20).iterations(50).seed(3).build()
-        .run(new BrightPixelModel(), gray(0), new Goal.Targeted(1));
+    AttackResult r = PixelAttack.builder().population(20).iterations(50).build()
+        .run(new BrightPixelModel(), "image", gray(0), new Goal.Targeted(1), 3);
     assertTrue(r.success());
     assertEquals(1, r.adversarialClass());
   }
 
   @Test
   void theSameSeedGivesTheSameResult() {
-    PixelAttack a = PixelAttack.builder().population(12).iterations(40).seed(99).build();
-    AttackResult r1 = a.run(new BrightPixelModel(), gray(50), new Goal.Untargeted(0));
-    AttackResult r2 = a.run(new BrightPixelModel(), gray(50), new Goal.Untargeted(0));
+    PixelAttack a = PixelAttack.builder().population(12).iterations(40).build();
+    AttackResult r1 = a.run(new BrightPixelModel(), "image", gray(50), new Goal.Untargeted(0), 99);
+    AttackResult r2 = a.run(new BrightPixelModel(), "image", gray(50), new Goal.Untargeted(0), 99);
     assertEquals(r1.changes(), r2.changes());
     assertEquals(r1.queries(), r2.queries());
     assertEquals(r1.adversarial(), r2.adversarial());
@@ -121,8 +121,8 @@ class PixelAttackTest {
       }
     };
     CountingClassifier counted = CountingClassifier.of(never);
-    AttackResult r = PixelAttack.builder().population(20).budget(30).seed(1).build()
-        .run(counted, gray(0), new Goal.Untargeted(0));
+    AttackResult r = PixelAttack.builder().population(20).budget(30).build()
+        .run(counted, "image", gray(0), new Goal.Untargeted(0), 1);
     assertFalse(r.success());
     assertEquals(30, r.queries());
     assertEquals(-1, r.cost().firstSuccessQuery());
@@ -132,12 +132,12 @@ class PixelAttackTest {
   @Test
   void manyImagesShareFullBatchesAndKeepTheirOwnResults() {
     BrightPixelModel model = new BrightPixelModel();
-    PixelAttack attack = PixelAttack.builder().population(30).iterations(3).seed(5).earlyStop(false).build();
+    PixelAttack attack = PixelAttack.builder().population(30).iterations(3).earlyStop(false).build();
     List<AttackTask> tasks = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Image im = gray(20 * i);
       tasks.add(AttackTask.of("img" + i, im, new Goal.Untargeted(0), model.classify(ImageBatch.of(List.of(im))),
-          attack.seed()));
+          5));
     }
     model.batchSizes.clear();
     List<AttackResult> rs = attack.run(model, tasks, new Execution(40, 3), r -> {});

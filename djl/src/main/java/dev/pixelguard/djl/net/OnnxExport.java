@@ -14,6 +14,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.CodedOutputStream;
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.ImageFiles;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelRequest;
+import dev.pixelguard.model.Models;
+import dev.pixelguard.model.Scores;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Writes one of pixelguard's own networks ({@link NetworkModel}) as a standard ONNX model that ONNX Runtime
@@ -123,6 +129,45 @@ public final class OnnxExport {
   public static void write(NetworkModel network, Path file) {
     byte[] bytes = toBytes(network);
     ImageFiles.writeAtomically(file, out -> out.write(bytes));
+  }
+
+  /**
+   * How far an export strays from its network: the largest difference of any class probability between the
+   * export, run in ONNX Runtime through the model backends, and the DJL network, over {@code images} random
+   * images (seeded, values uniform in [0, 1)). The export must also read back with the network's class names.
+   *
+   * @throws InputException if pixelguard-onnx's backend is not on the class path
+   * @throws IllegalStateException if the export reads back other class names
+   */
+  public static double strayFrom(NetworkModel network, byte[] export, int images) {
+    if (!Models.backends().contains("onnx")) {
+      throw new InputException("checking an ONNX export needs ONNX Runtime's model backend (pixelguard-onnx) on the "
+          + "class path");
+    }
+    int[] s = network.inputShape();
+    float[] x = new float[images * s[0] * s[1] * s[2]];
+    Random r = new Random(1);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextFloat();
+    }
+    ImageBatch batch = ImageBatch.wrap(images, s[0], s[1], s[2], x);
+    // Not closed: closing it would close the network, which belongs to the caller.
+    Scores expected = new NetworkClassifier(network, "check").classify(batch);
+    Scores got;
+    try (Classifier onnx = Models.open(ModelRequest.builder("export of " + network.architecture()).backend("onnx")
+        .content(export).build())) {
+      if (!onnx.info().classNames().equals(network.classNames())) {
+        throw new IllegalStateException("the export reads back other class names: " + onnx.info().classNames());
+      }
+      got = onnx.classify(batch);
+    }
+    double worst = 0;
+    for (int i = 0; i < images; i++) {
+      for (int k = 0; k < expected.numClasses(); k++) {
+        worst = Math.max(worst, Math.abs(expected.probability(i, k) - got.probability(i, k)));
+      }
+    }
+    return worst;
   }
 
   /**

@@ -76,7 +76,7 @@ public record AdversarialTraining(Method method, double epsilon, int steps, doub
     if (method == Method.FGSM) {
       return new Fgsm(epsilon);
     }
-    return Pgd.builder(epsilon).iterations(steps).step(step).seed(1).build();
+    return Pgd.builder(epsilon).iterations(steps).step(step).build();
   }
 
   /** For the model's provenance. */

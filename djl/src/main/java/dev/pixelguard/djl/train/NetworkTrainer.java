@@ -4,15 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.gradient.GradientAttack;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
@@ -21,15 +23,12 @@ import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.eval.Evaluation;
-import dev.pixelguard.eval.Targets;
-import dev.pixelguard.attack.Execution;
-import dev.pixelguard.attack.gradient.GradientAttack;
-import java.util.SplittableRandom;
 import dev.pixelguard.image.ImageBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Trains one of pixelguard's networks with DJL (PyTorch engine): Adam, softmax cross-entropy, shuffled
@@ -242,8 +241,8 @@ public final class NetworkTrainer {
 
   /** Accuracy under the training attack (the first iterate that fools counts), batches of 500. */
   static double robustAccuracy(NetworkClassifier view, Dataset test, AdversarialTraining adv) {
-    return Evaluation.run(view, test, adv.evaluationAttack(), Targets.untargeted(), new Execution(500, 1), null)
-        .summary().accuracyUnderAttack();
+    return Evaluation.of(view, test, adv.evaluationAttack()).execution(new Execution(500, 1)).run().summary()
+        .accuracyUnderAttack();
   }
 
   private static int[] shuffled(int n, Random r) {

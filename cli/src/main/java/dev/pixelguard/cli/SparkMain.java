@@ -1,11 +1,11 @@
-package dev.pixelguard.spark;
+package dev.pixelguard.cli;
 
-import dev.pixelguard.cli.SparkCommand;
 import java.io.PrintWriter;
 
 /**
  * {@code pixelguard-spark}: {@code pixelguard evaluate} as an Apache Spark job. Embedded with {@code local[*]}
- * by default; the main class for {@code spark-submit} on a cluster (docs/scale.md).
+ * by default; the main class for {@code spark-submit} on a cluster (docs/scale.md). Needs the pixelguard-spark
+ * module (the engine) and Spark on the class path, as the launcher and spark-submit give them.
  */
 public final class SparkMain {
   private SparkMain() {}

@@ -1,9 +1,8 @@
-package dev.pixelguard.report;
+package dev.pixelguard.eval;
 
 import dev.pixelguard.calibration.CalibrationSummary;
 import dev.pixelguard.defence.GateFit;
 import dev.pixelguard.defence.Roc;
-import dev.pixelguard.eval.EvaluationResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a defence report page shows ({@link DefenceReportPage}): one gate, attacked three ways on the
- * same images, and optionally its clean figures, the calibration of its model and a detector's ROC.
+ * Everything a defence report page shows (pixelguard-report's {@code DefenceReportPage}): one gate, attacked
+ * three ways on the same images, and optionally its clean figures, the calibration of its model and a
+ * detector's ROC. {@link GateEvaluation.Result#report()} assembles it for a gated evaluation.
  *
  * <pre>{@code
  * DefenceReport report = DefenceReport.builder(gate.describe(), undefended, oblivious, adaptive)
@@ -20,7 +20,7 @@ import java.util.Objects;
  *     .calibration("cifar10-resnet20.onnx", before, after, temperature)         // optional
  *     .detector("squeeze, one-pixel adversarials", roc)                         // optional, repeatable
  *     .build();
- * DefenceReportPage.write(report, Path.of("report"));
+ * DefenceReportPage.write(report, Path.of("report"));                         // pixelguard-report
  * }</pre>
  *
  * @param gate the gate's one-line description ({@link dev.pixelguard.defence.Gate#describe()})
