@@ -3,6 +3,7 @@ package dev.pixelguard.remote;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.TransientException;
+import dev.pixelguard.protocol.V2Json;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -70,7 +71,7 @@ final class V2Client {
       return V2Json.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new InputException("model server " + uri + " answered with malformed JSON: "
-          + V2Json.firstLine(e.getMessage()));
+          + InputException.firstLine(e.getMessage()));
     }
   }
 
@@ -90,7 +91,7 @@ final class V2Client {
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
           .header("Content-Type", jsonLength < 0 ? "application/json" : "application/octet-stream")
           .header("Accept", "application/json");
-      return jsonLength < 0 ? b : b.header("Inference-Header-Content-Length", Integer.toString(jsonLength));
+      return jsonLength < 0 ? b : b.header(V2Json.INFERENCE_HEADER, Integer.toString(jsonLength));
     });
   }
 
@@ -141,7 +142,7 @@ final class V2Client {
 
   private static String describe(IOException e) {
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : V2Json.firstLine(m);
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : InputException.firstLine(m);
   }
 
   /** The server's {@code {"error": ...}} message, as ": message", or empty. */
@@ -152,13 +153,13 @@ final class V2Client {
     try {
       JsonNode n = V2Json.MAPPER.readTree(body);
       if (n != null && n.path("error").isTextual()) {
-        return ": " + V2Json.firstLine(n.get("error").asText());
+        return ": " + InputException.firstLine(n.get("error").asText());
       }
     } catch (IOException ignored) {
       // not JSON: show the start of the text
     }
     String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8).strip();
-    return text.isEmpty() ? "" : ": " + V2Json.firstLine(text);
+    return text.isEmpty() ? "" : ": " + InputException.firstLine(text);
   }
 
   static Duration seconds(double s) {

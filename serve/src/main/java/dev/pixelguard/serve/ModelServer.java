@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.ModelInfo;
-import dev.pixelguard.remote.V2Json;
+import dev.pixelguard.protocol.V2Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code POST /v2/models/NAME/infer} (the last three also under {@code /versions/VERSION}), and
  * {@code GET /metrics} (Prometheus). Inference takes one FP32 input {@code input} of shape [N, C, H, W], NCHW,
  * values in [0, 1], as JSON numbers or as little-endian binary data after a JSON header (the protocol's binary
- * tensor extension, header {@value #INFERENCE_HEADER}); the outputs are {@link ServedModel}'s, binary when the
+ * tensor extension, header {@value V2Json#INFERENCE_HEADER}); the outputs are {@link ServedModel}'s, binary when the
  * request asks so.
  *
  * <p>Concurrent requests are grouped into model batches ({@link MicroBatcher}: up to {@code maxBatch} images,
@@ -46,9 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ModelServer implements AutoCloseable {
   /** The only input's name. */
   public static final String INPUT = "input";
-
-  /** The binary tensor extension's header: the length of the body's JSON part. */
-  public static final String INFERENCE_HEADER = "Inference-Header-Content-Length";
 
   private final ServedModel model;
   private final Builder settings;
@@ -202,7 +199,7 @@ public final class ModelServer implements AutoCloseable {
     o.put("name", "pixelguard");
     String v = ModelServer.class.getPackage().getImplementationVersion();
     o.put("version", v == null ? "0.1.0-SNAPSHOT" : v);
-    o.putArray("extensions").add(dev.pixelguard.remote.RemoteClassifier.BINARY_EXTENSION);
+    o.putArray("extensions").add(V2Json.BINARY_EXTENSION);
     return o;
   }
 
@@ -314,7 +311,7 @@ public final class ModelServer implements AutoCloseable {
           int header = V2Json.response(out, request.id(), settings.name, settings.version,
               model.tensors(r, request.requestedOutputs()), request::wantsBinary);
           if (header >= 0) {
-            ctx.header(INFERENCE_HEADER, Integer.toString(header));
+            ctx.header(V2Json.INFERENCE_HEADER, Integer.toString(header));
           }
           ctx.status(200).contentType(header >= 0 ? "application/octet-stream" : "application/json")
               .result(out.toByteArray());
@@ -334,7 +331,7 @@ public final class ModelServer implements AutoCloseable {
 
   /** The JSON header's length of a body in the binary tensor extension's form, or -1 for a JSON body. */
   private static int headerLength(Context ctx) throws BadRequest {
-    String h = ctx.header(INFERENCE_HEADER);
+    String h = ctx.header(V2Json.INFERENCE_HEADER);
     if (h == null) {
       return -1;
     }
@@ -345,7 +342,7 @@ public final class ModelServer implements AutoCloseable {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new BadRequest(INFERENCE_HEADER + " must be a whole number of bytes, was '" + h + "'");
+      throw new BadRequest(V2Json.INFERENCE_HEADER + " must be a whole number of bytes, was '" + h + "'");
     }
   }
 

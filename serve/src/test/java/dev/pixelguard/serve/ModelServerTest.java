@@ -16,8 +16,8 @@ import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.Models;
 import dev.pixelguard.model.Scores;
+import dev.pixelguard.protocol.V2Json;
 import dev.pixelguard.remote.RemoteClassifier;
-import dev.pixelguard.remote.V2Json;
 import dev.pixelguard.testing.Fixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -102,13 +102,13 @@ class ModelServerTest {
     byte[] again = java.nio.ByteBuffer.allocate(withParams.length() + tail.length)
         .put(withParams.getBytes(StandardCharsets.UTF_8)).put(tail).array();
     HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/infer"))
-        .header(ModelServer.INFERENCE_HEADER, Integer.toString(withParams.length()))
+        .header(V2Json.INFERENCE_HEADER, Integer.toString(withParams.length()))
         .POST(HttpRequest.BodyPublishers.ofByteArray(again)).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
-    int h = Integer.parseInt(r.headers().firstValue(ModelServer.INFERENCE_HEADER).orElseThrow());
+    int h = Integer.parseInt(r.headers().firstValue(V2Json.INFERENCE_HEADER).orElseThrow());
     assertArrayEquals(flat(want), V2Json.read(r.body(), h, "outputs").tensor("probabilities").numbers());
     HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/infer"))
-        .header(ModelServer.INFERENCE_HEADER, Integer.toString(header[0]))
+        .header(V2Json.INFERENCE_HEADER, Integer.toString(header[0]))
         .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(body, body.length - 8))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(400, bad.statusCode());
