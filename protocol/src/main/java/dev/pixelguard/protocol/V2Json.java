@@ -18,7 +18,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The body of Open Inference Protocol v2 inference requests and responses ({@code POST /v2/models/NAME/infer}),
@@ -293,7 +292,7 @@ public final class V2Json {
           }
         }
         case "name" -> name = t == JsonToken.VALUE_STRING ? p.getText() : null;
-        case "datatype" -> datatype = t == JsonToken.VALUE_STRING ? p.getText().toUpperCase(Locale.ROOT) : null;
+        case "datatype" -> datatype = t == JsonToken.VALUE_STRING ? p.getText() : null; // case-sensitive, as the protocol says
         case "shape" -> {
           if (t != JsonToken.START_ARRAY) {
             throw new FormatException("a tensor's 'shape' must be a list of integers");
