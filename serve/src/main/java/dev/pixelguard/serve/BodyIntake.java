@@ -30,7 +30,10 @@ final class BodyIntake extends Handler.Wrapper {
   /** Paths that may be inference requests: more than Javalin routes to inference, never fewer. */
   private static final Pattern INFER = Pattern.compile(".*/infer/?");
 
-  /** The request attribute that says the body was read here (the inference handler reads no other). */
+  /**
+   * The request attribute that says the body was read here (the inference handler reads no other): the
+   * {@link System#nanoTime()} at which the request's headers had arrived, a {@code Long}.
+   */
   static final String TAKEN = "pixelguard.body-taken";
 
   /** What the server decides from a request's headers alone. */
@@ -225,7 +228,7 @@ final class BodyIntake extends Handler.Wrapper {
     /** Hands the request on, its body read from memory. */
     private void pass() {
       Request replay = new Replay(request, Content.Chunk.from(ByteBuffer.wrap(bytes, 0, size), true));
-      replay.setAttribute(TAKEN, Boolean.TRUE);
+      replay.setAttribute(TAKEN, request.getHeadersNanoTime());
       try {
         if (!BodyIntake.super.handle(replay, response, callback)) {
           Response.writeError(request, response, callback, 404);

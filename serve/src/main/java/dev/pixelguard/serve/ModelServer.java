@@ -320,7 +320,9 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private void infer(Context ctx) {
-    long start = System.nanoTime();
+    // Latency counts from the end of the headers, the body's arrival included.
+    Long headers = ctx.attribute(BodyIntake.TAKEN);
+    long start = headers != null ? headers : System.nanoTime();
     if (!known(ctx, "infer")) {
       return;
     }
@@ -542,7 +544,7 @@ public final class ModelServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest request body in bytes (default 32 MiB). */
+    /** The largest request body in bytes (default 32 MiB); a larger one is answered 413. */
     public Builder maxBody(long v) {
       if (v < 1024) {
         throw new InputException("the body limit must be at least 1024 bytes, was " + v);

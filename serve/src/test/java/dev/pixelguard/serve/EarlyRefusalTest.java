@@ -11,6 +11,7 @@ import dev.pixelguard.model.Models;
 import dev.pixelguard.protocol.V2Json;
 import dev.pixelguard.testing.Fixtures;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Past its queue the server refuses a request from its headers, before reading its body. */
@@ -30,6 +32,12 @@ class EarlyRefusalTest {
     return HTTP.send(HttpRequest.newBuilder(URI.create(server.url().replaceAll("/v2/models/.*", "") + "/metrics"))
             .build(), HttpResponse.BodyHandlers.ofString()).body().lines().filter(l -> l.startsWith(line))
         .mapToDouble(l -> Double.parseDouble(l.substring(line.length()))).findFirst().orElse(0);
+  }
+
+  /** Sends {@code r} again and again, one at a time, while {@code on}. */
+  static CompletableFuture<Void> feed(HttpRequest r, AtomicBoolean on) {
+    return HTTP.sendAsync(r, HttpResponse.BodyHandlers.discarding())
+        .thenCompose(x -> on.get() ? feed(r, on) : CompletableFuture.completedFuture(null));
   }
 
   @Test
@@ -53,36 +61,48 @@ class EarlyRefusalTest {
           ImageBatch.of(images.subList(0, 1)).buffer(), List.of(), oneHeader);
       String head = RawHttp.postHead("/v2/models/resnet20/infer", one.length,
           V2Json.INFERENCE_HEADER + ": " + oneHeader[0]);
-      CompletableFuture<HttpResponse<String>> running = HTTP.sendAsync(bigRequest, HttpResponse.BodyHandlers.ofString());
-      CompletableFuture<HttpResponse<String>> waiting = null;
-      long giveUp = System.nanoTime() + 20_000_000_000L;
-      while (queued(server) < n) {
-        assertTrue(System.nanoTime() < giveUp, "the queue never filled; " + queued(server) + " " + running + " "
-            + (running.isDone() ? running.get().statusCode() + running.get().body() : ""));
-        if (waiting == null || waiting.isDone()) {
-          waiting = HTTP.sendAsync(bigRequest, HttpResponse.BodyHandlers.ofString());
+      // Two big requests always in flight: while one runs, the other waits in the queue, which is then full.
+      AtomicBoolean feeding = new AtomicBoolean(true);
+      List<CompletableFuture<Void>> feeders = List.of(feed(bigRequest, feeding), feed(bigRequest, feeding));
+      RawHttp.Answer refused = null;
+      Socket s = null;
+      double ms = 0;
+      // A probe that lands in the moment between two batches is taken, and waits for its body: then another.
+      for (int probe = 1; refused == null; probe++) {
+        assertTrue(probe <= 10, "no request was refused from its headers alone while the queue was full");
+        long giveUp = System.nanoTime() + 20_000_000_000L;
+        while (queued(server) < n) {
+          assertTrue(System.nanoTime() < giveUp, "the queue never filled");
+          Thread.sleep(2);
         }
-        Thread.sleep(5);
-      }
-      try (Socket s = RawHttp.connect(server.port(), 3_000)) {
+        s = RawHttp.connect(server.port(), 1_500);
         s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
         long start = System.nanoTime();
-        RawHttp.Answer refused = RawHttp.read(s.getInputStream()); // the body is not sent: a refusal needs none
-        double ms = (System.nanoTime() - start) / 1e6;
+        try {
+          refused = RawHttp.read(s.getInputStream()); // the body is not sent: a refusal needs none
+          ms = (System.nanoTime() - start) / 1e6;
+        } catch (SocketTimeoutException e) {
+          s.close();
+        }
+      }
+      try (Socket connection = s) {
         assertEquals(503, refused.status(), refused.toString());
         assertEquals("1", refused.header("Retry-After"), refused.toString());
-        assertTrue(V2Json.MAPPER.readTree(refused.body()).path("error").asText().contains("at capacity"), refused.toString());
+        assertTrue(V2Json.MAPPER.readTree(refused.body()).path("error").asText().contains("at capacity"),
+            refused.toString());
         System.out.printf("503 from the headers in %.1f ms%n", ms);
-        // The body sent after all is read and dropped; the connection then carries the next request.
-        s.getOutputStream().write(one);
-        assertEquals(200, running.get().statusCode());
-        if (waiting != null) {
-          waiting.get();
+        feeding.set(false);
+        for (CompletableFuture<Void> f : feeders) {
+          f.get();
         }
-        s.getOutputStream().write((head + new String(one, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
-        s.getOutputStream().flush();
-        RawHttp.Answer answered = RawHttp.read(s.getInputStream());
+        // The body sent after all is read and dropped; the connection then carries the next request.
+        connection.setSoTimeout(30_000);
+        connection.getOutputStream().write(one);
+        connection.getOutputStream().write((head + new String(one, StandardCharsets.ISO_8859_1))
+            .getBytes(StandardCharsets.ISO_8859_1));
+        connection.getOutputStream().flush();
+        RawHttp.Answer answered = RawHttp.read(connection.getInputStream());
         assertEquals(200, answered.status(), answered.toString());
       }
       server.model().close();
