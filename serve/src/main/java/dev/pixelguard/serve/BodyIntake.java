@@ -69,13 +69,13 @@ final class BodyIntake extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (!HttpMethod.POST.is(request.getMethod()) || !INFER.matcher(Request.getPathInContext(request)).matches()
-        && !INFER.matcher(String.valueOf(request.getHttpURI().getPath())).matches()) {
+    if (!HttpMethod.POST.is(request.getMethod()) || (!INFER.matcher(Request.getPathInContext(request)).matches()
+        && !INFER.matcher(String.valueOf(request.getHttpURI().getPath())).matches())) {
       return super.handle(request, response, callback);
     }
     long length = request.getLength();
     if (length > maxBody) {
-      answer(response, callback, 413, tooLarge(Long.toString(length)), true);
+      answerAndClose(response, callback, 413, tooLarge(Long.toString(length)));
       return true;
     }
     String refusal = admission.refusal(announcedImages(request, length));
@@ -109,10 +109,9 @@ final class BodyIntake extends Handler.Wrapper {
         + "send fewer images per request", size, maxBody, maxBody >> 20);
   }
 
-  private void answer(Response response, Callback callback, int status, String message, boolean close) {
-    if (close) {
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
-    }
+  /** Answers with an error and closes the connection, whose unread body cannot carry another request. */
+  private void answerAndClose(Response response, Callback callback, int status, String message) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     write(response, status, message, callback);
   }
 
@@ -219,7 +218,7 @@ final class BodyIntake extends Handler.Wrapper {
     private void finish(int status, String message) {
       endPoint.setIdleTimeout(idleTimeout);
       if (keep) {
-        answer(response, callback, status, message, true);
+        answerAndClose(response, callback, status, message);
       } else {
         callback.succeeded(); // the refusal is already written; Jetty closes the connection it cannot reuse
       }
