@@ -7,8 +7,7 @@ import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Models;
 import dev.pixelguard.model.Scores;
-import dev.pixelguard.remote.RemoteClassifier;
-import dev.pixelguard.remote.V2Json;
+import dev.pixelguard.protocol.V2Json;
 import dev.pixelguard.serve.ModelServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,17 +74,17 @@ public final class ServeBenchmark {
         FloatBuffer b = all.buffer().duplicate();
         b.limit((i + 1) * per).position(i * per);
         bodies.write(new String(V2Json.request(Integer.toString(i), ModelServer.INPUT,
-            new long[] {1, all.channels(), all.height(), all.width()}, b, List.of(RemoteClassifier.PROBABILITIES)),
+            new long[] {1, all.channels(), all.height(), all.width()}, b, List.of(V2Json.PROBABILITIES)),
             StandardCharsets.UTF_8));
         bodies.write('\n');
         int[] header = new int[1];
         byte[] binary = V2Json.binaryRequest(Integer.toString(i), ModelServer.INPUT,
-            new long[] {1, all.channels(), all.height(), all.width()}, b, List.of(RemoteClassifier.PROBABILITIES), header);
+            new long[] {1, all.channels(), all.height(), all.width()}, b, List.of(V2Json.PROBABILITIES), header);
         Files.write(dir.resolve("binary").resolve(i + ".bin"), binary);
         headers.write(header[0] + "\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         V2Json.response(out, Integer.toString(i), "resnet20", "1",
-            List.of(V2Json.Tensor.of(RemoteClassifier.PROBABILITIES, "FP32", new long[] {1, k}, s.probabilities(i))));
+            List.of(V2Json.Tensor.of(V2Json.PROBABILITIES, "FP32", new long[] {1, k}, s.probabilities(i))));
         expected.write(out.toString(StandardCharsets.UTF_8));
         expected.write('\n');
       }

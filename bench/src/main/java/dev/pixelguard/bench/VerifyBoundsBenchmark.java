@@ -2,6 +2,7 @@ package dev.pixelguard.bench;
 
 import dev.pixelguard.data.Cifar10Reader;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.model.ModelRequest;

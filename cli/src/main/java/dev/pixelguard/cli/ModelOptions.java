@@ -68,9 +68,15 @@ public final class ModelOptions {
       description = "Remote models: how long one request may take before it is retried (default 30).")
   Double remoteTimeout;
 
+  @Option(names = "--remote-retry-for", paramLabel = "DURATION",
+      description = "Remote models: how long a timed-out, dropped or 5xx request is tried again, with exponential "
+          + "backoff and jitter: seconds, or with a unit such as 60s, 2m, 500ms (default 60s, long enough for a "
+          + "server to restart). Retries never change an outcome; they are reported.")
+  String remoteRetryFor;
+
   @Option(names = "--remote-retries", paramLabel = "N",
-      description = "Remote models: how often a timed-out, dropped or 5xx request is tried again, with "
-          + "exponential backoff and jitter (default 6). Retries never change an outcome; they are reported.")
+      description = "Remote models: at most N retries of one request, within --remote-retry-for (default: no "
+          + "count, only the time).")
   Integer remoteRetries;
 
   @Option(names = "--remote-batch", paramLabel = "N",
@@ -211,6 +217,9 @@ public final class ModelOptions {
     java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
     if (remoteTimeout != null) {
       o.put("timeout", Double.toString(remoteTimeout));
+    }
+    if (remoteRetryFor != null) {
+      o.put("retry-for", remoteRetryFor);
     }
     if (remoteRetries != null) {
       o.put("retries", Integer.toString(remoteRetries));

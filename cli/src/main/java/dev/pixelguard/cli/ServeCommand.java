@@ -57,8 +57,13 @@ final class ServeCommand implements Callable<Integer> {
   int queue;
 
   @Option(names = "--max-body-mb", paramLabel = "MB", defaultValue = "32",
-      description = "Largest request body in MiB; larger ones get 400 (default ${DEFAULT-VALUE}).")
+      description = "Largest request body in MiB; larger ones get 413 (default ${DEFAULT-VALUE}).")
   int maxBodyMb;
+
+  @Option(names = "--body-timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "How long a request body may take to arrive after its headers; a slower one gets 408 and its "
+          + "connection is closed (default ${DEFAULT-VALUE}). Bodies are read without holding a request thread.")
+  double bodyTimeout;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
       description = "Model batches that may run at once (default ${DEFAULT-VALUE}): while one runs the next is "
@@ -78,6 +83,9 @@ final class ServeCommand implements Callable<Integer> {
     if (workers < 1) {
       throw new InputException("--workers must be at least 1, was " + workers);
     }
+    if (!(bodyTimeout >= 0.001 && bodyTimeout <= 86_400)) {
+      throw new InputException("--body-timeout must be from 0.001 to 86400 seconds, was " + bodyTimeout);
+    }
     if (model.threads == 0) {
       model.threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
     }
@@ -92,7 +100,8 @@ final class ServeCommand implements Callable<Integer> {
     try {
       b = ModelServer.builder(served).host(host).port(port).maxBatch(maxBatch)
           .maxWait(Duration.ofNanos(Math.round(maxWaitMs * 1e6))).queue(queue).maxBody((long) maxBodyMb << 20)
-          .drainTimeout(Duration.ofSeconds(drainSeconds)).workers(workers);
+          .drainTimeout(Duration.ofSeconds(drainSeconds)).workers(workers)
+          .bodyTimeout(Duration.ofMillis(Math.round(bodyTimeout * 1000)));
       if (name != null) {
         b.name(name);
       } else if (gate.given()) {

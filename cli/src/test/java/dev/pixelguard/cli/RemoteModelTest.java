@@ -60,6 +60,11 @@ class RemoteModelTest {
     return Cli.run(args.toArray(String[]::new));
   }
 
+  /** The results files {@code want} and {@code got} hold the same outcomes, as below. */
+  static void assertSameOutcomes(Path want, Path got) {
+    assertSameOutcomes(ResultsJson.read(want), ResultsJson.read(got));
+  }
+
   /** Same images attacked, same outcome, same queries, same adversarial pixels. */
   static void assertSameOutcomes(EvaluationResult want, EvaluationResult got) {
     List<AttackResult> a = want.attempts();
@@ -106,6 +111,10 @@ class RemoteModelTest {
     }
   }
 
+  /**
+   * Tried for the stated time (--remote-retry-for), or the stated number of retries (--remote-retries), then exit
+   * 4 in one line, nothing written; a retry time that is no duration is refused in one line.
+   */
   @Test
   void aServerThatCannotBeReachedExitsFourInOneLineAndWritesNothing() throws Exception {
     int port;
@@ -113,13 +122,25 @@ class RemoteModelTest {
       port = s.getLocalPort();
     }
     Path results = dir.resolve("never.json");
-    Cli r = Cli.run("evaluate", "-m", "http://127.0.0.1:" + port + "/v2/models/resnet20", "--remote-retries", "1",
-        "-d", Fixtures.cifarBatch().toString(), "--limit", "2", "--results", results.toString());
-    assertEquals(ExitCode.TRANSIENT, r.code(), r.toString());
-    assertEquals(1, r.err().strip().lines().count(), r.err());
-    assertTrue(r.err().contains("may pass when tried again") && r.err().contains("could not be reached")
-        && r.err().contains("gave up after 2 tries"), r.err());
-    assertFalse(Files.exists(results));
+    String model = "http://127.0.0.1:" + port + "/v2/models/resnet20";
+    for (String[] retry : List.of(new String[] {"--remote-retries", "1", "gave up after 2 tries in "},
+        new String[] {"--remote-retry-for", "2s", " tries in 2."})) {
+      long start = System.nanoTime();
+      Cli r = Cli.run("evaluate", "-m", model, retry[0], retry[1], "-d", Fixtures.cifarBatch().toString(), "--limit",
+          "2", "--results", results.toString());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertEquals(ExitCode.TRANSIENT, r.code(), r.toString());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains("may pass when tried again") && r.err().contains("could not be reached")
+          && r.err().contains(retry[2]), r.err());
+      assertTrue(retry[1].equals("1") || seconds >= 2 && seconds < 20, seconds + " s");
+      assertFalse(Files.exists(results));
+    }
+    Cli bad = Cli.run("evaluate", "-m", model, "--remote-retry-for", "soon", "-d", Fixtures.cifarBatch().toString(),
+        "--limit", "2");
+    assertEquals(ExitCode.BAD_INPUT, bad.code(), bad.toString());
+    assertEquals("pixelguard: error: remote option retry-for must be a duration such as 60s, 2m or 500ms, was 'soon'",
+        bad.err().strip());
   }
 
   @Test
@@ -128,6 +149,14 @@ class RemoteModelTest {
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
     assertTrue(r.err().contains("cannot serve on 127.0.0.1:" + server.port()), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertFalse(r.out().contains("serving:"), r.out());
+  }
+
+  @Test
+  void serveRefusesABadBodyTimeoutInOneLine() {
+    Cli r = Cli.run("serve", "-m", Fixtures.resnetOnnx().toString(), "--port", "0", "--body-timeout", "0");
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+    assertEquals("pixelguard: error: --body-timeout must be from 0.001 to 86400 seconds, was 0.0", r.err().strip());
     assertFalse(r.out().contains("serving:"), r.out());
   }
 

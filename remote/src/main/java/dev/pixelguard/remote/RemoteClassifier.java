@@ -9,6 +9,7 @@ import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.model.TensorCodec;
+import dev.pixelguard.protocol.V2Json;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,18 +39,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A batch is sent as requests of at most {@link RemoteSettings#batch()} images, up to
  * {@link RemoteSettings#inFlight()} of them at once, and reassembled in order. Images go as binary tensor data
- * when the server lists the extension ({@value #BINARY_EXTENSION}) or {@link RemoteSettings#binary()} asks,
+ * when the server lists the extension ({@value V2Json#BINARY_EXTENSION}) or {@link RemoteSettings#binary()} asks,
  * else as JSON numbers. Network faults are retried
  * ({@link V2Client}) and counted in {@link #transport()}, never turned into scores; a request that still fails
  * throws {@link dev.pixelguard.TransientException}. Every image sent counts once as a query to whoever
  * counts queries above this class, however often the network made it be sent. Thread-safe.
  */
 public final class RemoteClassifier implements Classifier {
-  /** The output names pixelguard's server gives: both are read when a model has them. */
-  public static final String PROBABILITIES = "probabilities";
-
-  public static final String LOGITS = "logits";
-
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final V2Endpoint endpoint;
@@ -126,8 +122,8 @@ public final class RemoteClassifier implements Classifier {
     for (JsonNode o : outs) {
       outNames.add(o.path("name").asText());
     }
-    boolean pair = outNames.contains(PROBABILITIES) && outNames.contains(LOGITS);
-    JsonNode scores = outs.get(pair ? outNames.indexOf(LOGITS) : 0);
+    boolean pair = outNames.contains(V2Json.PROBABILITIES) && outNames.contains(V2Json.LOGITS);
+    JsonNode scores = outs.get(pair ? outNames.indexOf(V2Json.LOGITS) : 0);
     long[] oshape = longs(scores.path("shape"));
     if (oshape.length != 2) {
       throw new InputException(where + ": output '" + scores.path("name").asText() + "' has shape "
@@ -160,7 +156,7 @@ public final class RemoteClassifier implements Classifier {
     }
     ModelInfo info = new ModelInfo(c, h, w, k, s.classNames(), endpoint.model());
     TensorCodec codec = new TensorCodec(s, info, scores.path("name").asText());
-    List<String> wanted = pair ? List.of(PROBABILITIES, LOGITS) : List.of(scores.path("name").asText());
+    List<String> wanted = pair ? List.of(V2Json.PROBABILITIES, V2Json.LOGITS) : List.of(scores.path("name").asText());
     Boolean binary = client.settings().binary();
     if (binary == null) {
       binary = hasBinaryExtension(client, endpoint);
@@ -175,7 +171,7 @@ public final class RemoteClassifier implements Classifier {
   private static boolean hasBinaryExtension(V2Client client, V2Endpoint endpoint) {
     try {
       for (JsonNode e : client.getJson(endpoint.server()).path("extensions")) {
-        if (e.asText().equals(BINARY_EXTENSION)) {
+        if (e.asText().equals(V2Json.BINARY_EXTENSION)) {
           return true;
         }
       }
@@ -184,9 +180,6 @@ public final class RemoteClassifier implements Classifier {
       return false;
     }
   }
-
-  /** The name under which servers (Triton, pixelguard serve) list the binary tensor extension. */
-  public static final String BINARY_EXTENSION = "binary_tensor_data";
 
   /** Whether images go as binary tensor data (asked for, or found in the server's extensions). */
   public boolean binary() {
@@ -279,8 +272,8 @@ public final class RemoteClassifier implements Classifier {
       V2Json.Tensor t = output(m, outputs.get(0), n);
       return codec.decode(t.shape(), t.numbers(), n);
     }
-    float[][] p = rows(output(m, PROBABILITIES, n), n);
-    float[][] z = rows(output(m, LOGITS, n), n);
+    float[][] p = rows(output(m, V2Json.PROBABILITIES, n), n);
+    float[][] z = rows(output(m, V2Json.LOGITS, n), n);
     try {
       return Scores.of(p, z);
     } catch (IllegalArgumentException e) {

@@ -7,8 +7,8 @@ import dev.pixelguard.model.ModelRequest;
 /**
  * The {@code v2} backend: models behind an Open Inference Protocol v2 server, located by
  * {@code http://} or {@code https://} URLs ending {@code /v2/models/NAME}. Reads the request's options named
- * in {@link RemoteSettings} ({@code timeout}, {@code retries}, {@code backoff-ms}, {@code batch},
- * {@code in-flight}).
+ * in {@link RemoteSettings} ({@code timeout}, {@code retry-for}, {@code retries}, {@code backoff-ms},
+ * {@code batch}, {@code in-flight}, {@code binary}).
  */
 public final class V2Backend implements ModelBackend {
   @Override

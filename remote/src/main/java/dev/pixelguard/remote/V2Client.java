@@ -3,6 +3,7 @@ package dev.pixelguard.remote;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.TransientException;
+import dev.pixelguard.protocol.V2Json;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -20,9 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The HTTP side of a remote model: one JDK {@link HttpClient} (connection reuse, HTTP/1.1 keep-alive, TLS) and
  * one Resilience4j {@link Retry} for every request. A timeout, a refused or reset connection, or a 5xx answer
- * is a {@link TransientException}, retried with exponential backoff and jitter; a 4xx answer is an
- * {@link InputException} carrying the server's message, never retried. What happened is counted in
- * {@link TransportStats}, apart from any attack outcome. Thread-safe.
+ * is a {@link TransientException}, retried with exponential backoff and jitter for a stated time from the
+ * request's first try ({@link RemoteSettings#retryFor()}, a minute by default: long enough for a server to be
+ * restarted), not for a count of tries; a 4xx answer is an {@link InputException} carrying the server's
+ * message, never retried. What happened is counted in {@link TransportStats}, apart from any attack outcome.
+ * Thread-safe.
  */
 final class V2Client {
   private static final AtomicLong IDS = new AtomicLong();
@@ -39,20 +42,40 @@ final class V2Client {
         .connectTimeout(settings.timeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
-    RetryConfig config = RetryConfig.custom()
-        .maxAttempts(settings.retries() + 1)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Math.max(1, settings.backoff().toMillis()), 2.0,
-            0.5, Math.max(1, settings.maxBackoff().toMillis())))
-        .retryOnException(e -> e instanceof TransientException)
+    IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Math.max(1, settings.backoff().toMillis()),
+        2.0, 0.5, Math.max(1, settings.maxBackoff().toMillis()));
+    RetryConfig config = RetryConfig.<byte[]>custom()
+        .maxAttempts(settings.retries() < 0 ? Integer.MAX_VALUE : settings.retries() + 1)
+        // The last pause ends at the deadline rather than past it.
+        .intervalBiFunction((attempt, outcome) -> Math.max(0, Math.min(backoff.apply(attempt),
+            outcome.isLeft() && outcome.getLeft() instanceof Fault f ? f.millisLeft() : Long.MAX_VALUE)))
+        .retryOnException(e -> e instanceof Fault f && f.millisLeft() > 0)
         .failAfterMaxAttempts(false)
         .build();
     this.retry = Retry.of("pixelguard-v2-" + IDS.incrementAndGet(), config);
     retry.getEventPublisher().onRetry(e -> stats.retry());
     retry.getEventPublisher().onError(e -> {
-      if (e.getLastThrowable() instanceof TransientException) {
+      if (e.getLastThrowable() instanceof Fault) {
         stats.failure();
       }
     });
+  }
+
+  /** A transient fault of one try, with the deadline of the request it belongs to. */
+  private static final class Fault extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient TransientException fault;
+    final long deadline;
+
+    Fault(TransientException fault, long deadline) {
+      super(fault.getMessage(), fault, false, false);
+      this.fault = fault;
+      this.deadline = deadline;
+    }
+
+    long millisLeft() {
+      return (deadline - System.nanoTime()) / 1_000_000L;
+    }
   }
 
   TransportStats stats() {
@@ -70,7 +93,7 @@ final class V2Client {
       return V2Json.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new InputException("model server " + uri + " answered with malformed JSON: "
-          + V2Json.firstLine(e.getMessage()));
+          + InputException.firstLine(e.getMessage()));
     }
   }
 
@@ -90,7 +113,7 @@ final class V2Client {
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
           .header("Content-Type", jsonLength < 0 ? "application/json" : "application/octet-stream")
           .header("Accept", "application/json");
-      return jsonLength < 0 ? b : b.header("Inference-Header-Content-Length", Integer.toString(jsonLength));
+      return jsonLength < 0 ? b : b.header(V2Json.INFERENCE_HEADER, Integer.toString(jsonLength));
     });
   }
 
@@ -99,10 +122,22 @@ final class V2Client {
   }
 
   private byte[] call(RequestSupplier request) {
+    long start = System.nanoTime();
+    long deadline = start + settings.retryFor().toNanos();
+    int[] tries = new int[1];
     try {
-      return retry.executeSupplier(() -> once(request.get().timeout(settings.timeout()).build()));
-    } catch (TransientException e) {
-      throw new TransientException(e.getMessage() + " (gave up after " + (settings.retries() + 1) + " tries)", e);
+      return retry.executeSupplier(() -> {
+        tries[0]++;
+        try {
+          return once(request.get().timeout(settings.timeout()).build());
+        } catch (TransientException e) {
+          throw new Fault(e, deadline);
+        }
+      });
+    } catch (Fault f) {
+      throw new TransientException(String.format(java.util.Locale.ROOT, "%s (gave up after %d %s in %.1f s; "
+          + "--remote-retry-for sets how long to keep trying)", f.fault.getMessage(), tries[0],
+          tries[0] == 1 ? "try" : "tries", (System.nanoTime() - start) / 1e9), f.fault);
     }
   }
 
@@ -141,7 +176,7 @@ final class V2Client {
 
   private static String describe(IOException e) {
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : V2Json.firstLine(m);
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : InputException.firstLine(m);
   }
 
   /** The server's {@code {"error": ...}} message, as ": message", or empty. */
@@ -152,13 +187,13 @@ final class V2Client {
     try {
       JsonNode n = V2Json.MAPPER.readTree(body);
       if (n != null && n.path("error").isTextual()) {
-        return ": " + V2Json.firstLine(n.get("error").asText());
+        return ": " + InputException.firstLine(n.get("error").asText());
       }
     } catch (IOException ignored) {
       // not JSON: show the start of the text
     }
     String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8).strip();
-    return text.isEmpty() ? "" : ": " + V2Json.firstLine(text);
+    return text.isEmpty() ? "" : ": " + InputException.firstLine(text);
   }
 
   static Duration seconds(double s) {

@@ -56,6 +56,12 @@ final class MicroBatcher<R> implements AutoCloseable {
     return queuedImages.get();
   }
 
+  /** Whether a request of {@code n} images would be refused now (what {@link #offer} would say). */
+  boolean full(int n) {
+    int q = queuedImages.get();
+    return stopping || (q > 0 && q + n > capacity);
+  }
+
   /**
    * Queues a request.
    *

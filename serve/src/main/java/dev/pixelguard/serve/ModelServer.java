@@ -5,17 +5,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.ModelInfo;
-import dev.pixelguard.remote.V2Json;
+import dev.pixelguard.protocol.V2Json;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * Serves one model, or a gate in front of models, as an Open Inference Protocol v2 REST server (the protocol of
@@ -33,22 +39,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code POST /v2/models/NAME/infer} (the last three also under {@code /versions/VERSION}), and
  * {@code GET /metrics} (Prometheus). Inference takes one FP32 input {@code input} of shape [N, C, H, W], NCHW,
  * values in [0, 1], as JSON numbers or as little-endian binary data after a JSON header (the protocol's binary
- * tensor extension, header {@value #INFERENCE_HEADER}); the outputs are {@link ServedModel}'s, binary when the
+ * tensor extension, header {@value V2Json#INFERENCE_HEADER}); the outputs are {@link ServedModel}'s, binary when the
  * request asks so.
  *
  * <p>Concurrent requests are grouped into model batches ({@link MicroBatcher}: up to {@code maxBatch} images,
  * waiting at most {@code maxWait} for company). The queue is bounded in images; when it is full a request is
- * answered 503 with {@code Retry-After} at once. A malformed request (not JSON, wrong shape or datatype,
- * non-finite or out-of-range values, a body over the limit) is answered 400 with {@code {"error": ...}} saying
- * what is wrong, and the server carries on. {@link #close()} is graceful: readiness turns false, new requests
+ * answered 503 with {@code Retry-After} as soon as its headers are in, before its body is read. Bodies are read
+ * asynchronously ({@link BodyIntake}): a client sending slowly holds no request thread, and a body must arrive
+ * within the body timeout (else 408) and the size limit (else 413). A malformed request (not JSON, wrong shape
+ * or datatype, non-finite or out-of-range values) is answered 400 with {@code {"error": ...}} saying what is
+ * wrong, and the server carries on; every error, Jetty's own included, is such JSON: 404 for an unknown path,
+ * 405 with {@code Allow} for a wrong method. {@link #close()} is graceful: readiness turns false, new requests
  * are refused with 503, requests already taken are answered, then the server stops.
  */
 public final class ModelServer implements AutoCloseable {
   /** The only input's name. */
   public static final String INPUT = "input";
-
-  /** The binary tensor extension's header: the length of the body's JSON part. */
-  public static final String INFERENCE_HEADER = "Inference-Header-Content-Length";
 
   private final ServedModel model;
   private final Builder settings;
@@ -58,8 +64,15 @@ public final class ModelServer implements AutoCloseable {
   private final Object stopLock = new Object();
   private volatile boolean draining;
   private volatile boolean stopped;
+  /** The routes, as path patterns and their methods: what a 405 lists in {@code Allow}. */
+  private final List<Route> routes = new ArrayList<>();
   private Javalin app;
   private int boundPort = -1;
+
+  private record Route(Pattern path, HandlerType method) {}
+
+  /** The request attribute that marks an error this server answered itself (not Javalin's "not found"). */
+  private static final String ANSWERED = "pixelguard.answered";
 
   private ModelServer(Builder b) {
     this.model = b.model;
@@ -81,31 +94,33 @@ public final class ModelServer implements AutoCloseable {
    * @throws InputException if the address cannot be bound (in use, or no such host)
    */
   public ModelServer start() {
+    ModelInfo info = model.info();
+    BodyIntake intake = new BodyIntake(settings.maxBody, settings.bodyTimeout.toMillis(),
+        4 * info.channels() * info.height() * info.width(), this::refusal, code -> metrics.request("infer", code));
     Javalin a = Javalin.create(config -> {
       config.http.maxRequestSize = settings.maxBody;
       config.http.defaultContentType = "application/json";
       config.startup.showJavalinBanner = false;
-      config.jetty.modifyServer(server -> server.setStopTimeout(settings.drainTimeout.toMillis()));
-      config.routes.get("/v2/health/live", ctx -> json(ctx, "health", 200, object().put("live", true)));
-      config.routes.get("/v2/health/ready", ctx -> json(ctx, "health", draining ? 503 : 200,
+      config.jetty.modifyServer(server -> {
+        server.setStopTimeout(settings.drainTimeout.toMillis());
+        server.setErrorHandler(new JsonErrors());
+        server.insertHandler(intake);
+      });
+      route(config, HandlerType.GET, "/v2/health/live", ctx -> json(ctx, "health", 200, object().put("live", true)));
+      route(config, HandlerType.GET, "/v2/health/ready", ctx -> json(ctx, "health", draining ? 503 : 200,
           object().put("ready", !draining)));
-      config.routes.get("/v2", ctx -> json(ctx, "metadata", 200, serverMetadata()));
-      config.routes.get("/v2/models/{model}", ctx -> modelMetadata(ctx));
-      config.routes.get("/v2/models/{model}/versions/{version}", ctx -> modelMetadata(ctx));
-      config.routes.get("/v2/models/{model}/ready", ctx -> modelReady(ctx));
-      config.routes.get("/v2/models/{model}/versions/{version}/ready", ctx -> modelReady(ctx));
-      config.routes.post("/v2/models/{model}/infer", this::infer);
-      config.routes.post("/v2/models/{model}/versions/{version}/infer", this::infer);
-      config.routes.get("/metrics", ctx -> {
+      route(config, HandlerType.GET, "/v2", ctx -> json(ctx, "metadata", 200, serverMetadata()));
+      route(config, HandlerType.GET, "/v2/models/{model}", this::modelMetadata);
+      route(config, HandlerType.GET, "/v2/models/{model}/versions/{version}", this::modelMetadata);
+      route(config, HandlerType.GET, "/v2/models/{model}/ready", this::modelReady);
+      route(config, HandlerType.GET, "/v2/models/{model}/versions/{version}/ready", this::modelReady);
+      route(config, HandlerType.POST, "/v2/models/{model}/infer", this::infer);
+      route(config, HandlerType.POST, "/v2/models/{model}/versions/{version}/infer", this::infer);
+      route(config, HandlerType.GET, "/metrics", ctx -> {
         ctx.contentType(ServerMetrics.contentType());
         ctx.result(metrics.scrape());
       });
-      config.routes.error(404, ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
-          ctx.contentType("application/json").result(V2Json.error("no such endpoint: " + ctx.method() + " "
-              + ctx.path() + "; see GET /v2/models/" + settings.name));
-        }
-      });
+      config.routes.error(404, this::notFound);
       config.routes.exception(Exception.class, (e, ctx) -> {
         ctx.status(500).contentType("application/json").result(V2Json.error("internal error: " + e));
         metrics.request("other", 500);
@@ -183,6 +198,49 @@ public final class ModelServer implements AutoCloseable {
     }
   }
 
+  /** Registers a route, and remembers it for the {@code Allow} of a 405. */
+  private void route(JavalinConfig config, HandlerType method, String path, Handler handler) {
+    config.routes.addHttpHandler(method, path, handler);
+    routes.add(new Route(Pattern.compile(path.replaceAll("\\{[^}]+}", "[^/]+") + "/?"), method));
+    if (method == HandlerType.GET) {
+      routes.add(new Route(routes.get(routes.size() - 1).path(), HandlerType.HEAD));
+    }
+  }
+
+  /**
+   * What Javalin found no route for: 405 with {@code Allow} when the path has routes for other methods, else 404;
+   * both as the protocol's JSON. An error this server answered itself (an unknown model) is left as it is.
+   */
+  private void notFound(Context ctx) {
+    if (ctx.attribute(ANSWERED) != null) {
+      return;
+    }
+    Set<String> allowed = new LinkedHashSet<>();
+    for (Route r : routes) {
+      if (r.path().matcher(ctx.path()).matches()) {
+        allowed.add(r.method().name());
+      }
+    }
+    if (allowed.isEmpty()) {
+      error(ctx, "other", 404, "no such endpoint: " + ctx.method() + " " + ctx.path() + "; see GET /v2/models/"
+          + settings.name);
+    } else {
+      ctx.header("Allow", String.join(", ", allowed));
+      error(ctx, "other", 405, "method " + ctx.method() + " is not allowed on " + ctx.path() + "; it takes "
+          + String.join(", ", allowed));
+    }
+  }
+
+  /** Why a request announcing {@code images} images is refused from its headers alone, or null to take it. */
+  private String refusal(int images) {
+    return draining || batcher.full(images) ? busyMessage() : null;
+  }
+
+  private String busyMessage() {
+    return draining ? "the server is shutting down"
+        : "the server is at capacity (" + settings.queue + " images queued); try again shortly";
+  }
+
   private static ObjectNode object() {
     return V2Json.MAPPER.createObjectNode();
   }
@@ -193,6 +251,7 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private void error(Context ctx, String endpoint, int code, String message) {
+    ctx.attribute(ANSWERED, true);
     ctx.status(code).contentType("application/json").result(V2Json.error(message));
     metrics.request(endpoint, code);
   }
@@ -202,7 +261,7 @@ public final class ModelServer implements AutoCloseable {
     o.put("name", "pixelguard");
     String v = ModelServer.class.getPackage().getImplementationVersion();
     o.put("version", v == null ? "0.1.0-SNAPSHOT" : v);
-    o.putArray("extensions").add(dev.pixelguard.remote.RemoteClassifier.BINARY_EXTENSION);
+    o.putArray("extensions").add(V2Json.BINARY_EXTENSION);
     return o;
   }
 
@@ -261,7 +320,9 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private void infer(Context ctx) {
-    long start = System.nanoTime();
+    // Latency counts from the end of the headers, the body's arrival included.
+    Long headers = ctx.attribute(BodyIntake.TAKEN);
+    long start = headers != null ? headers : System.nanoTime();
     if (!known(ctx, "infer")) {
       return;
     }
@@ -286,9 +347,13 @@ public final class ModelServer implements AutoCloseable {
     ImageBatch images;
     V2Json.Message request;
     try {
-      byte[] body = readBody(ctx);
-      if (batcher.queued() >= settings.queue) {
-        // Full already: refuse before the costly part (parsing), so that overload does not starve the model.
+      if (ctx.attribute(BodyIntake.TAKEN) == null) {
+        throw new BadRequest("the request path " + ctx.path() + " is not in canonical form; send "
+            + "/v2/models/" + settings.name + "/infer");
+      }
+      byte[] body = ctx.bodyAsBytes(); // in memory already: BodyIntake read it
+      if (batcher.full(1)) {
+        // Full since its headers came: refuse before the costly part (parsing), so overload does not starve the model.
         busy(ctx);
         return false;
       }
@@ -314,7 +379,7 @@ public final class ModelServer implements AutoCloseable {
           int header = V2Json.response(out, request.id(), settings.name, settings.version,
               model.tensors(r, request.requestedOutputs()), request::wantsBinary);
           if (header >= 0) {
-            ctx.header(INFERENCE_HEADER, Integer.toString(header));
+            ctx.header(V2Json.INFERENCE_HEADER, Integer.toString(header));
           }
           ctx.status(200).contentType(header >= 0 ? "application/octet-stream" : "application/json")
               .result(out.toByteArray());
@@ -334,7 +399,7 @@ public final class ModelServer implements AutoCloseable {
 
   /** The JSON header's length of a body in the binary tensor extension's form, or -1 for a JSON body. */
   private static int headerLength(Context ctx) throws BadRequest {
-    String h = ctx.header(INFERENCE_HEADER);
+    String h = ctx.header(V2Json.INFERENCE_HEADER);
     if (h == null) {
       return -1;
     }
@@ -345,14 +410,13 @@ public final class ModelServer implements AutoCloseable {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new BadRequest(INFERENCE_HEADER + " must be a whole number of bytes, was '" + h + "'");
+      throw new BadRequest(V2Json.INFERENCE_HEADER + " must be a whole number of bytes, was '" + h + "'");
     }
   }
 
   private void busy(Context ctx) {
     ctx.header("Retry-After", "1");
-    error(ctx, "infer", 503, draining ? "the server is shutting down"
-        : "the server is at capacity (" + settings.queue + " images queued); try again shortly");
+    error(ctx, "infer", 503, busyMessage());
   }
 
   /** A request the client must fix: answered 400 with the message. */
@@ -361,38 +425,6 @@ public final class ModelServer implements AutoCloseable {
 
     BadRequest(String message) {
       super(message);
-    }
-  }
-
-  /**
-   * The body, at most {@code maxBody} bytes. A longer body is read to its end and dropped (so that the client,
-   * still sending, gets the 400 rather than a reset connection), up to a hard limit past which the connection
-   * is closed.
-   */
-  private byte[] readBody(Context ctx) throws BadRequest {
-    long declared = ctx.contentLength();
-    long limit = settings.maxBody;
-    try (InputStream in = ctx.bodyInputStream()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 1024), limit));
-      byte[] buf = new byte[64 * 1024];
-      long total = 0;
-      int r;
-      while ((r = in.read(buf)) >= 0) {
-        total += r;
-        if (total <= limit) {
-          out.write(buf, 0, r);
-        } else if (total > 16 * limit) {
-          break;
-        }
-      }
-      if (total > limit) {
-        throw new BadRequest(String.format(Locale.ROOT, "the request body is %s bytes, over this server's limit of "
-            + "%d bytes (%d MiB); send fewer images per request", declared > 0 ? Long.toString(declared)
-            : "more than " + total, limit, limit >> 20));
-      }
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new BadRequest("the request body could not be read: " + InputException.firstLine(e.getMessage()));
     }
   }
 
@@ -453,6 +485,7 @@ public final class ModelServer implements AutoCloseable {
     private int queue = 1024;
     private long maxBody = 32L << 20;
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private Duration bodyTimeout = Duration.ofSeconds(10);
     private int workers = 2;
 
     private Builder(ServedModel model) {
@@ -511,7 +544,7 @@ public final class ModelServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest request body in bytes (default 32 MiB). */
+    /** The largest request body in bytes (default 32 MiB); a larger one is answered 413. */
     public Builder maxBody(long v) {
       if (v < 1024) {
         throw new InputException("the body limit must be at least 1024 bytes, was " + v);
@@ -529,6 +562,18 @@ public final class ModelServer implements AutoCloseable {
         throw new InputException("model workers must be from 1 to 64, was " + v);
       }
       workers = v;
+      return this;
+    }
+
+    /**
+     * How long a request body may take to arrive, counted from the end of its headers (default 10 s); a slower
+     * body is answered 408 and its connection closed. While it arrives no request thread waits for it.
+     */
+    public Builder bodyTimeout(Duration v) {
+      if (v.toMillis() < 1) {
+        throw new InputException("the body timeout must be at least 1 ms, was " + v.toMillis() + " ms");
+      }
+      bodyTimeout = v;
       return this;
     }
 

@@ -6,8 +6,7 @@ import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
-import dev.pixelguard.remote.RemoteClassifier;
-import dev.pixelguard.remote.V2Json;
+import dev.pixelguard.protocol.V2Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,8 +75,8 @@ public abstract sealed class ServedModel implements AutoCloseable permits Served
         continue;
       }
       switch (o.name()) {
-        case RemoteClassifier.PROBABILITIES, RemoteClassifier.LOGITS -> {
-          boolean p = o.name().equals(RemoteClassifier.PROBABILITIES);
+        case V2Json.PROBABILITIES, V2Json.LOGITS -> {
+          boolean p = o.name().equals(V2Json.PROBABILITIES);
           float[] data = new float[n * k];
           for (int i = 0; i < n; i++) {
             System.arraycopy(p ? rows.get(i).probabilities() : rows.get(i).logits(), 0, data, i * k, k);
@@ -113,9 +112,9 @@ public abstract sealed class ServedModel implements AutoCloseable permits Served
       float[] blank = new float[i.channels() * i.height() * i.width()];
       boolean logits = classifier.classify(ImageBatch.wrap(1, i.channels(), i.height(), i.width(), blank)).hasLogits();
       List<Output> o = new ArrayList<>();
-      o.add(new Output(RemoteClassifier.PROBABILITIES, "FP32", new long[] {-1, i.numClasses()}));
+      o.add(new Output(V2Json.PROBABILITIES, "FP32", new long[] {-1, i.numClasses()}));
       if (logits) {
-        o.add(new Output(RemoteClassifier.LOGITS, "FP32", new long[] {-1, i.numClasses()}));
+        o.add(new Output(V2Json.LOGITS, "FP32", new long[] {-1, i.numClasses()}));
       }
       this.outputs = List.copyOf(o);
     }
@@ -179,8 +178,8 @@ public abstract sealed class ServedModel implements AutoCloseable permits Served
       this.info = gate.asClassifier().info();
       int k = info.numClasses();
       this.outputs = List.of(
-          new Output(RemoteClassifier.PROBABILITIES, "FP32", new long[] {-1, k}),
-          new Output(RemoteClassifier.LOGITS, "FP32", new long[] {-1, k}),
+          new Output(V2Json.PROBABILITIES, "FP32", new long[] {-1, k}),
+          new Output(V2Json.LOGITS, "FP32", new long[] {-1, k}),
           new Output(DECISION, "BYTES", new long[] {-1}),
           new Output(CLASS, "INT32", new long[] {-1}),
           new Output(CONFIDENCE, "FP32", new long[] {-1}),

@@ -1,4 +1,4 @@
-package dev.pixelguard.remote;
+package dev.pixelguard.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

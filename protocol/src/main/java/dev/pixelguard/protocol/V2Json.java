@@ -1,4 +1,4 @@
-package dev.pixelguard.remote;
+package dev.pixelguard.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -18,12 +18,12 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * The JSON body of Open Inference Protocol v2 inference requests and responses ({@code POST
- * /v2/models/NAME/infer}), read and written with Jackson's streaming API so that a tensor of many thousand
- * numbers costs no tree of nodes. Shared by the client ({@link RemoteClassifier}) and pixelguard's server.
+ * The body of Open Inference Protocol v2 inference requests and responses ({@code POST /v2/models/NAME/infer}),
+ * as JSON or with the binary tensor data extension, read and written with Jackson's streaming API so that a
+ * tensor of many thousand numbers costs no tree of nodes. Shared by the client ({@code pixelguard-remote}) and
+ * pixelguard's server ({@code pixelguard-serve}), with the names both sides must agree on.
  *
  * <p>Floats are written in the shortest form that reads back to the same float and read as floats, so an
  * FP32 tensor crosses the wire unchanged, bit for bit: a model served over HTTP gives the scores the local
@@ -35,6 +35,18 @@ public final class V2Json {
       .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .build());
+
+  /** The binary tensor extension's HTTP header: the length in bytes of the body's JSON part. */
+  public static final String INFERENCE_HEADER = "Inference-Header-Content-Length";
+
+  /** The name under which servers (Triton, pixelguard serve) list the binary tensor extension in {@code GET /v2}. */
+  public static final String BINARY_EXTENSION = "binary_tensor_data";
+
+  /** The output of class probabilities, FP32 [N, K], that pixelguard's server gives. */
+  public static final String PROBABILITIES = "probabilities";
+
+  /** The output of logits, FP32 [N, K], that pixelguard's server gives when the model has them. */
+  public static final String LOGITS = "logits";
 
   private V2Json() {}
 
@@ -138,7 +150,7 @@ public final class V2Json {
   public static final class FormatException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    public FormatException(String message) {
+    FormatException(String message) {
       super(message);
     }
   }
@@ -280,7 +292,7 @@ public final class V2Json {
           }
         }
         case "name" -> name = t == JsonToken.VALUE_STRING ? p.getText() : null;
-        case "datatype" -> datatype = t == JsonToken.VALUE_STRING ? p.getText().toUpperCase(Locale.ROOT) : null;
+        case "datatype" -> datatype = t == JsonToken.VALUE_STRING ? p.getText() : null; // case-sensitive, as the protocol says
         case "shape" -> {
           if (t != JsonToken.START_ARRAY) {
             throw new FormatException("a tensor's 'shape' must be a list of integers");
