@@ -62,9 +62,11 @@ public final class GateBenchmark {
         Attack<Classifier> guided = GuidedPixelAttack.builder().build();
         EvaluationResult r = switch (a) {
           case "undefended" -> Evaluation.of(reference, data, guided).execution(ex).run();
-          case "oblivious" -> Evaluation.of(gated, data, framed.apply(new TransferAttack<>(guided, reference))).targets(harm).execution(ex).run();
+          case "oblivious" -> Evaluation.of(gated, data, framed.apply(new TransferAttack<>(guided, reference)))
+              .targets(harm).execution(ex).run();
           case "guided" -> Evaluation.of(gated, data, framed.apply(guided)).targets(harm).execution(ex).run();
-          case "scan" -> Evaluation.of(gated, data, framed.apply(new PixelScan(2, true, 400))).targets(harm).execution(ex).run();
+          case "scan" -> Evaluation.of(gated, data, framed.apply(new PixelScan(2, true, 400))).targets(harm)
+              .execution(ex).run();
           default -> throw new IllegalArgumentException("unknown attack " + a);
         };
         all.add(r);

@@ -52,8 +52,10 @@ public final class GateCurveBenchmark {
       long t0 = System.nanoTime();
       PixelScan scan = new PixelScan(2, false, 400);
       EvaluationResult r = scenes == null
-          ? Evaluation.of(open.asClassifier(), set100, scan).targets(new Targets.Harm(open.abstainClass(), null)).execution(new Execution(400, 8)).run()
-          : Evaluation.of(scenes.classifier(), set100, scenes.attack(scan)).targets(new Targets.Harm(open.abstainClass(), null)).execution(new Execution(400, 8)).run();
+          ? Evaluation.of(open.asClassifier(), set100, scan).targets(new Targets.Harm(open.abstainClass(), null))
+              .execution(new Execution(400, 8)).run()
+          : Evaluation.of(scenes.classifier(), set100, scenes.attack(scan))
+              .targets(new Targets.Harm(open.abstainClass(), null)).execution(new Execution(400, 8)).run();
       double seconds = (System.nanoTime() - t0) / 1e9;
       List<AttackResult> attempts = r.attempts();
       double[] clean = new double[attempts.size()];

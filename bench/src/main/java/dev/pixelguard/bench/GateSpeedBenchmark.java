@@ -78,7 +78,8 @@ public final class GateSpeedBenchmark {
         Gate g = runs.get(name);
         long sent = modelImages(counted);
         long t0 = System.nanoTime();
-        EvaluationResult r = Evaluation.of(g.asClassifier(), set, new PixelScan(2, false, 400)).targets(new Targets.Harm(g.abstainClass(), null)).execution(new Execution(400, 8)).run();
+        EvaluationResult r = Evaluation.of(g.asClassifier(), set, new PixelScan(2, false, 400))
+            .targets(new Targets.Harm(g.abstainClass(), null)).execution(new Execution(400, 8)).run();
         double s = (System.nanoTime() - t0) / 1e9;
         seconds.merge(name, s, Double::sum);
         queries = r.summary().attackQueries();

@@ -54,7 +54,8 @@ public final class InFlightBenchmark {
     Map<Setting, Integer> flipped = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
       for (Setting s : settings) {
-        EvaluationResult r = Evaluation.of(models.get(s), data, attack).execution(new Execution(400, 16, s.inFlight())).run();
+        EvaluationResult r = Evaluation.of(models.get(s), data, attack)
+            .execution(new Execution(400, 16, s.inFlight())).run();
         double q = r.totals().queries() / r.totals().seconds();
         qps.computeIfAbsent(s, k -> new double[rounds])[round] = q;
         flipped.put(s, r.summary().successes());

@@ -35,7 +35,8 @@ public final class TransferBenchmark {
   }
 
   private static void report(String name, OnnxClassifier from, OnnxClassifier to, Dataset data) {
-    EvaluationResult r = Evaluation.of(from, data, GuidedPixelAttack.builder().build()).execution(new Execution(400, 8)).run();
+    EvaluationResult r = Evaluation.of(from, data, GuidedPixelAttack.builder().build())
+        .execution(new Execution(400, 8)).run();
     List<AttackResult> successes = new ArrayList<>();
     for (AttackResult a : r.attempts()) {
       if (a.success()) {

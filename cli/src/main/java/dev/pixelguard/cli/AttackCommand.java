@@ -80,7 +80,8 @@ final class AttackCommand implements Callable<Integer> {
       String verb = r.perturbation().pixels() <= 64 && r.exactIn8Bits() ? "flipped" : "fooled";
       if (!r.success()) {
         o.printf(Locale.ROOT, "not %s %s: '%s' (%.3f) resisted %s%s (closest: '%s' at %.3f); %s, %.1f s; "
-                + "nothing written%n", verb, li.id(), info.className(predicted), clean.confidence(0), Evaluation.describe(attack, seed.seed),
+                + "nothing written%n", verb, li.id(), info.className(predicted), clean.confidence(0),
+            Evaluation.describe(attack, seed.seed),
             attackOptions.target == null ? "" : " (target '" + info.className(goal.target()) + "')",
             info.className(r.adversarialClass()), r.adversarialConfidence(), Text.cost(r), r.seconds());
         return ExitCode.OK;

@@ -30,6 +30,15 @@ interface AttackFamily {
   /** Refuses, in one line, an attack too large for the model's images (more pixels than there are). */
   default void checkFits(AttackOptions.Shared shared, ModelInfo info) {}
 
+  /** Refuses, in one line, more pixels to change than the model's images have. */
+  static void checkPixels(int pixels, ModelInfo info) {
+    int positions = info.height() * info.width();
+    if (pixels > positions) {
+      throw new InputException("--pixels " + pixels + " is more than the " + positions + " pixels of the model's "
+          + info.inputShape() + " images");
+    }
+  }
+
   /** Refuses, in one line, a combination of its own options that cannot be, before any work. */
   default void check(AttackOptions.Shared shared) {}
 

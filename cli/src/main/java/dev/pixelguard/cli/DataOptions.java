@@ -2,9 +2,7 @@ package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
-import dev.pixelguard.data.Datasets;
 import dev.pixelguard.eval.EvaluationPlan;
-import dev.pixelguard.image.Image;
 import dev.pixelguard.model.ModelInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,43 +50,21 @@ public final class DataOptions {
     return repeat == null ? data : data.repeat(repeat);
   }
 
-  /**
-   * The class names a model without its own may take from the data: none from a folder of class folders, whose
-   * alphabetical order says nothing about the model's outputs.
-   */
+  /** The class names a model without its own may take from the data (see EvaluationPlan.DataSource). */
   static List<String> namesForModel(Dataset data) {
-    return data.namedByFolder() ? List.of() : data.classNames();
+    return EvaluationPlan.DataSource.namesForModel(data);
   }
 
   /** [C, H, W] of the dataset's first image. */
   static int[] shape(Dataset data) {
-    Image first = data.get(0).image();
-    return new int[] {first.channels(), first.height(), first.width()};
+    return EvaluationPlan.DataSource.shape(data);
   }
 
   /**
-   * The dataset labelled by the model's classes: class folders matched by name, or refused in one line when a
-   * folder matches no class (see {@link Dataset#matchedTo}).
+   * The dataset labelled by the model's classes and in its input shape: as is, converted with --resize, or refused
+   * with one clear line ({@link EvaluationPlan.DataSource#fit}).
    */
-  static Dataset matched(Dataset data, ModelInfo info) {
-    if (data.namedByFolder() && !info.hasNames()) {
-      throw new InputException("the model has no class names, so the class folders of " + data.name() + " cannot be "
-          + "matched to its outputs; give its class names with --classes FILE|LIST");
-    }
-    return data.matchedTo(info.classNames());
-  }
-
-  /** The dataset in the model's input shape: as is, converted with --resize, or refused with one clear line. */
   Dataset fit(Dataset data, ModelInfo info) {
-    data = matched(data, info);
-    Image first = data.get(0).image();
-    if (first.channels() == info.channels() && first.height() == info.height() && first.width() == info.width()) {
-      return data;
-    }
-    if (!resize) {
-      throw new InputException("the dataset's images are " + first.shape() + " but the model takes "
-          + info.inputShape() + " (use --resize to convert them)");
-    }
-    return Datasets.convert(data, info.channels(), info.height(), info.width());
+    return source().fit(data, info);
   }
 }

@@ -1,6 +1,5 @@
 package dev.pixelguard.cli;
 
-import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Attack;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
@@ -35,10 +34,6 @@ final class GuidedOptions implements AttackFamily {
 
   @Override
   public void checkFits(AttackOptions.Shared s, ModelInfo info) {
-    int positions = info.height() * info.width();
-    if (s.pixels(1) > positions) {
-      throw new InputException("--pixels " + s.pixels(1) + " is more than the " + positions + " pixels of the model's "
-          + info.inputShape() + " images");
-    }
+    AttackFamily.checkPixels(s.pixels(1), info);
   }
 }

@@ -4,6 +4,7 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.eval.EvaluationPlan;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.ModelInfo;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class ImageOptions {
       return li;
     }
     // Without the model's class names a folder's name says nothing about its outputs: the image is unlabelled.
-    return info.hasNames() ? DataOptions.matched(source, info).get(index)
+    return info.hasNames() ? EvaluationPlan.DataSource.matched(source, info).get(index)
         : new LabeledImage(li.id(), li.image(), LabeledImage.UNLABELED);
   }
 

@@ -105,8 +105,10 @@ class GatedEvaluationTest {
     var guided = GuidedPixelAttack.builder().budget(300).build();
     try (Gate gate = spec.open(cifar.classNames())) {
       Targets harm = new Targets.Harm(gate.abstainClass(), null);
-      EvaluationResult before = Evaluation.of(gate.viewByView().asClassifier(), four, guided).targets(harm).execution(new Execution(400, 8)).run();
-      EvaluationResult after = Evaluation.of(gate.asClassifier(), four, guided).targets(harm).execution(new Execution(57, 1)).run();
+      EvaluationResult before = Evaluation.of(gate.viewByView().asClassifier(), four, guided).targets(harm)
+          .execution(new Execution(400, 8)).run();
+      EvaluationResult after = Evaluation.of(gate.asClassifier(), four, guided).targets(harm)
+          .execution(new Execution(57, 1)).run();
       assertTrue(before.summary().attacked() >= 2, "the gate accepts some of the four correctly");
       assertEquals(before.attempts().size(), after.attempts().size());
       for (int i = 0; i < before.attempts().size(); i++) {
@@ -159,8 +161,10 @@ class GatedEvaluationTest {
     try (Gate gate = pairWithFrames(0.9).open(cifar.classNames())) {
       SimulatedScenes scenes = new SimulatedScenes(gate, Camera.DEFAULT);
       Targets harm = new Targets.Harm(gate.abstainClass(), null);
-      EvaluationResult all = Evaluation.of(scenes.classifier(), three, scenes.attack(guided)).targets(harm).execution(new Execution(400, 8)).run();
-      EvaluationResult alone = Evaluation.of(scenes.classifier(), one, scenes.attack(guided)).targets(harm).execution(new Execution(33, 1)).run();
+      EvaluationResult all = Evaluation.of(scenes.classifier(), three, scenes.attack(guided)).targets(harm)
+          .execution(new Execution(400, 8)).run();
+      EvaluationResult alone = Evaluation.of(scenes.classifier(), one, scenes.attack(guided)).targets(harm)
+          .execution(new Execution(33, 1)).run();
       assertTrue(all.summary().attacked() >= 2, "the gate accepts some of the three");
       assertTrue(all.settings().get("secondFrame").toString().startsWith("second frame: the clean image shifted"));
       assertTrue(all.totals().queries() > 400, "the attack's queries are counted on the evaluated system");

@@ -61,6 +61,6 @@ class ModelOptionsTest {
   @Test
   void anUnknownBackendIsABadInput() {
     BadInputTest.assertBadInput(Cli.run("predict", "-m", Fixtures.resnetOnnx().toString(), "--backend", "tflite",
-        "--index", "0"), "no model backend named tflite; there are ");
+        "--index", "0"), "no model backend named tflite is on the class path; there are ");
   }
 }

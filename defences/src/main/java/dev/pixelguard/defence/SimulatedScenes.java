@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * SimulatedScenes scenes = new SimulatedScenes(gate, Camera.DEFAULT.withSeed(1));
- * EvaluationResult r = Evaluation.of(scenes.classifier(), data, scenes.attack(GuidedPixelAttack.builder().build())).targets(*     new Targets.Harm(gate.abstainClass(), null)).run();
+ * EvaluationResult r = Evaluation.of(scenes.classifier(), data, scenes.attack(GuidedPixelAttack.builder().build()))
+ *     .targets(new Targets.Harm(gate.abstainClass(), null)).run();
  * }</pre>
  */
 public final class SimulatedScenes {

@@ -97,7 +97,8 @@ class ModelBackendsTest {
     }
     InputException e = assertThrows(InputException.class,
         () -> Models.open(r.toBuilder().backend("tensorflow").build()));
-    assertTrue(e.getMessage().startsWith("no model backend named tensorflow; there are "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("no model backend named tensorflow is on the class path; there are "),
+        e.getMessage());
     assertTrue(e.getMessage().contains("torchscript") && e.getMessage().contains("builtin"), e.getMessage());
   }
 }

@@ -88,7 +88,8 @@ class NetworkGradientTest {
   void pgdBreaksTheStandardNetworkAtEpsilonPointOne() {
     Dataset samples = Datasets.samples().limit(60);
     try (NetworkClassifier model = DefaultBundle.model()) {
-      Summary s = Evaluation.of(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).build()).seed(1).execution(new Execution(60, 1)).run().summary();
+      Summary s = Evaluation.of(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).build()).seed(1)
+          .execution(new Execution(60, 1)).run().summary();
       assertTrue(s.accuracyUnderAttack() < 0.1, "robust accuracy below 10% on 60 images, was "
           + s.accuracyUnderAttack());
     }
@@ -101,7 +102,8 @@ class NetworkGradientTest {
     Dataset samples = Datasets.samples();
     try (NetworkClassifier model = DefaultBundle.adversarialModel()) {
       assertEquals("pgd", model.network().provenance().path("training").path("method").asText());
-      Summary r = Evaluation.of(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).build()).seed(1).execution(new Execution(250, 1)).run().summary();
+      Summary r = Evaluation.of(model, samples, Pgd.builder(0.1).iterations(20).step(0.01).build()).seed(1)
+          .execution(new Execution(250, 1)).run().summary();
       assertTrue(r.cleanAccuracy() >= 0.80, "clean accuracy " + r.cleanAccuracy());
       assertTrue(r.accuracyUnderAttack() >= 0.60, "accuracy under PGD " + r.accuracyUnderAttack());
     }

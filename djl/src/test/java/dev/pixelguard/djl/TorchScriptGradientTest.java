@@ -124,7 +124,8 @@ class TorchScriptGradientTest {
   void pgdEightOver255TenStepsLeavesUnderFivePercentOfTheFirst200Images() {
     Dataset cifar = Fixtures.cifar().limit(200);
     try (TorchScriptClassifier model = TorchScriptClassifier.load(Fixtures.resnetTorchScript(), CIFAR)) {
-      EvaluationResult r = Evaluation.of(model, cifar, Pgd.builder(8 / 255.0).iterations(10).build()).seed(1).execution(new Execution(200, 1)).run();
+      EvaluationResult r = Evaluation.of(model, cifar, Pgd.builder(8 / 255.0).iterations(10).build()).seed(1)
+          .execution(new Execution(200, 1)).run();
       for (AttackResult a : r.attempts()) {
         assertTrue(a.perturbation().linf() <= 8 / 255.0 + 1e-6, "within epsilon: " + a.perturbation().linf());
       }

@@ -158,15 +158,23 @@ public record EvaluationPlan(Subject subject, DataSource data, Attack<?> attack,
     }
 
     /**
-     * {@code data} labelled by the model's classes (class folders matched by name) and in the model's input
-     * shape: as is, converted when {@link #resize}, or refused in one line.
+     * {@code data} labelled by the model's classes: class folders matched by name ({@link Dataset#matchedTo}), or
+     * refused in one line when the model has no class names to match them to.
      */
-    public Dataset fit(Dataset data, ModelInfo info) {
+    public static Dataset matched(Dataset data, ModelInfo info) {
       if (data.namedByFolder() && !info.hasNames()) {
         throw new InputException("the model has no class names, so the class folders of " + data.name() + " cannot "
             + "be matched to its outputs; give its class names with --classes FILE|LIST");
       }
-      data = data.matchedTo(info.classNames());
+      return data.matchedTo(info.classNames());
+    }
+
+    /**
+     * {@code data} labelled by the model's classes (class folders matched by name) and in the model's input
+     * shape: as is, converted when {@link #resize}, or refused in one line.
+     */
+    public Dataset fit(Dataset data, ModelInfo info) {
+      data = matched(data, info);
       Image first = data.get(0).image();
       if (first.channels() == info.channels() && first.height() == info.height() && first.width() == info.width()) {
         return data;

@@ -58,7 +58,8 @@ class HtmlReportBrowserTest {
     userData = Files.createDirectories(tmp.resolve("profile"));
     try (OnnxClassifier model = OnnxClassifier.load(Fixtures.resnetOnnx(), ModelSpec.DEFAULT)) {
       Dataset data = Fixtures.cifar().limit(40);
-      results = Evaluation.of(Classifiers.withClassNames(model, data.classNames()), data, GuidedPixelAttack.builder().budget(1_500).build()).seed(1).run();
+      results = Evaluation.of(Classifiers.withClassNames(model, data.classNames()), data, GuidedPixelAttack.builder()
+          .budget(1_500).build()).seed(1).run();
     }
     assertTrue(results.summary().successes() >= 5, "some of the first 40 images flip");
   }
@@ -84,7 +85,8 @@ class HtmlReportBrowserTest {
     try (TorchScriptClassifier model = TorchScriptClassifier.load(Fixtures.resnetTorchScript(),
         ModelSpec.DEFAULT.withInputShape(new int[] {3, 32, 32}))) {
       Dataset data = Fixtures.cifar().limit(12);
-      gradient = Evaluation.of((GradientClassifier) Classifiers.withClassNames(model, data.classNames()), data, Pgd.builder(2 / 255.0).iterations(5).build()).seed(1).execution(new Execution(12, 1)).run();
+      gradient = Evaluation.of((GradientClassifier) Classifiers.withClassNames(model, data.classNames()), data,
+          Pgd.builder(2 / 255.0).iterations(5).build()).execution(new Execution(12, 1)).run();
     }
     Path index = HtmlReport.write(gradient, dir.resolve("report"));
     ChromeDriver driver = browser();
