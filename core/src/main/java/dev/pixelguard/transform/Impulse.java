@@ -1,6 +1,7 @@
 package dev.pixelguard.transform;
 
-import dev.pixelguard.transform.Transform;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ColourRanges;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -102,6 +103,53 @@ public record Impulse(double threshold) implements Transform {
       }
     }
     return below >= 5 || above >= 4;
+  }
+
+  /**
+   * The levels pixel {@code (y, x)} may take and stay as it is: per channel, those for which {@link #apply} does
+   * not find it standing out from its 8 neighbours (the same comparisons, level by level), an interval around
+   * their median; a pixel with any channel beyond is replaced by the medians, which erases the change. (Changing the
+   * pixel also moves its neighbours' medians, so a neighbour may be judged anew; the box is the pixel's own.)
+   */
+  @Override
+  public ColourRanges admitted(Image image) {
+    int channels = image.channels();
+    int height = image.height();
+    int width = image.width();
+    int plane = height * width;
+    float[] src = new float[channels * plane + 1];
+    image.writeUnit(src, 0);
+    int probe = src.length - 1; // the pixel's trial value sits here, its neighbours in place
+    int[] neighbours = new int[8];
+    int[] lo = new int[channels * plane];
+    int[] hi = new int[lo.length];
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        for (int c = 0; c < channels; c++) {
+          int i = c * plane + y * width + x;
+          int n = 0;
+          for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+              if (dy != 0 || dx != 0) {
+                // on the border a mirrored neighbour may be the pixel itself, which takes the trial value too
+                int at = c * plane + Axis.reflect(y + dy, height) * width + Axis.reflect(x + dx, width);
+                neighbours[n++] = at == i ? 0 : at - probe;
+              }
+            }
+          }
+          lo[i] = 255;
+          hi[i] = 0;
+          for (int level = 0; level < 256; level++) {
+            src[probe] = level / 255f; // as Image writes 8-bit values
+            if (!standsOut(src, probe, 0, neighbours)) {
+              lo[i] = Math.min(lo[i], level);
+              hi[i] = Math.max(hi[i], level);
+            }
+          }
+        }
+      }
+    }
+    return ColourRanges.of(channels, height, width, lo, hi);
   }
 
   @Override

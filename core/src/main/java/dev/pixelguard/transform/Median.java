@@ -1,5 +1,7 @@
 package dev.pixelguard.transform;
 
+import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ColourRanges;
 import dev.pixelguard.transform.Transform;
 import java.util.Arrays;
 import java.util.Map;
@@ -61,6 +63,61 @@ public record Median(int size) implements Transform {
         }
       }
     }
+  }
+
+  /**
+   * The levels within which a change of a pixel still moves some output: each output is its window's value of
+   * rank {@code r}, so a pixel that appears {@code k} times in a window (near the border the mirror repeats it)
+   * moves that output only between the other values' ranks {@code r - k} and {@code r}, and is clamped there
+   * beyond them. The pixel's range is the span of those intervals over every window that holds it; outside it no
+   * output changes further.
+   */
+  @Override
+  public ColourRanges admitted(Image image) {
+    int channels = image.channels();
+    int height = image.height();
+    int width = image.width();
+    int plane = height * width;
+    float[] src = new float[channels * plane];
+    image.writeUnit(src, 0);
+    int[] lo = new int[src.length];
+    int[] hi = new int[src.length];
+    Arrays.fill(lo, 255);
+    int before = size / 2;
+    int rank = size * size / 2;
+    int[] at = new int[size * size];
+    float[] others = new float[size * size];
+    for (int c = 0; c < channels; c++) {
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          int n = 0;
+          for (int dy = 0; dy < size; dy++) {
+            int row = Axis.reflect(y - before + dy, height);
+            for (int dx = 0; dx < size; dx++) {
+              at[n++] = row * width + Axis.reflect(x - before + dx, width);
+            }
+          }
+          for (int j = 0; j < n; j++) {
+            int p = at[j];
+            int k = 0;
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+              if (at[i] == p) {
+                k++;
+              } else {
+                others[m++] = src[c * plane + at[i]];
+              }
+            }
+            Arrays.sort(others, 0, m);
+            int low = rank - k < 0 ? 0 : Math.round(others[rank - k] * 255);
+            int high = rank >= m ? 255 : Math.round(others[rank] * 255);
+            lo[c * plane + p] = Math.min(lo[c * plane + p], low);
+            hi[c * plane + p] = Math.max(hi[c * plane + p], high);
+          }
+        }
+      }
+    }
+    return ColourRanges.of(channels, height, width, lo, hi);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.pixelguard.transform;
 
+import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ColourRanges;
 import java.util.Map;
 
 /**
@@ -49,6 +51,19 @@ public interface Transform {
   default void backward(float[] src, int offset, int channels, int height, int width, long seed,
       float[] gradOut, float[] gradIn) {
     System.arraycopy(gradOut, offset, gradIn, offset, channels * height * width);
+  }
+
+  /**
+   * What this transform lets through of a one-pixel change of {@code image}: per position and channel, the range
+   * of 8-bit levels within which a changed pixel still reaches the output, beyond which the transform erases or
+   * clamps the change. Null when the transform has no such set: a blur or JPEG spreads any change over its
+   * neighbours, and an attack then follows the expectation over the transform (BPDA) instead. The default gives
+   * none. Attacks that know a defence search inside these ranges ({@link dev.pixelguard.model.AdmitsColours}).
+   *
+   * @param image the clean image, 8-bit
+   */
+  default ColourRanges admitted(Image image) {
+    return null;
   }
 
   /** Whether {@link #backward} is exact rather than the straight-through approximation. */

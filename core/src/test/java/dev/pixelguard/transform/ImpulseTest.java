@@ -117,4 +117,57 @@ class ImpulseTest {
     assertThrows(InputException.class, () -> Transforms.parse("impulse:1.5"));
     assertThrows(InputException.class, () -> Transforms.parse("impulse:0"));
   }
+
+  /**
+   * The admitted box is exact: on fixture images, at sampled positions (the border's included), every level of a
+   * channel inside the box with the other channels left as they are keeps the pixel, every level outside has the
+   * pixel replaced; checked with the filter itself, level by level.
+   */
+  @Test
+  void theAdmittedBoxIsExactlyWhatTheFilterKeeps() {
+    TransformsOnImagesTest.readFixture();
+    Impulse f = new Impulse(0.3);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    int checked = 0;
+    for (int i = 0; i < 3; i++) {
+      float[] img = new float[C * H * W];
+      System.arraycopy(TransformsOnImagesTest.images, i * img.length, img, 0, img.length);
+      Image image = Image.fromUnit(C, H, W, img, 0);
+      dev.pixelguard.model.ColourRanges box = f.admitted(image);
+      for (int n = 0; n < 40; n++) {
+        int pos = n < 4 ? new int[] {0, W - 1, (H - 1) * W, H * W - 1}[n] : r.nextInt(H * W);
+        int c = r.nextInt(C);
+        for (int level = 0; level < 256; level++) {
+          float[] moved = img.clone();
+          moved[c * H * W + pos] = level / 255f;
+          boolean otherChannelsKept = true;
+          for (int o = 0; o < C; o++) {
+            int v = Math.round(img[o * H * W + pos] * 255);
+            otherChannelsKept &= o == c || (v >= box.lo(pos, o) && v <= box.hi(pos, o));
+          }
+          if (!otherChannelsKept) {
+            continue;
+          }
+          float[] out = TransformsOnImagesTest.apply(f, moved, 0, C, H, W, 0);
+          boolean kept = out[c * H * W + pos] == moved[c * H * W + pos]
+              && java.util.stream.IntStream.range(0, C).allMatch(o -> out[o * H * W + pos] == moved[o * H * W + pos]);
+          boolean inside = level >= box.lo(pos, c) && level <= box.hi(pos, c);
+          assertEquals(inside, kept, "image " + i + " position " + pos + " channel " + c + " level " + level);
+          checked++;
+        }
+      }
+    }
+    assertTrue(checked > 10_000, "levels checked: " + checked);
+  }
+
+  /** In a flat region the box is the neighbours' value plus and minus the threshold, in levels. */
+  @Test
+  void aFlatRegionAdmitsTheThresholdAroundItsValue() {
+    byte[] grey = new byte[3 * 5 * 5];
+    java.util.Arrays.fill(grey, (byte) 100);
+    dev.pixelguard.model.ColourRanges box = new Impulse(0.3).admitted(new Image(3, 5, 5, grey));
+    // |v - 100/255| <= 0.3 holds for levels 24 (24/255 = 0.094, 0.298 below) to 176 (0.298 above), not 23 or 177
+    assertEquals(24, box.lo(12, 0));
+    assertEquals(176, box.hi(12, 2));
+  }
 }

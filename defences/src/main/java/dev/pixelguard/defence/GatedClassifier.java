@@ -1,7 +1,10 @@
 package dev.pixelguard.defence;
 
+import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.AdmitsColours;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ColourRanges;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.Loss;
 import dev.pixelguard.model.ModelInfo;
@@ -11,9 +14,10 @@ import java.util.List;
 
 /**
  * A {@link Gate} as a classifier with one more class, {@code abstain}: what attacks query to attack the
- * whole defended system (see {@link Gate#asClassifier()}). Closing it leaves the gate open.
+ * whole defended system (see {@link Gate#asClassifier()}). It tells attacks what its views let through
+ * ({@link AdmitsColours}), as an attacker who knows the defence would work out. Closing it leaves the gate open.
  */
-class GatedClassifier implements Classifier {
+class GatedClassifier implements Classifier, AdmitsColours {
   /** The scene's other frame of each image queried, for a gate with views of it. */
   interface Frames {
     ImageBatch of(ImageBatch images);
@@ -43,6 +47,31 @@ class GatedClassifier implements Classifier {
   @Override
   public ModelInfo info() {
     return info;
+  }
+
+  /**
+   * What every view of the image lets through: the intersection of the ranges of the views' transforms that have
+   * them ({@link dev.pixelguard.transform.Transform#admitted}); plain views, views of the other frame and
+   * transforms without such a set (blur, JPEG) restrict nothing.
+   */
+  @Override
+  public ColourRanges admitted(Image image) {
+    ColourRanges r = ColourRanges.full(image.channels(), image.height(), image.width());
+    java.util.Map<String, ColourRanges> byTransform = new java.util.HashMap<>();
+    for (Gate.View v : gate.views()) {
+      if (v.otherFrame()) {
+        continue;
+      }
+      java.util.Optional<TransformedClassifier> t = v.classifier().unwrap(TransformedClassifier.class);
+      if (t.isPresent()) {
+        ColourRanges a = byTransform.computeIfAbsent(t.get().transform().describe(),
+            k -> t.get().transform().admitted(image));
+        if (a != null) {
+          r = r.intersect(a);
+        }
+      }
+    }
+    return r;
   }
 
   @Override

@@ -2,14 +2,19 @@ package dev.pixelguard.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.model.AdmitsColours;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ColourRanges;
 import dev.pixelguard.model.InputShape;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.model.TensorCodec;
 import dev.pixelguard.protocol.V2Json;
+import dev.pixelguard.transform.Transform;
+import dev.pixelguard.transform.Transforms;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,8 +49,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link V2Client}) and counted in {@link #transport()}, never turned into scores; a request that still fails
  * throws {@link dev.pixelguard.TransientException}. Every image sent counts once as a query to whoever
  * counts queries above this class, however often the network made it be sent. Thread-safe.
+ *
+ * <p>A served gate names the filters it looks at the image through in {@code parameters.filters} (a JSON list of
+ * transform specs, as {@code pixelguard serve} sends); the remote model then says what they let through
+ * ({@link AdmitsColours}), so an attack over HTTP searches where a change reaches the gate's models, as an attacker
+ * who knows the defence would.
  */
-public final class RemoteClassifier implements Classifier {
+public final class RemoteClassifier implements Classifier, AdmitsColours {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final V2Endpoint endpoint;
@@ -57,10 +67,13 @@ public final class RemoteClassifier implements Classifier {
   private final int batch;
   private final boolean binary;
   private final ExecutorService pool;
+  /** The transforms the served system looks at the image through (its metadata's filters); often none. */
+  private final List<Transform> filters;
 
   private RemoteClassifier(V2Endpoint endpoint, V2Client client, TensorCodec codec, String inputName,
-      List<String> outputs, boolean pair, int batch, boolean binary) {
+      List<String> outputs, boolean pair, int batch, boolean binary, List<Transform> filters) {
     this.binary = binary;
+    this.filters = filters;
     this.endpoint = endpoint;
     this.client = client;
     this.codec = codec;
@@ -161,7 +174,9 @@ public final class RemoteClassifier implements Classifier {
     if (binary == null) {
       binary = hasBinaryExtension(client, endpoint);
     }
-    return new RemoteClassifier(endpoint, client, codec, in.path("name").asText(), wanted, pair, batch, binary);
+    List<Transform> filters = filters(meta.path("parameters").path("filters"));
+    return new RemoteClassifier(endpoint, client, codec, in.path("name").asText(), wanted, pair, batch, binary,
+        filters);
   }
 
   /**
@@ -197,8 +212,35 @@ public final class RemoteClassifier implements Classifier {
     return out;
   }
 
+  /** The filters a served gate names: a JSON list of transform specs, as text (the protocol's parameters are). */
+  private static List<Transform> filters(JsonNode node) {
+    List<Transform> out = new ArrayList<>();
+    if (node.isTextual()) {
+      try {
+        JsonNode list = V2Json.MAPPER.readTree(node.asText());
+        for (JsonNode spec : list.isArray() ? list : V2Json.MAPPER.createArrayNode()) {
+          out.add(Transforms.parse(spec.asText()));
+        }
+      } catch (java.io.IOException | dev.pixelguard.InputException e) {
+        // a server's own parameters we cannot read: attack as if it named no filter
+      }
+    }
+    return List.copyOf(out);
+  }
+
   private static List<String> metadataClasses(JsonNode node) {
     return ModelSpec.classNamesFromJson(node.isTextual() ? node.asText() : node.isArray() ? node.toString() : null);
+  }
+
+  /** What the served system's filters let through; every colour when it names none. */
+  @Override
+  public ColourRanges admitted(Image image) {
+    ColourRanges r = ColourRanges.full(image.channels(), image.height(), image.width());
+    for (Transform t : filters) {
+      ColourRanges a = t.admitted(image);
+      r = a == null ? r : r.intersect(a);
+    }
+    return r;
   }
 
   /** The endpoint queried. */

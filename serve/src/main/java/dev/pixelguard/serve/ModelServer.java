@@ -309,6 +309,9 @@ public final class ModelServer implements AutoCloseable {
     p.put("layout", "NCHW");
     p.put("range", "[0, 1]");
     p.put("served", model.describe());
+    if (!model.filters().isEmpty()) {
+      p.put("filters", V2Json.MAPPER.writeValueAsString(model.filters()));
+    }
     p.put("max_batch", settings.maxBatch);
     json(ctx, "metadata", 200, o);
   }

@@ -51,6 +51,15 @@ public abstract sealed class ServedModel implements AutoCloseable permits Served
   /** Whether answers carry a gate's decision. */
   public abstract boolean gated();
 
+  /**
+   * The transforms the served system looks at the image through, as specs ({@code impulse(threshold=0.3)}), for
+   * the metadata: an attacker who knows the defence knows them, and an evaluation over HTTP then attacks as one
+   * would (pixelguard's remote models read them: what each lets through). None for a plain model.
+   */
+  public List<String> filters() {
+    return List.of();
+  }
+
   /** Closes the model or gate served. */
   @Override
   public abstract void close();
@@ -209,6 +218,13 @@ public abstract sealed class ServedModel implements AutoCloseable permits Served
     @Override
     public String describe() {
       return gate.describe();
+    }
+
+    @Override
+    public List<String> filters() {
+      return gate.views().stream().filter(v -> !v.otherFrame())
+          .map(v -> v.classifier().unwrap(dev.pixelguard.defence.TransformedClassifier.class))
+          .flatMap(java.util.Optional::stream).map(t -> t.transform().describe()).distinct().toList();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.attack.query.SequenceSearch;
 import dev.pixelguard.attack.sparse.SparseRs;
+import dev.pixelguard.model.ColourRanges;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -67,11 +68,21 @@ public final class GuidedPixelAttack implements SparseAttack, java.io.Serializab
 
   @Override
   public Search search(AttackTask task) {
+    return search(task, null);
+  }
+
+  /**
+   * Against a defended system that says what it lets through, the search stays inside it: the corners of each
+   * position's admitted box stand for the cube's, and colours are refined inside the box (Sparse-RS's lead for
+   * k pixels is unchanged).
+   */
+  @Override
+  public Search search(AttackTask task, ColourRanges admitted) {
     if (pixels > task.image().positions()) {
       throw new IllegalArgumentException(pixels + " pixels is more than the image's " + task.image().positions());
     }
     if (pixels == 1) {
-      return new GuidedSearch(this, task);
+      return new GuidedSearch(this, task, admitted);
     }
     long lead = Math.min(SPARSE_RS_LEAD, budget);
     SparseRs rs = SparseRs.builder().pixels(pixels).budget(lead).build();
@@ -80,7 +91,7 @@ public final class GuidedPixelAttack implements SparseAttack, java.io.Serializab
     }
     GuidedPixelAttack rest = builder().pixels(pixels).budget(budget - lead).requestSize(requestSize)
         .refinePositions(refinePositions).interleave(interleave).objective(objective).build();
-    return new SequenceSearch(rs.search(task), () -> new GuidedSearch(rest, task));
+    return new SequenceSearch(rs.search(task), () -> new GuidedSearch(rest, task, admitted));
   }
 
   @Override

@@ -2,10 +2,11 @@ package dev.pixelguard.attack.pixel;
 
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Goal;
+import dev.pixelguard.attack.Objective;
 import dev.pixelguard.attack.Proposal;
 import dev.pixelguard.attack.query.QueryAttack;
-import dev.pixelguard.attack.Objective;
 import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ColourRanges;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ final class GuidedSearch implements QueryAttack.Search {
   private final int positions;
   private final float[] base;
   private final List<int[]> corners;
+  /** What the defended system lets through, or null for the whole colour cube at every position. */
+  private final ColourRanges admitted;
   private final Objective objective;
   private final long budget;
 
@@ -60,7 +63,18 @@ final class GuidedSearch implements QueryAttack.Search {
   private Proposal result;
 
   GuidedSearch(GuidedPixelAttack attack, AttackTask task) {
+    this(attack, task, null);
+  }
+
+  /**
+   * A search that keeps every change inside what a defended system lets through: at each position the corners of
+   * its admitted box stand for the cube's, and refinement stays inside the box.
+   *
+   * @param admitted per position and channel, the levels a change may take; null for the whole cube
+   */
+  GuidedSearch(GuidedPixelAttack attack, AttackTask task, ColourRanges admitted) {
     this.attack = attack;
+    this.admitted = admitted;
     this.task = task;
     this.seed = task.seed();
     this.random = new SplittableRandom(seed);
@@ -92,13 +106,39 @@ final class GuidedSearch implements QueryAttack.Search {
     return out;
   }
 
-  /** The corner farthest from the pixel's colour: each channel to the far end. */
+  /** The corner farthest from the pixel's colour: each channel to the far end (of its admitted range). */
   private int[] opposite(int pos) {
     int[] c = task.image().colour(pos % width, pos / width);
     for (int ch = 0; ch < c.length; ch++) {
-      c[ch] = c[ch] >= 128 ? 0 : 255;
+      int lo = lo(pos, ch);
+      int hi = hi(pos, ch);
+      c[ch] = c[ch] - lo >= hi - c[ch] ? lo : hi;
     }
     return c;
+  }
+
+  private int lo(int pos, int ch) {
+    return admitted == null ? 0 : admitted.lo(pos, ch);
+  }
+
+  private int hi(int pos, int ch) {
+    return admitted == null ? 255 : admitted.hi(pos, ch);
+  }
+
+  /** The corners of the position's admitted box, in the cube's corner order: the cube's own without a defence. */
+  private List<int[]> boxCorners(int pos) {
+    if (admitted == null) {
+      return corners;
+    }
+    List<int[]> out = new ArrayList<>(corners.size());
+    for (int[] unit : corners) {
+      int[] c = new int[channels];
+      for (int ch = 0; ch < channels; ch++) {
+        c[ch] = unit[ch] == 0 ? lo(pos, ch) : hi(pos, ch);
+      }
+      out.add(c);
+    }
+    return out;
   }
 
   private int[] genes(int pos, int[] colour) {
@@ -141,8 +181,10 @@ final class GuidedSearch implements QueryAttack.Search {
     order = ranking();
     for (int p : order) {
       int[] opp = opposite(p);
-      for (int[] c : corners) {
-        if (!Arrays.equals(c, opp)) {
+      List<int[]> tried = new ArrayList<>(List.of(opp));
+      for (int[] c : boxCorners(p)) {
+        if (tried.stream().noneMatch(t -> Arrays.equals(t, c))) { // a box flat in a channel repeats corners
+          tried.add(c);
           queue.add(genes(p, c));
         }
       }
@@ -171,13 +213,16 @@ final class GuidedSearch implements QueryAttack.Search {
     double sigma = Math.max(12, 96 * Math.pow(0.85, refineStep));
     refineStep++;
     for (int i = 0; i < refinePositions.length; i++) {
+      int p = refinePositions[i];
       int[] c = refineColour[i].clone();
       boolean jump = random.nextDouble() < 0.1;
       for (int ch = 0; ch < channels; ch++) {
-        double v = jump ? random.nextInt(256) : c[ch] + sigma * random.nextGaussian();
-        c[ch] = (int) Math.max(0, Math.min(255, Math.rint(v)));
+        int lo = lo(p, ch);
+        int hi = hi(p, ch);
+        double v = jump ? lo + random.nextInt(hi - lo + 1) : c[ch] + sigma * random.nextGaussian();
+        c[ch] = (int) Math.max(lo, Math.min(hi, Math.rint(v)));
       }
-      into.add(genes(refinePositions[i], c));
+      into.add(genes(p, c));
     }
   }
 
@@ -200,11 +245,11 @@ final class GuidedSearch implements QueryAttack.Search {
       int[] g = current.clone();
       int slot = random.nextInt(k) * per;
       if (random.nextDouble() < 0.35) {
-        int[] c = corners.get(random.nextInt(corners.size()));
+        int[] c = boxCorners(g[slot + 1] * width + g[slot]).get(random.nextInt(corners.size()));
         System.arraycopy(c, 0, g, slot + 2, channels);
       } else {
         int p = random.nextDouble() < 0.8 ? order[random.nextInt(pool)] : random.nextInt(positions);
-        int[] c = random.nextDouble() < 0.7 ? opposite(p) : corners.get(random.nextInt(corners.size()));
+        int[] c = random.nextDouble() < 0.7 ? opposite(p) : boxCorners(p).get(random.nextInt(corners.size()));
         System.arraycopy(genes(p, c), 0, g, slot, per);
       }
       queue.add(g);

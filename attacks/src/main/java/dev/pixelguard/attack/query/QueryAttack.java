@@ -5,11 +5,13 @@ import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Proposal;
-
+import dev.pixelguard.model.AdmitsColours;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ColourRanges;
 import dev.pixelguard.model.Scores;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +31,14 @@ public interface QueryAttack extends Attack<Classifier> {
   /** A new search for one task; its random choices derive from {@code task.seed()}. */
   Search search(AttackTask task);
 
+  /**
+   * A new search for one task on a defended system that says what it lets through ({@link AdmitsColours}): a
+   * search that knows the defence keeps its changes inside {@code admitted}. The default ignores it.
+   */
+  default Search search(AttackTask task, ColourRanges admitted) {
+    return search(task);
+  }
+
   @Override
   default Class<Classifier> modelType() {
     return Classifier.class;
@@ -38,6 +48,7 @@ public interface QueryAttack extends Attack<Classifier> {
   default List<AttackResult> run(Classifier model, List<AttackTask> tasks, Execution execution,
       Consumer<AttackResult> onResult) {
     AttackResult[] results = new AttackResult[tasks.size()];
+    Optional<AdmitsColours> defence = model.unwrap(AdmitsColours.class);
     Iterator<Checked> searches = new Iterator<>() {
       int next;
 
@@ -52,7 +63,8 @@ public interface QueryAttack extends Attack<Classifier> {
         if (!t.image().sameShape(tasks.get(0).image())) {
           throw new IllegalArgumentException("task " + next + " has a different image shape");
         }
-        return new Checked(next++, t, search(t));
+        ColourRanges admitted = defence.map(d -> d.admitted(t.image())).orElse(null);
+        return new Checked(next++, t, admitted == null || admitted.isFull() ? search(t) : search(t, admitted));
       }
     };
     BatchScheduler scheduler = new BatchScheduler(model, execution.batchSize(), execution.concurrency(),

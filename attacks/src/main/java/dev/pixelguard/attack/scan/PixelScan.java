@@ -8,6 +8,7 @@ import dev.pixelguard.attack.Proposal;
 import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.attack.query.QueryAttack;
 import dev.pixelguard.image.Image;
+import dev.pixelguard.model.ColourRanges;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,11 @@ import java.util.Map;
  * grayscale), the colours that move a network most; 3 levels give 27 RGB colours, and so on. For its grid,
  * the scan is the ground truth against which one-pixel searches are judged: an image it does not flip
  * cannot be flipped by any single pixel set to one of those colours.
+ *
+ * <p>Against a defended system that says what it lets through ({@link dev.pixelguard.model.AdmitsColours}: a gate
+ * whose views filter pixels that stand out), every position is also scanned over the same grid laid inside its
+ * admitted box (2 levels: the box's corners), where the changes that reach the models lie; so "the scan finds
+ * nothing" holds for the cube's grid and each box's.
  *
  * <p>As an {@link dev.pixelguard.attack.Attack} it proposes the first flip found (or, when none, the most
  * damaging change tried), and its results carry {@link ScanFindings}: with early exit the flips of the first
@@ -110,13 +116,21 @@ public final class PixelScan implements QueryAttack, java.io.Serializable {
 
   @Override
   public Search search(AttackTask task) {
-    return new ScanSearch(task);
+    return new ScanSearch(task, null);
+  }
+
+  @Override
+  public Search search(AttackTask task, ColourRanges admitted) {
+    return new ScanSearch(task, admitted);
   }
 
   private final class ScanSearch implements Search {
     final AttackTask task;
     final float[] base;
     final List<int[]> colours;
+    final ColourRanges admitted;
+    /** Where each position's candidates start: the cube's grid, then (in a restricted box) the box's. */
+    final int[] start;
     final int total;
     final float[] map;
     final List<ScanFindings.Flip> flips = new ArrayList<>();
@@ -130,22 +144,50 @@ public final class PixelScan implements QueryAttack, java.io.Serializable {
     double bestFitness = Double.POSITIVE_INFINITY;
     Proposal proposal;
 
-    ScanSearch(AttackTask task) {
+    ScanSearch(AttackTask task, ColourRanges admitted) {
       this.task = task;
       Image im = task.image();
       this.base = new float[im.channels() * im.height() * im.width()];
       im.writeUnit(base, 0);
       this.colours = colours(im.channels());
+      this.admitted = admitted;
       this.plane = im.height() * im.width();
-      this.total = plane * colours.size();
+      this.start = new int[plane + 1];
+      for (int p = 0; p < plane; p++) {
+        boolean box = admitted != null && !admitted.isFull(p);
+        start[p + 1] = start[p] + colours.size() * (box ? 2 : 1);
+      }
+      this.total = start[plane];
       this.map = new float[plane];
       Arrays.fill(map, Float.NaN);
     }
 
-    /** Writes candidate {@code n} (position n / colours, colour n % colours). */
+    /** The position of candidate {@code n} (every position has candidates, so the starts strictly increase). */
+    int position(int n) {
+      int at = Arrays.binarySearch(start, n);
+      return at >= 0 ? at : -at - 2;
+    }
+
+    /** The colour of candidate {@code n}: a grid colour of the cube, or of the position's admitted box. */
+    int[] colour(int n) {
+      int pos = position(n);
+      int k = n - start[pos];
+      int[] grid = colours.get(k % colours.size());
+      if (k < colours.size()) {
+        return grid;
+      }
+      int[] c = new int[grid.length];
+      for (int ch = 0; ch < c.length; ch++) {
+        int lo = admitted.lo(pos, ch);
+        c[ch] = lo + (int) Math.round((admitted.hi(pos, ch) - lo) * (grid[ch] / 255.0));
+      }
+      return c;
+    }
+
+    /** Writes candidate {@code n}: its position set to its colour. */
     void write(int n, float[] dst, int offset) {
-      int pos = n / colours.size();
-      int[] c = colours.get(n % colours.size());
+      int pos = position(n);
+      int[] c = colour(n);
       System.arraycopy(base, 0, dst, offset, base.length);
       for (int ch = 0; ch < c.length; ch++) {
         dst[offset + ch * plane + pos] = c[ch] / 255f;
@@ -178,7 +220,7 @@ public final class PixelScan implements QueryAttack, java.io.Serializable {
       int width = task.image().width();
       for (int j = 0; j < askedCount; j++) {
         int n = askedFrom + j;
-        int pos = n / colours.size();
+        int pos = position(n);
         double f = goal.fitness(Objective.PROBABILITY, scores, j);
         if (Float.isNaN(map[pos]) || f < map[pos]) {
           map[pos] = (float) f;
@@ -186,7 +228,7 @@ public final class PixelScan implements QueryAttack, java.io.Serializable {
         boolean ok = goal.isMet(scores, j);
         if (ok) {
           int top = scores.top(j);
-          flips.add(new ScanFindings.Flip(pos % width, pos / width, colours.get(n % colours.size()), top,
+          flips.add(new ScanFindings.Flip(pos % width, pos / width, colour(n), top,
               scores.probability(j, top)));
         }
         // Propose the first flip; until there is one, the most damaging change tried.
