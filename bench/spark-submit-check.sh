@@ -6,19 +6,19 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -B -q -Dstyle.color=never -DskipTests package -pl spark -am
-t="$root/spark/target"; shared="$root/../shared"
+mvn -B -q -Dstyle.color=never -DskipTests package -pl cli,spark -am
+t="$root/spark/target"; c="$root/cli/target"; shared="$root/../shared"
 export SPARK_HOME="$t/spark-home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 mkdir -p "$SPARK_HOME/jars"
 # a distribution's jars/: Spark's dependencies, including the few that pixelguard's build also resolves
-dist=$(cd "$t/lib" && ls slf4j-api-*.jar jackson-*.jar commons-codec-*.jar commons-compress-*.jar jakarta.*.jar \
-  | sed "s#^#$t/lib/#" | paste -sd: -)
+dist=$(cd "$c/lib" && ls slf4j-api-*.jar jackson-*.jar commons-codec-*.jar commons-compress-*.jar jakarta.*.jar \
+  2>/dev/null | sed "s#^#$c/lib/#" | paste -sd: -)
 opens=$(sed -n '/^opens=(/,/)$/p' pixelguard-spark | tr -d '()' | sed 's/opens=//')
 out=$(mktemp -d)
 # shellcheck disable=SC2086
 java -Xmx2g $opens -cp "$t/spark-lib/*:$dist" org.apache.spark.deploy.SparkSubmit \
-  --master 'local-cluster[2,1,1024]' --class dev.pixelguard.spark.SparkMain \
-  --jars "$(ls "$t"/lib/*.jar | paste -sd, -)" "$t/pixelguard-spark.jar" \
+  --master 'local-cluster[2,1,1024]' --class dev.pixelguard.cli.SparkMain \
+  --jars "$(ls "$c"/lib/*.jar "$t"/pixelguard-spark.jar | paste -sd, -)" "$c/pixelguard.jar" \
   --model "$shared/models/cifar10-resnet20.onnx" --dataset "$shared/data/cifar10/test_batch_subset.bin" \
   --limit "${1:-6}" --budget 800 --results "$out/r.json" 2>&1 | grep -v '^SLF4J'
 rm -rf "$out"

@@ -12,7 +12,9 @@ import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.image.Image;
 import dev.pixelguard.io.JournalFile;
+import dev.pixelguard.model.AdmitsColours;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import java.io.PrintWriter;
@@ -83,13 +85,17 @@ final class ScanCommand implements Callable<Integer> {
         EvaluationResult r = Evaluations.run("scanning", Evaluation.of(c, data, scan).targets(targets)
             .execution(run.execution(info)).journal(journal).sink(stream), data, false,
             run.console(spec), (i, a) -> vulnerable(i, a, info));
-        return report(o, r, g, info, journal, scan.colours(info.channels()).size());
+        // a gate whose filters let some pixels through only within a box: the scan covers each box too
+        Image first = data.get(0).image();
+        boolean boxes = c.unwrap(AdmitsColours.class).map(a -> !a.admitted(first).isFull()).orElse(false);
+        return report(o, r, g, info, journal, scan.colours(info.channels()).size(), boxes);
       }
     }
   }
 
   /** Prints the scan's outcome, writes its outputs and ends the journal; returns the exit code. */
-  private int report(PrintWriter o, EvaluationResult r, Gate g, ModelInfo info, JournalFile journal, int colours) {
+  private int report(PrintWriter o, EvaluationResult r, Gate g, ModelInfo info, JournalFile journal, int colours,
+      boolean boxes) {
     if (journal != null && journal.resumed() > 0) {
       o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
     }
@@ -97,9 +103,10 @@ final class ScanCommand implements Callable<Integer> {
     if (g != null) {
       o.printf(Locale.ROOT, "gate:     %s%n", g.describe());
     }
-    o.printf(Locale.ROOT, "scanned:  %d %s of %d images, %d positions x %d colours each%n",
+    o.printf(Locale.ROOT, "scanned:  %d %s of %d images, %d positions x %d colours each%s%n",
         s.attacked(), g != null ? "accepted and correctly classified" : "correctly classified", s.evaluated(),
-        info.width() * info.height(), colours);
+        info.width() * info.height(), colours, boxes ? ", and the same grid inside each box of colours the gate's "
+            + "filters let through (where it is not the whole cube)" : "");
     o.printf(Locale.ROOT, "result:   %d of %d %s (%.1f%%) for this colour grid%n", s.successes(), s.attacked(),
         g != null ? "have a pixel the gate accepts a wrong class for" : "are one-pixel vulnerable",
         s.attacked() == 0 ? 0.0 : 100.0 * s.successRate());
