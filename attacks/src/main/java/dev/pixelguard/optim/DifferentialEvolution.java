@@ -274,6 +274,30 @@ public final class DifferentialEvolution {
     }
   }
 
+  /**
+   * A differential weight F, checked: in (0, 2].
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static double checkMutation(double f) {
+    if (!(f > 0 && f <= 2)) {
+      throw new IllegalArgumentException("mutation F must be in (0, 2], was " + f);
+    }
+    return f;
+  }
+
+  /**
+   * A binomial crossover rate CR, checked: in [0, 1].
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static double checkCrossover(double cr) {
+    if (!(cr >= 0 && cr <= 1)) {
+      throw new IllegalArgumentException("crossover rate must be in [0, 1], was " + cr);
+    }
+    return cr;
+  }
+
   /** Settings for a {@link DifferentialEvolution}; every setter validates at once. */
   public static final class Builder {
     private final double[] lower;
@@ -313,10 +337,7 @@ public final class DifferentialEvolution {
 
     /** Differential weight F, in (0, 2] (default 0.5). */
     public Builder mutation(double f) {
-      if (!(f > 0 && f <= 2)) {
-        throw new IllegalArgumentException("mutation F must be in (0, 2], was " + f);
-      }
-      this.mutation = f;
+      this.mutation = checkMutation(f);
       return this;
     }
 
@@ -325,20 +346,19 @@ public final class DifferentialEvolution {
      * mutant. 1 means the trial is the mutant itself, i.e. no crossover (Su et al.'s setting).
      */
     public Builder crossover(double cr) {
-      if (!(cr >= 0 && cr <= 1)) {
-        throw new IllegalArgumentException("crossover rate must be in [0, 1], was " + cr);
-      }
-      this.crossover = cr;
+      this.crossover = checkCrossover(cr);
       return this;
     }
 
+    /** How mutants are made (default rand/1). */
     public Builder strategy(Strategy s) {
-      this.strategy = java.util.Objects.requireNonNull(s);
+      this.strategy = java.util.Objects.requireNonNull(s, "strategy");
       return this;
     }
 
+    /** What happens to a coordinate a mutant puts out of bounds (default: set to the nearest bound). */
     public Builder boundHandling(BoundHandling h) {
-      this.boundHandling = java.util.Objects.requireNonNull(h);
+      this.boundHandling = java.util.Objects.requireNonNull(h, "bound handling");
       return this;
     }
 

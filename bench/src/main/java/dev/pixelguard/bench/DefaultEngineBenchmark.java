@@ -3,7 +3,6 @@ package dev.pixelguard.bench;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
-import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.eval.EvaluationResult;

@@ -34,7 +34,8 @@ import java.util.function.UnaryOperator;
  * ({@link SimulatedScenes}). The guided search and the scan know the defence: they search what its views let through
  * ({@link dev.pixelguard.model.AdmitsColours}, issue 28); {@code guided-cube} and {@code scan-cube} are the same
  * attacks kept to the colour cube's corners as before that issue (the capability hidden), for comparison in one
- * run. Arguments: {@code SHARED GATE.json [ATTACKS=undefended,oblivious,guided,scan] [RESULTS.json]}.
+ * run. Arguments: {@code SHARED GATE.json [ATTACKS=undefended,oblivious,guided,scan] [RESULTS.json]};
+ * {@code -Dimages=N} takes the first N of the set instead of 100 (a throughput comparison on fewer images).
  */
 public final class GateBenchmark {
   private GateBenchmark() {}
@@ -46,7 +47,7 @@ public final class GateBenchmark {
     Path results = args.length > 3 ? Path.of(args[3]) : null;
     Dataset data;
     try (OnnxClassifier r20 = OnnxClassifier.load(shared.resolve("models/cifar10-resnet20.onnx"), ModelSpec.DEFAULT)) {
-      data = Fixture100.firstCorrect(r20, shared, 100);
+      data = Fixture100.firstCorrect(r20, shared, Integer.getInteger("images", 100));
     }
     List<EvaluationResult> all = new ArrayList<>();
     try (Gate gate = spec.open(data.classNames())) {

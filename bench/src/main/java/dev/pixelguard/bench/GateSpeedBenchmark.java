@@ -225,14 +225,15 @@ public final class GateSpeedBenchmark {
 
   /** {@code impulse:T} as written before the shared evaluation (commit 4532aa8): every 8-neighbour window sorted. */
   private record SortingImpulse(double threshold) implements Transform {
+    /** Named as the filter it stands for, so that the gate's views read the same before and after. */
     @Override
     public String name() {
-      return "impulse";
+      return new Impulse(threshold).name();
     }
 
     @Override
     public Map<String, Object> parameters() {
-      return Map.of("threshold", threshold);
+      return new Impulse(threshold).parameters();
     }
 
     @Override

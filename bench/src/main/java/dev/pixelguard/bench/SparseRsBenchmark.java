@@ -7,7 +7,6 @@ import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Summary;
-import dev.pixelguard.eval.Targets;
 import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;

@@ -6,7 +6,6 @@ import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;

@@ -4,7 +4,6 @@ import dev.pixelguard.data.Cifar10Reader;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.LabeledImage;
-import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.Models;
 import dev.pixelguard.verify.PixelVerifier;

@@ -4,7 +4,6 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.ImageFiles;
-import dev.pixelguard.djl.DefaultBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

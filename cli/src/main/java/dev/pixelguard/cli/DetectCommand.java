@@ -46,12 +46,12 @@ import picocli.CommandLine.Spec;
 final class DetectCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ModelOptions model;
   @Mixin DataOptions dataOptions;
   @Mixin AttackOptions attackOptions;
-  @Mixin SeedOption seed;
   @Mixin RunOptions run;
+  @Mixin SeedOption seed;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--squeeze", paramLabel = "SPEC", description = "A squeezer: a transform spec (impulse:0.3, median:2, "
       + "median:3, bitdepth:5, jpeg:75, a chain such as median:2,bitdepth:5; docs/defences.md). Repeat for the "

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.ImageFiles;
-import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.ModelSpec;

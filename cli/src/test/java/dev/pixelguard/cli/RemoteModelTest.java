@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.attack.AttackResult;
-import dev.pixelguard.defence.GateSpec;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Models;

@@ -11,7 +11,6 @@ import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.CountingClassifier;
 import java.io.PrintWriter;
 import java.io.StringWriter;

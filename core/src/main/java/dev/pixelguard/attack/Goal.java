@@ -182,18 +182,19 @@ public sealed interface Goal extends Criterion permits Goal.Untargeted, Goal.Tar
     }
 
     @Override
+    public Goal undefended() {
+      return new Untargeted(trueClass);
+    }
+
+    /** The loss a gradient attack follows: the undefended goal's, away from the true class. */
+    @Override
     public int lossClass() {
-      return trueClass;
+      return undefended().lossClass();
     }
 
     @Override
     public int lossDirection(Loss loss) {
-      return loss == Loss.CROSS_ENTROPY ? 1 : -1;
-    }
-
-    @Override
-    public Goal undefended() {
-      return new Untargeted(trueClass);
+      return undefended().lossDirection(loss);
     }
 
     @Override

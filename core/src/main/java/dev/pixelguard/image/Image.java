@@ -81,14 +81,17 @@ public final class Image {
     return v;
   }
 
+  /** Colour channels of this image: 1 (grayscale) or 3 (RGB). */
   public int channels() {
     return channels;
   }
 
+  /** Height of this image in pixels (its rows). */
   public int height() {
     return height;
   }
 
+  /** Width of this image in pixels (its columns). */
   public int width() {
     return width;
   }
@@ -140,6 +143,13 @@ public final class Image {
     for (int i = 0; i < v.length; i++) {
       dst[offset + i] = (v[i] & 0xFF) / 255f;
     }
+  }
+
+  /** This image as floats in [0, 1], planar: {@link #writeUnit} into a new array. */
+  public float[] toUnit() {
+    float[] out = new float[channels * height * width];
+    writeUnit(out, 0);
+    return out;
   }
 
   /** This image with the given pixels set; later changes to the same position win. */

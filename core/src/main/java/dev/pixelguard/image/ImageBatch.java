@@ -62,14 +62,17 @@ public final class ImageBatch {
     return size;
   }
 
+  /** Channels of every image of the batch: 1 (grayscale) or 3 (RGB). */
   public int channels() {
     return channels;
   }
 
+  /** Rows of every image, in pixels. */
   public int height() {
     return height;
   }
 
+  /** Columns of every image, in pixels. */
   public int width() {
     return width;
   }

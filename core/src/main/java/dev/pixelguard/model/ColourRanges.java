@@ -58,18 +58,6 @@ public final class ColourRanges {
     return new ColourRanges(channels, height, width, l, h);
   }
 
-  public int channels() {
-    return channels;
-  }
-
-  public int height() {
-    return height;
-  }
-
-  public int width() {
-    return width;
-  }
-
   /** The lowest level of channel {@code c} at position {@code pos} (y * width + x). */
   public int lo(int pos, int c) {
     return lo[c * height * width + pos];

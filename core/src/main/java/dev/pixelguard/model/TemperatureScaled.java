@@ -106,15 +106,18 @@ public final class TemperatureScaled {
 
   private static final class White extends ForwardingGradientClassifier {
     private final double temperature;
+    /** The scores, as the black-box form scales them. */
+    private final Black scores;
 
     White(GradientClassifier inner, double temperature) {
       super(inner);
       this.temperature = temperature;
+      this.scores = new Black(inner, temperature);
     }
 
     @Override
     public Scores classify(ImageBatch batch) {
-      return scale(super.classify(batch), temperature);
+      return scores.classify(batch);
     }
 
     @Override

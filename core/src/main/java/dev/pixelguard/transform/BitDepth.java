@@ -19,11 +19,6 @@ public record BitDepth(int bits) implements Transform {
   }
 
   @Override
-  public String name() {
-    return "bitdepth";
-  }
-
-  @Override
   public Map<String, Object> parameters() {
     return Map.of("bits", bits);
   }

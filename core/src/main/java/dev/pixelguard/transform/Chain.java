@@ -25,11 +25,6 @@ public record Chain(List<Transform> steps) implements Transform {
     steps = List.copyOf(steps);
   }
 
-  @Override
-  public String name() {
-    return "chain";
-  }
-
   /** The steps' descriptions, keyed {@code "1"}, {@code "2"}, ... in order. */
   @Override
   public Map<String, Object> parameters() {

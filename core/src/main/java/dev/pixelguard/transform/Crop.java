@@ -21,11 +21,6 @@ public record Crop(int pixels) implements SeparableLinear {
   }
 
   @Override
-  public String name() {
-    return "crop";
-  }
-
-  @Override
   public Map<String, Object> parameters() {
     return Map.of("pixels", pixels);
   }

@@ -29,11 +29,6 @@ public record Impulse(double threshold) implements Transform {
   }
 
   @Override
-  public String name() {
-    return "impulse";
-  }
-
-  @Override
   public Map<String, Object> parameters() {
     return Map.of("threshold", threshold);
   }

@@ -36,11 +36,6 @@ public record Jpeg(int quality) implements Transform {
   }
 
   @Override
-  public String name() {
-    return "jpeg";
-  }
-
-  @Override
   public Map<String, Object> parameters() {
     return Map.of("quality", quality);
   }

@@ -32,37 +32,8 @@ public record Median(int size) implements Transform {
   }
 
   @Override
-  public String name() {
-    return "median";
-  }
-
-  @Override
   public Map<String, Object> parameters() {
     return Map.of("size", size);
-  }
-
-  @Override
-  public void apply(float[] src, int srcOffset, int channels, int height, int width, float[] dst, int dstOffset,
-      long seed) {
-    float[] window = new float[size * size];
-    int before = size / 2;
-    int rank = size * size / 2;
-    for (int c = 0; c < channels; c++) {
-      int plane = c * height * width;
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          int n = 0;
-          for (int dy = 0; dy < size; dy++) {
-            int row = Axis.reflect(y - before + dy, height);
-            for (int dx = 0; dx < size; dx++) {
-              window[n++] = src[srcOffset + plane + row * width + Axis.reflect(x - before + dx, width)];
-            }
-          }
-          Arrays.sort(window);
-          dst[dstOffset + plane + y * width + x] = window[rank];
-        }
-      }
-    }
   }
 
   /**
@@ -74,29 +45,22 @@ public record Median(int size) implements Transform {
    */
   @Override
   public ColourRanges admitted(Image image) {
+    float[] src = image.toUnit();
     int channels = image.channels();
     int height = image.height();
     int width = image.width();
     int plane = height * width;
-    float[] src = new float[channels * plane];
-    image.writeUnit(src, 0);
     int[] lo = new int[src.length];
     int[] hi = new int[src.length];
     Arrays.fill(lo, 255);
-    int before = size / 2;
     int rank = size * size / 2;
     int[] at = new int[size * size];
     float[] others = new float[size * size];
+    int n = at.length;
     for (int c = 0; c < channels; c++) {
       for (int y = 0; y < height; y++) {
         for (int x = 0; x < width; x++) {
-          int n = 0;
-          for (int dy = 0; dy < size; dy++) {
-            int row = Axis.reflect(y - before + dy, height);
-            for (int dx = 0; dx < size; dx++) {
-              at[n++] = row * width + Axis.reflect(x - before + dx, width);
-            }
-          }
+          window(y, x, height, width, at);
           for (int j = 0; j < n; j++) {
             int p = at[j];
             int k = 0;
@@ -118,6 +82,39 @@ public record Median(int size) implements Transform {
       }
     }
     return ColourRanges.of(channels, height, width, lo, hi);
+  }
+
+  @Override
+  public void apply(float[] src, int srcOffset, int channels, int height, int width, float[] dst, int dstOffset,
+      long seed) {
+    int[] at = new int[size * size];
+    float[] window = new float[at.length];
+    int rank = size * size / 2;
+    for (int c = 0; c < channels; c++) {
+      int plane = c * height * width;
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          window(y, x, height, width, at);
+          for (int n = 0; n < at.length; n++) {
+            window[n] = src[srcOffset + plane + at[n]];
+          }
+          Arrays.sort(window);
+          dst[dstOffset + plane + y * width + x] = window[rank];
+        }
+      }
+    }
+  }
+
+  /** The positions (y * width + x) of the window of pixel {@code (y, x)}, the border mirrored, into {@code at}. */
+  private void window(int y, int x, int height, int width, int[] at) {
+    int before = size / 2;
+    int n = 0;
+    for (int dy = 0; dy < size; dy++) {
+      int row = Axis.reflect(y - before + dy, height) * width;
+      for (int dx = 0; dx < size; dx++) {
+        at[n++] = row + Axis.reflect(x - before + dx, width);
+      }
+    }
   }
 
   @Override

@@ -30,11 +30,6 @@ public record Rescale(double min, double max) implements SeparableLinear {
   }
 
   @Override
-  public String name() {
-    return "rescale";
-  }
-
-  @Override
   public Map<String, Object> parameters() {
     if (min == max) {
       return Map.of("factor", min);

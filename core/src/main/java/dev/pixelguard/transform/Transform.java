@@ -18,8 +18,13 @@ import java.util.Map;
  */
 public interface Transform {
 
-  /** A short lower-case name, e.g. {@code "median"}; with {@link #parameters()} it identifies the transform. */
-  String name();
+  /**
+   * A short lower-case name, e.g. {@code "median"}; with {@link #parameters()} it identifies the transform. The
+   * default is the class's simple name in lower case ({@code Median}: {@code median}).
+   */
+  default String name() {
+    return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
 
   /** The parameters, in a stable order, e.g. {@code {size=2}}; values are numbers, strings or booleans. */
   Map<String, Object> parameters();

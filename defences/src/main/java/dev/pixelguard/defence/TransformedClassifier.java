@@ -103,18 +103,22 @@ public class TransformedClassifier extends ForwardingClassifier {
 
   /** The batch as the wrapped classifier sees it under EOT draw {@code draw} (draw 0: what classify uses). */
   public ImageBatch transformed(ImageBatch batch, int draw) {
-    int n = batch.size();
-    int c = batch.channels();
-    int h = batch.height();
-    int w = batch.width();
-    int len = batch.imageLength();
-    float[] src = new float[n * len];
-    batch.copyTo(src, 0);
-    float[] dst = new float[n * len];
-    for (int i = 0; i < n; i++) {
-      transform.apply(src, i * len, c, h, w, dst, i * len, seed(transform, rootSeed, src, i * len, c, h, w, draw));
+    Flat b = Flat.of(batch);
+    float[] dst = new float[b.values.length];
+    for (int i = 0; i < b.n; i++) {
+      transform.apply(b.values, i * b.len, b.c, b.h, b.w, dst, i * b.len,
+          seed(transform, rootSeed, b.values, i * b.len, b.c, b.h, b.w, draw));
     }
-    return ImageBatch.wrap(n, c, h, w, dst);
+    return ImageBatch.wrap(b.n, b.c, b.h, b.w, dst);
+  }
+
+  /** A batch's shape and its values copied flat: what a transform reads image by image. */
+  private record Flat(int n, int c, int h, int w, int len, float[] values) {
+    static Flat of(ImageBatch batch) {
+      float[] v = new float[batch.size() * batch.imageLength()];
+      batch.copyTo(v, 0);
+      return new Flat(batch.size(), batch.channels(), batch.height(), batch.width(), batch.imageLength(), v);
+    }
   }
 
   /** The classifier the transformed images go to. */
@@ -197,13 +201,13 @@ public class TransformedClassifier extends ForwardingClassifier {
     @Override
     public LossGradient lossGradient(ImageBatch batch, Loss loss, int[] classes) {
       GradientClassifier base = (GradientClassifier) delegate();
-      int n = batch.size();
-      int c = batch.channels();
-      int h = batch.height();
-      int w = batch.width();
-      int len = batch.imageLength();
-      float[] src = new float[n * len];
-      batch.copyTo(src, 0);
+      Flat b = Flat.of(batch);
+      int n = b.n();
+      int c = b.c();
+      int h = b.h();
+      int w = b.w();
+      int len = b.len();
+      float[] src = b.values();
       long[] imageSeeds = new long[n];
       if (transform().isRandom()) {
         for (int i = 0; i < n; i++) {

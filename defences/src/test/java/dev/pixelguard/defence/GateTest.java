@@ -128,30 +128,18 @@ class GateTest {
   }
 
   /** A model whose answer depends on the image's values only: a softmax of two weighted sums. Counts images. */
-  private static final class Linear implements Classifier {
-    final ModelInfo info = new ModelInfo(1, 2, 2, 3, List.of("a", "b", "c"), "linear");
+  private static final class Linear extends dev.pixelguard.testing.ToyClassifier {
     final float scale;
-    final java.util.concurrent.atomic.AtomicInteger images = new java.util.concurrent.atomic.AtomicInteger();
 
     Linear(float scale) {
+      super(new ModelInfo(1, 2, 2, 3, List.of("a", "b", "c"), "linear"));
       this.scale = scale;
     }
 
     @Override
-    public ModelInfo info() {
-      return info;
-    }
-
-    @Override
-    public Scores classify(ImageBatch batch) {
-      images.addAndGet(batch.size());
-      float[][] z = new float[batch.size()][3];
-      for (int i = 0; i < z.length; i++) {
-        z[i][0] = scale * (batch.get(i, 0, 0, 0) + 2 * batch.get(i, 0, 1, 1));
-        z[i][1] = scale * (batch.get(i, 0, 0, 1) - batch.get(i, 0, 1, 0));
-        z[i][2] = 0.3f;
-      }
-      return Scores.fromLogits(z);
+    protected float[] logits(ImageBatch batch, int i) {
+      return new float[] {scale * (batch.get(i, 0, 0, 0) + 2 * batch.get(i, 0, 1, 1)),
+          scale * (batch.get(i, 0, 0, 1) - batch.get(i, 0, 1, 0)), 0.3f};
     }
   }
 

@@ -17,7 +17,6 @@ import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
-import dev.pixelguard.eval.Targets;
 import dev.pixelguard.model.Classifier;
 import java.util.HashMap;
 import java.util.Map;

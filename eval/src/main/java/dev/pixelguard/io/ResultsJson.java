@@ -603,17 +603,7 @@ public final class ResultsJson {
       perturbation = new Perturbation(need(p, "pixels").asInt(), need(p, "l2").asDouble(), need(p, "linf").asDouble());
     }
     if (base != null && a.has("pixels")) {
-      List<PixelChange> changes = new ArrayList<>();
-      for (JsonNode p : a.get("pixels")) {
-        int x = need(p, "x").asInt();
-        int y = need(p, "y").asInt();
-        if (x < 0 || y < 0 || x >= original.width() || y >= original.height()) {
-          throw new InputException("pixel (" + x + "," + y + ") of image " + id + " is outside its "
-              + original.width() + "x" + original.height() + " pixels");
-        }
-        changes.add(new PixelChange(x, y, ints(need(p, "before")), ints(need(p, "after"))));
-      }
-      adversarial = withPixels(original, changes);
+      adversarial = withPixels(original, changes(a, original, id, true));
       values = null;
     } else if (base != null) {
       adversarial = fromFile(base, need(a, "adversarialImageFile").asText(), original.channels(), original.height(),
@@ -634,17 +624,7 @@ public final class ResultsJson {
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
       }
     } else if (a.has("pixels")) {
-      List<PixelChange> changes = new ArrayList<>();
-      for (JsonNode p : a.get("pixels")) {
-        int x = need(p, "x").asInt();
-        int y = need(p, "y").asInt();
-        if (x < 0 || y < 0 || x >= original.width() || y >= original.height()) {
-          throw new InputException("pixel (" + x + "," + y + ") of image " + id + " is outside its "
-              + original.width() + "x" + original.height() + " pixels");
-        }
-        changes.add(new PixelChange(x, y, original.colour(x, y), ints(need(p, "after"))));
-      }
-      adversarial = original.withPixels(changes);
+      adversarial = original.withPixels(changes(a, original, id, false));
       values = new float[original.channels() * original.height() * original.width()];
       adversarial.writeUnit(values, 0);
     } else {
@@ -703,6 +683,25 @@ public final class ResultsJson {
       out[i] = a.get(i).floatValue();
     }
     return out;
+  }
+
+  /**
+   * The pixel changes an attempt records, checked to lie inside the image; each change's colour before is the
+   * recorded one ({@code recordedBefore}, side-car files) or the original image's.
+   */
+  private static List<PixelChange> changes(JsonNode a, Image original, String id, boolean recordedBefore) {
+    List<PixelChange> changes = new ArrayList<>();
+    for (JsonNode p : a.get("pixels")) {
+      int x = need(p, "x").asInt();
+      int y = need(p, "y").asInt();
+      if (x < 0 || y < 0 || x >= original.width() || y >= original.height()) {
+        throw new InputException("pixel (" + x + "," + y + ") of image " + id + " is outside its "
+            + original.width() + "x" + original.height() + " pixels");
+      }
+      changes.add(new PixelChange(x, y, recordedBefore ? ints(need(p, "before")) : original.colour(x, y),
+          ints(need(p, "after"))));
+    }
+    return changes;
   }
 
   private static int[] ints(JsonNode a) {

@@ -13,7 +13,6 @@ import dev.pixelguard.data.LazyImages;
 import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
-import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
 import java.nio.charset.StandardCharsets;
@@ -75,28 +74,21 @@ class StickerThreatResumeTest {
   }
 
   /** Scores three classes by the brightness of three regions of a 16x16 grey image; counts the images it sees. */
-  private static final class Regions implements Classifier {
-    final ModelInfo info = new ModelInfo(1, 16, 16, 3, List.of("a", "b", "c"), "regions");
-    final AtomicInteger images = new AtomicInteger();
-
-    @Override
-    public ModelInfo info() {
-      return info;
+  private static final class Regions extends dev.pixelguard.testing.ToyClassifier {
+    Regions() {
+      super(new ModelInfo(1, 16, 16, 3, List.of("a", "b", "c"), "regions"));
     }
 
     @Override
-    public Scores classify(ImageBatch batch) {
-      images.addAndGet(batch.size());
-      float[][] z = new float[batch.size()][3];
-      for (int i = 0; i < z.length; i++) {
-        for (int y = 0; y < 16; y++) {
-          for (int x = 0; x < 16; x++) {
-            z[i][y < 8 ? 0 : x < 8 ? 1 : 2] += batch.get(i, 0, y, x);
-          }
+    protected float[] logits(ImageBatch batch, int i) {
+      float[] z = new float[3];
+      for (int y = 0; y < 16; y++) {
+        for (int x = 0; x < 16; x++) {
+          z[y < 8 ? 0 : x < 8 ? 1 : 2] += batch.get(i, 0, y, x);
         }
-        z[i][0] /= 2;
       }
-      return Scores.fromLogits(z);
+      z[0] /= 2;
+      return z;
     }
   }
 }

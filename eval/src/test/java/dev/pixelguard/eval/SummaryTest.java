@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.image.Image;
 import java.util.List;

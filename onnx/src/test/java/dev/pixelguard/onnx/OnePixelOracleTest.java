@@ -12,20 +12,15 @@ import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.ScanFindings;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.attack.scan.PixelScan;
-import dev.pixelguard.data.Dataset;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.image.PixelChange;
 import dev.pixelguard.model.Classifiers;
-import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
-import dev.pixelguard.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,21 +28,7 @@ import org.junit.jupiter.api.Test;
  * ResNet-20 and fixture images whose one-pixel weaknesses are known (bench/scan-cifar10.sh: image 30 has a
  * single flipping position-and-corner pair among 8,192, image 8 has 4, image 0 none).
  */
-class OnePixelOracleTest {
-  static OnnxClassifier model;
-  static Dataset cifar;
-
-  @BeforeAll
-  static void load() {
-    model = OnnxClassifier.load(Fixtures.resnetOnnx(), ModelSpec.DEFAULT);
-    cifar = Fixtures.cifar();
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
-
+class OnePixelOracleTest extends Resnet20Fixture {
   /** Every (x, y, corner) that flips the image, found by building each modified image on its own. */
   static Set<String> naiveFlips(Image im, int label) {
     Set<String> out = new TreeSet<>();

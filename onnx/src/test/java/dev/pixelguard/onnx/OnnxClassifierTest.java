@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.InputException;
-import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
@@ -17,26 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class OnnxClassifierTest {
-  static OnnxClassifier model;
-  static Dataset cifar;
-
-  @BeforeAll
-  static void load() {
-    model = OnnxClassifier.load(Fixtures.resnetOnnx(), ModelSpec.DEFAULT);
-    cifar = Fixtures.cifar();
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
-
+class OnnxClassifierTest extends Resnet20Fixture {
   @Test
   void readsShapeAndClassCountFromTheModel() {
     assertEquals(3, model.info().channels());

@@ -7,38 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
-import dev.pixelguard.data.Dataset;
 import dev.pixelguard.defence.SqueezeDetector;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
-import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
-import dev.pixelguard.testing.Fixtures;
 import dev.pixelguard.transform.Median;
 import dev.pixelguard.transform.Transforms;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The squeeze detector on ResNet-20 and a fixture image that one pixel flips. */
-class SqueezeDetectorOnnxTest {
+class SqueezeDetectorOnnxTest extends Resnet20Fixture {
   /** An image of test_batch_subset.bin that the guided one-pixel search flips (seed 1). */
   static final int VULNERABLE = 12;
-
-  static OnnxClassifier model;
-  static Dataset cifar;
-
-  @BeforeAll
-  static void load() {
-    model = OnnxClassifier.load(Fixtures.resnetOnnx(), ModelSpec.DEFAULT);
-    cifar = Fixtures.cifar();
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
 
   /** The L1 distance between the model's probabilities on {@code x} and on its 2x2 median, computed here. */
   private static double byHand(float[] x) {

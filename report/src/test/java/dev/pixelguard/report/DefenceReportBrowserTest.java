@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelguard.attack.AttackResult;
-import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.TransferAttack;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
 import dev.pixelguard.calibration.CalibrationSummary;
@@ -40,7 +37,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.logging.Level;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +46,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 /**
@@ -184,27 +179,7 @@ class DefenceReportBrowserTest {
             items.get(i).findElement(By.cssSelector(".accepted")).getText());
         assertFalse(adaptive.model().className(r.adversarialClass()).equals("abstain"));
       }
-
-      List<String> severe = new ArrayList<>();
-      for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-        if (e.getLevel().intValue() >= Level.WARNING.intValue()) {
-          severe.add(e.getMessage());
-        }
-      }
-      assertTrue(severe.isEmpty(), "console: " + severe);
-      ObjectMapper json = new ObjectMapper();
-      List<String> urls = new ArrayList<>();
-      for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
-        JsonNode m = json.readTree(e.getMessage()).path("message");
-        if (m.path("method").asText().equals("Network.requestWillBeSent")
-            && m.path("params").path("documentURL").asText().startsWith("file:")) {
-          urls.add(m.path("params").path("request").path("url").asText());
-        }
-      }
-      assertFalse(urls.isEmpty(), "the performance log records requests");
-      for (String u : urls) {
-        assertTrue(u.startsWith("file:") || u.startsWith("data:"), "network request to " + u);
-      }
+      Browsers.assertQuietAndOffline(driver); // no console warnings, no request but the file and data: URIs
       driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280,
           ((Number) js.executeScript("return document.body.scrollHeight;")).intValue()));
       Path shot = Path.of("target/defence-report-screenshot.png");

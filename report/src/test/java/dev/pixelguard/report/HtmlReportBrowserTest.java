@@ -3,8 +3,6 @@ package dev.pixelguard.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.gradient.Pgd;
 import dev.pixelguard.attack.pixel.GuidedPixelAttack;
@@ -12,7 +10,6 @@ import dev.pixelguard.data.Dataset;
 import dev.pixelguard.djl.TorchScriptClassifier;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.Targets;
 import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifiers;
 import dev.pixelguard.model.GradientClassifier;
@@ -151,28 +148,7 @@ class HtmlReportBrowserTest {
         next.click();
       }
       assertEquals(expected, checked, "every attacked image appears once, as original and adversarial");
-      // No console errors.
-      List<String> severe = new ArrayList<>();
-      for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-        if (e.getLevel().intValue() >= Level.WARNING.intValue()) {
-          severe.add(e.getMessage());
-        }
-      }
-      assertTrue(severe.isEmpty(), "console: " + severe);
-      // No network: every request the page made is the file itself or a data: URI.
-      ObjectMapper json = new ObjectMapper();
-      List<String> urls = new ArrayList<>();
-      for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
-        JsonNode m = json.readTree(e.getMessage()).path("message");
-        if (m.path("method").asText().equals("Network.requestWillBeSent")
-            && m.path("params").path("documentURL").asText().startsWith("file:")) {
-          urls.add(m.path("params").path("request").path("url").asText());
-        }
-      }
-      assertTrue(!urls.isEmpty(), "the performance log records requests");
-      for (String u : urls) {
-        assertTrue(u.startsWith("file:") || u.startsWith("data:"), "network request to " + u);
-      }
+      Browsers.assertQuietAndOffline(driver); // no console warnings, no request but the file and data: URIs
       // A screenshot of the first page.
       only.click();
       byte[] png = driver.getScreenshotAs(OutputType.BYTES);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.data.LabeledImage;
-import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.Models;

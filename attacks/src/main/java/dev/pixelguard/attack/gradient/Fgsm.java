@@ -4,9 +4,7 @@ import dev.pixelguard.attack.Goal;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.Loss;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The fast gradient sign method (Goodfellow, Shlens &amp; Szegedy, "Explaining and Harnessing Adversarial
@@ -42,16 +40,6 @@ public final class Fgsm extends GradientAttack {
   @Override
   public String describe() {
     return String.format(java.util.Locale.ROOT, "fgsm, L-inf eps %.4g, %s", epsilon(), loss().label());
-  }
-
-  @Override
-  public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", "fgsm");
-    m.put("norm", "linf");
-    m.put("epsilon", epsilon());
-    m.put("loss", loss().name());
-    return m;
   }
 
   @Override

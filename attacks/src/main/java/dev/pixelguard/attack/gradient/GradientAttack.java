@@ -13,7 +13,9 @@ import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.Loss;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +45,21 @@ public abstract class GradientAttack implements Attack<GradientClassifier>, java
   public double epsilon() {
     return epsilon;
   }
+
+  /** The settings by name, for results files: the method, the norm and epsilon, its own, then the loss. */
+  @Override
+  public final Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", name());
+    m.put("norm", norm == Norm.LINF ? "linf" : "l2");
+    m.put("epsilon", epsilon);
+    ownSettings(m);
+    m.put("loss", loss.name());
+    return m;
+  }
+
+  /** Puts the settings of this attack's own (PGD's steps and restarts) into {@code m}; none by default. */
+  void ownSettings(Map<String, Object> m) {}
 
   /** The loss followed: its direction for each image comes from the image's goal. */
   public Loss loss() {

@@ -7,7 +7,6 @@ import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.Loss;
 import dev.pixelguard.model.Scores;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -83,17 +82,11 @@ public final class Pgd extends GradientAttack {
   }
 
   @Override
-  public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", "pgd");
-    m.put("norm", norm() == Norm.LINF ? "linf" : "l2");
-    m.put("epsilon", epsilon());
+  void ownSettings(Map<String, Object> m) {
     m.put("steps", iterations);
     m.put("step", step);
     m.put("randomStart", randomStart);
     m.put("restarts", restarts);
-    m.put("loss", loss().name());
-    return m;
   }
 
   @Override

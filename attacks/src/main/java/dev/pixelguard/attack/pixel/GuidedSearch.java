@@ -3,8 +3,7 @@ package dev.pixelguard.attack.pixel;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Goal;
 import dev.pixelguard.attack.Objective;
-import dev.pixelguard.attack.Proposal;
-import dev.pixelguard.attack.query.QueryAttack;
+import dev.pixelguard.attack.query.ProposingSearch;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.ColourRanges;
 import dev.pixelguard.model.Scores;
@@ -16,7 +15,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** One image's search for {@link GuidedPixelAttack}; see there for the method. */
-final class GuidedSearch implements QueryAttack.Search {
+final class GuidedSearch extends ProposingSearch {
   private enum Phase { PROBE, SWEEP, REFINE, SPARSE }
 
   private final GuidedPixelAttack attack;
@@ -58,9 +57,7 @@ final class GuidedSearch implements QueryAttack.Search {
 
   private List<int[]> asked;
   private long queries;
-  private long startNanos;
   private final Incumbent best = new Incumbent();
-  private Proposal result;
 
   GuidedSearch(GuidedPixelAttack attack, AttackTask task) {
     this(attack, task, null);
@@ -279,12 +276,7 @@ final class GuidedSearch implements QueryAttack.Search {
 
   @Override
   public Candidates ask() {
-    if (isDone()) {
-      throw new IllegalStateException("search is done");
-    }
-    if (startNanos == 0) {
-      startNanos = System.nanoTime();
-    }
+    begin();
     if (queue.isEmpty()) {
       refill();
     }
@@ -305,17 +297,9 @@ final class GuidedSearch implements QueryAttack.Search {
     for (int j = 0; j < n; j++) {
       asked.add(from.poll());
     }
-    return new Candidates() {
-      @Override
-      public int size() {
-        return asked.size();
-      }
-
-      @Override
-      public void write(int j, float[] dst, int offset) {
-        Genes.write(base, asked.get(j), channels, height, width, dst, offset);
-      }
-    };
+    List<int[]> genes = asked;
+    return Candidates.of(genes.size(), (j, dst, offset) -> Genes.write(base, genes.get(j), channels, height, width,
+        dst, offset));
   }
 
   @Override
@@ -355,20 +339,7 @@ final class GuidedSearch implements QueryAttack.Search {
     queries += asked.size();
     asked = null;
     if (best.succeeds() || queries >= budget) {
-      result = best.proposal(task.image(), base, queries, System.nanoTime() - startNanos);
+      propose(best.proposal(task.image(), base, queries, elapsedNanos()));
     }
-  }
-
-  @Override
-  public boolean isDone() {
-    return result != null;
-  }
-
-  @Override
-  public Proposal proposal() {
-    if (result == null) {
-      throw new IllegalStateException("search is not done");
-    }
-    return result;
   }
 }

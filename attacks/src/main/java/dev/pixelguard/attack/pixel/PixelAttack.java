@@ -3,6 +3,7 @@ package dev.pixelguard.attack.pixel;
 import dev.pixelguard.Checks;
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Objective;
+import dev.pixelguard.optim.DifferentialEvolution;
 import dev.pixelguard.optim.DifferentialEvolution.BoundHandling;
 import dev.pixelguard.optim.DifferentialEvolution.Strategy;
 import java.util.LinkedHashMap;
@@ -214,19 +215,13 @@ public final class PixelAttack implements SparseAttack, java.io.Serializable {
 
     /** Differential weight F in (0, 2] (default 0.5). */
     public Builder mutation(double f) {
-      if (!(f > 0 && f <= 2)) {
-        throw new IllegalArgumentException("mutation F must be in (0, 2], was " + f);
-      }
-      this.mutation = f;
+      this.mutation = DifferentialEvolution.checkMutation(f);
       return this;
     }
 
     /** Crossover rate CR in [0, 1]; 1 (the default, the paper's) means no crossover. */
     public Builder crossover(double cr) {
-      if (!(cr >= 0 && cr <= 1)) {
-        throw new IllegalArgumentException("crossover rate must be in [0, 1], was " + cr);
-      }
-      this.crossover = cr;
+      this.crossover = DifferentialEvolution.checkCrossover(cr);
       return this;
     }
 

@@ -2,8 +2,7 @@ package dev.pixelguard.attack.pixel;
 
 import dev.pixelguard.attack.AttackTask;
 import dev.pixelguard.attack.Goal;
-import dev.pixelguard.attack.Proposal;
-import dev.pixelguard.attack.query.QueryAttack;
+import dev.pixelguard.attack.query.ProposingSearch;
 import dev.pixelguard.attack.Objective;
 import dev.pixelguard.image.Image;
 import dev.pixelguard.model.Scores;
@@ -14,7 +13,7 @@ import dev.pixelguard.optim.DifferentialEvolution;
  * one request of {@code population} candidate images. A candidate is k genes of (x, y, colour...) decoded
  * to whole pixel positions and whole 8-bit colours, so the adversarial image survives a PNG round trip.
  */
-final class PixelSearch implements QueryAttack.Search {
+final class PixelSearch extends ProposingSearch {
   private final PixelAttack attack;
   private final AttackTask task;
   private final Image image;
@@ -30,9 +29,7 @@ final class PixelSearch implements QueryAttack.Search {
   private double[][] asked;
   private int askedCount;
   private long queries;
-  private long startNanos;
   private final Incumbent best = new Incumbent();
-  private Proposal result;
 
   PixelSearch(PixelAttack attack, AttackTask task) {
     this.attack = attack;
@@ -95,29 +92,15 @@ final class PixelSearch implements QueryAttack.Search {
 
   @Override
   public Candidates ask() {
-    if (isDone()) {
-      throw new IllegalStateException("search is done");
-    }
-    if (startNanos == 0) {
-      startNanos = System.nanoTime();
-    }
+    begin();
     asked = de.ask();
     askedCount = (int) Math.min(asked.length, budget - queries);
     int[][] decoded = new int[askedCount][];
     for (int j = 0; j < askedCount; j++) {
       decoded[j] = decode(asked[j]);
     }
-    return new Candidates() {
-      @Override
-      public int size() {
-        return askedCount;
-      }
-
-      @Override
-      public void write(int j, float[] dst, int offset) {
-        Genes.write(base, decoded[j], channels, height, width, dst, offset);
-      }
-    };
+    return Candidates.of(askedCount, (j, dst, offset) -> Genes.write(base, decoded[j], channels, height, width, dst,
+        offset));
   }
 
   @Override
@@ -146,19 +129,6 @@ final class PixelSearch implements QueryAttack.Search {
   }
 
   private void finish() {
-    result = best.proposal(image, base, queries, System.nanoTime() - startNanos);
-  }
-
-  @Override
-  public boolean isDone() {
-    return result != null;
-  }
-
-  @Override
-  public Proposal proposal() {
-    if (result == null) {
-      throw new IllegalStateException("search is not done");
-    }
-    return result;
+    propose(best.proposal(image, base, queries, elapsedNanos()));
   }
 }

@@ -14,7 +14,7 @@ import dev.pixelguard.model.Scores;
  * at the budget, proposing the current perturbation. Subclasses hold the perturbation, say how a step changes
  * it and which fitness counts as no worse.
  */
-public abstract class OneCandidateSearch implements QueryAttack.Search {
+public abstract class OneCandidateSearch extends ProposingSearch {
   private final Goal goal;
   private final Objective objective;
   private final long budget;
@@ -22,8 +22,6 @@ public abstract class OneCandidateSearch implements QueryAttack.Search {
   private double fitness = Double.POSITIVE_INFINITY;
   private long firstSuccess = -1;
   private boolean succeeded;
-  private long startNanos;
-  private Proposal result;
 
   /**
    * @param goal the goal the search pursues
@@ -58,26 +56,11 @@ public abstract class OneCandidateSearch implements QueryAttack.Search {
 
   @Override
   public final Candidates ask() {
-    if (isDone()) {
-      throw new IllegalStateException("search is done");
-    }
-    if (startNanos == 0) {
-      startNanos = System.nanoTime();
-    }
+    begin();
     if (queries > 0) {
       step();
     }
-    return new Candidates() {
-      @Override
-      public int size() {
-        return 1;
-      }
-
-      @Override
-      public void write(int j, float[] dst, int offset) {
-        writeCandidate(dst, offset);
-      }
-    };
+    return Candidates.one(this::writeCandidate);
   }
 
   @Override
@@ -97,21 +80,8 @@ public abstract class OneCandidateSearch implements QueryAttack.Search {
       }
     }
     if (succeeded || queries >= budget) {
-      result = new Proposal(current(), new Cost(queries, 0, firstSuccess, System.nanoTime() - startNanos), fitness,
-          null);
+      propose(new Proposal(current(), new Cost(queries, 0, firstSuccess, elapsedNanos()), fitness,
+          null));
     }
-  }
-
-  @Override
-  public final boolean isDone() {
-    return result != null;
-  }
-
-  @Override
-  public final Proposal proposal() {
-    if (result == null) {
-      throw new IllegalStateException("search is not done");
-    }
-    return result;
   }
 }

@@ -97,17 +97,7 @@ public interface QueryAttack extends Attack<Classifier> {
       }
       proposal = search.proposal();
       float[] v = proposal.values();
-      return new Candidates() {
-        @Override
-        public int size() {
-          return 1;
-        }
-
-        @Override
-        public void write(int j, float[] dst, int offset) {
-          System.arraycopy(v, 0, dst, offset, v.length);
-        }
-      };
+      return Candidates.one((dst, offset) -> System.arraycopy(v, 0, dst, offset, v.length));
     }
 
     @Override

@@ -40,5 +40,35 @@ public interface QuerySearch {
      * {@code offset}.
      */
     void write(int j, float[] dst, int offset);
+
+    /** One candidate, which {@code writer} writes (planar, values in [0, 1]) into a batch from an offset. */
+    static Candidates one(Writer writer) {
+      return of(1, (j, dst, offset) -> writer.write(dst, offset));
+    }
+
+    /** {@code size} candidates, which {@code writer} writes by index. */
+    static Candidates of(int size, Indexed writer) {
+      return new Candidates() {
+        @Override
+        public int size() {
+          return size;
+        }
+
+        @Override
+        public void write(int j, float[] dst, int offset) {
+          writer.write(j, dst, offset);
+        }
+      };
+    }
+
+    /** Writes candidate {@code j}, as {@link Candidates#write}. */
+    interface Indexed {
+      void write(int j, float[] dst, int offset);
+    }
+  }
+
+  /** Writes one candidate image into {@code dst} from {@code offset}. */
+  interface Writer {
+    void write(float[] dst, int offset);
   }
 }

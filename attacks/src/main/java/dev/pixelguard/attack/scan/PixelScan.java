@@ -201,17 +201,8 @@ public final class PixelScan implements QueryAttack, java.io.Serializable {
       }
       askedFrom = next;
       askedCount = Math.min(chunk, total - next);
-      return new Candidates() {
-        @Override
-        public int size() {
-          return askedCount;
-        }
-
-        @Override
-        public void write(int j, float[] dst, int offset) {
-          ScanSearch.this.write(askedFrom + j, dst, offset);
-        }
-      };
+      int from = askedFrom;
+      return Candidates.of(askedCount, (j, dst, offset) -> write(from + j, dst, offset));
     }
 
     @Override

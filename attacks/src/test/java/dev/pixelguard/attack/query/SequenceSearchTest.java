@@ -33,17 +33,7 @@ class SequenceSearchTest {
       if (isDone()) {
         throw new IllegalStateException("done");
       }
-      return new Candidates() {
-        @Override
-        public int size() {
-          return 1;
-        }
-
-        @Override
-        public void write(int j, float[] dst, int offset) {
-          dst[offset] = value;
-        }
-      };
+      return Candidates.one((dst, offset) -> dst[offset] = value);
     }
 
     @Override
