@@ -27,30 +27,25 @@ public final class Visible {
 
   /**
    * The view of {@code image} (planar, from {@code offset}) with the positions flagged in {@code hidden} taken out:
-   * only the other positions' values are copied.
+   * the view's copy has NaN there before anyone can read it.
    *
    * @param hidden per position {@code y * width + x}, whether an applied mask hides it; kept, not copied
    */
   static Visible of(float[] image, int offset, int channels, int height, int width, boolean[] hidden) {
     int plane = height * width;
     float[] v = new float[channels * plane];
+    System.arraycopy(image, offset, v, 0, v.length);
     int count = 0;
     for (int p = 0; p < plane; p++) {
-      if (hidden[p]) {
-        count++;
-        for (int c = 0; c < channels; c++) {
-          v[c * plane + p] = Float.NaN;
-        }
-      } else {
-        for (int c = 0; c < channels; c++) {
-          v[c * plane + p] = image[offset + c * plane + p];
-        }
-      }
+      count += hidden[p] ? 1 : 0;
     }
     int[] positions = new int[count];
     for (int p = 0, i = 0; p < plane; p++) {
       if (hidden[p]) {
         positions[i++] = p;
+        for (int c = 0; c < channels; c++) {
+          v[c * plane + p] = Float.NaN;
+        }
       }
     }
     return new Visible(channels, height, width, v, hidden, positions);
@@ -97,6 +92,18 @@ public final class Visible {
     int p = y * width + x;
     if (hidden[p]) {
       throw new IllegalStateException("a fill read the hidden pixel (" + x + ", " + y + ")");
+    }
+    return values[c * height * width + p];
+  }
+
+  /**
+   * The value of channel {@code c} at visible position {@code p = y * width + x}; see {@link #value}.
+   *
+   * @throws IllegalStateException when p is hidden
+   */
+  float valueAt(int c, int p) {
+    if (hidden[p]) {
+      throw new IllegalStateException("a fill read the hidden pixel (" + p % width + ", " + p / width + ")");
     }
     return values[c * height * width + p];
   }

@@ -139,7 +139,7 @@ class FillTest {
   @Test
   void aStencilFittedOnCifarImagesPredictsAPixelFromItsNeighbours() {
     Dataset fit = Fixtures.cifar().range(new dev.pixelguard.data.Split.Range(466, 565));
-    Stencil s = Stencil.fit(fit);
+    OrbitFill s = OrbitFill.fit(fit);
     double[] w = s.weights();
     double sum = 4 * w[0] + 4 * w[1] + 4 * w[2] + 8 * w[3] + 4 * w[4];
     assertEquals(1.0, sum, 0.01, s.spec()); // it reproduces a flat image
