@@ -125,7 +125,14 @@ final class ImageJob {
     if (a == b && firstScores != null) {
       firstScores[a] = scores;
     }
-    if (certifying()) {
+  }
+
+  /**
+   * Settles the verdict as far as the answers so far allow; called after each batch of answers (with early exit;
+   * else only once every prediction is known, when it is all that remains).
+   */
+  void settle() {
+    if (certify && verdict == Verdict.UNDECIDED && (earlyExit || grid.complete())) {
       decide();
     }
   }

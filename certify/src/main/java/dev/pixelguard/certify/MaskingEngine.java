@@ -82,6 +82,7 @@ final class MaskingEngine {
       }
       for (Iterator<ImageJob> it = active.iterator(); it.hasNext(); ) {
         ImageJob job = it.next();
+        job.settle();
         if (job.done()) {
           it.remove();
           onDone.accept(job);
