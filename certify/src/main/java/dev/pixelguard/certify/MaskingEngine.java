@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 /**
  * Drives {@link ImageJob}s to the end, packing the masked images of many images into the model's large batches.
  * Jobs are taken from their source only as batches need them, and each job adds at most {@code chunk} masked
- * images to a batch, so that early exit stops an image within one chunk of its verdict. Single-threaded: one
- * model call at a time (the engine itself uses every core).
+ * images to a batch, so that early exit stops an image within one chunk of its verdict. One model call at a time
+ * (the engine itself uses every core); a batch's masked images are made on every core before it.
  */
 final class MaskingEngine {
   private final Classifier model;
@@ -48,7 +48,6 @@ final class MaskingEngine {
       float[] data = new float[batchSize * length];
       ImageJob.Requests sink = (job, a, b) -> {
         int n = owners.size();
-        masker.render(job.image, job.offset, a, b, data, n * length);
         owners.add(job);
         as[n] = a;
         bs[n] = b;
@@ -68,6 +67,9 @@ final class MaskingEngine {
         }
         return;
       }
+      // Each masked image on its own: rendered on every core while the model waits (the order cannot matter).
+      java.util.stream.IntStream.range(0, n).parallel().forEach(i ->
+          masker.render(owners.get(i).image, owners.get(i).offset, as[i], bs[i], data, i * length));
       float[] exact = n == batchSize ? data : java.util.Arrays.copyOf(data, n * length);
       long t0 = System.nanoTime();
       Scores s = model.classify(ImageBatch.wrap(n, info.channels(), info.height(), info.width(), exact));
