@@ -1,0 +1,130 @@
+package dev.pixelguard.certify;
+
+/**
+ * What a {@link Fill} may see of an image: its values at the positions no applied mask hides, and which
+ * positions are hidden. The hidden values are never copied in: the view holds NaN there, and {@link #value}
+ * refuses to read them, so whatever a fill computes is a function of the visible pixels only (the soundness
+ * condition of double masking). Single-threaded; a fill must not keep it.
+ *
+ * <p>Values are those of the model's input, in [0, 1]; planar layout (channel, row, column).
+ */
+public final class Visible {
+  private final int channels;
+  private final int height;
+  private final int width;
+  private final float[] values;
+  private final boolean[] hidden;
+  private final int[] hiddenPositions;
+
+  private Visible(int channels, int height, int width, float[] values, boolean[] hidden, int[] hiddenPositions) {
+    this.channels = channels;
+    this.height = height;
+    this.width = width;
+    this.values = values;
+    this.hidden = hidden;
+    this.hiddenPositions = hiddenPositions;
+  }
+
+  /**
+   * The view of {@code image} (planar, from {@code offset}) with the positions flagged in {@code hidden} taken out:
+   * the view's copy has NaN there before anyone can read it.
+   *
+   * @param hidden per position {@code y * width + x}, whether an applied mask hides it; kept, not copied
+   */
+  static Visible of(float[] image, int offset, int channels, int height, int width, boolean[] hidden) {
+    int plane = height * width;
+    float[] v = new float[channels * plane];
+    System.arraycopy(image, offset, v, 0, v.length);
+    int count = 0;
+    for (int p = 0; p < plane; p++) {
+      count += hidden[p] ? 1 : 0;
+    }
+    int[] positions = new int[count];
+    for (int p = 0, i = 0; p < plane; p++) {
+      if (hidden[p]) {
+        positions[i++] = p;
+        for (int c = 0; c < channels; c++) {
+          v[c * plane + p] = Float.NaN;
+        }
+      }
+    }
+    return new Visible(channels, height, width, v, hidden, positions);
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  /** Whether (x, y) is hidden; false outside the image. */
+  public boolean isHidden(int x, int y) {
+    return x >= 0 && y >= 0 && x < width && y < height && hidden[y * width + x];
+  }
+
+  /** Whether (x, y) lies in the image and is not hidden: a value {@link #value} may read. */
+  public boolean isVisible(int x, int y) {
+    return x >= 0 && y >= 0 && x < width && y < height && !hidden[y * width + x];
+  }
+
+  /** Number of hidden positions. */
+  public int hiddenCount() {
+    return hiddenPositions.length;
+  }
+
+  /** The {@code i}-th hidden position {@code y * width + x}, ascending in i. */
+  public int hiddenPosition(int i) {
+    return hiddenPositions[i];
+  }
+
+  /**
+   * The value of channel {@code c} at visible (x, y), in [0, 1].
+   *
+   * @throws IllegalStateException when (x, y) is hidden: a fill may not read it
+   */
+  public float value(int c, int x, int y) {
+    int p = y * width + x;
+    if (hidden[p]) {
+      throw new IllegalStateException("a fill read the hidden pixel (" + x + ", " + y + ")");
+    }
+    return values[c * height * width + p];
+  }
+
+  /**
+   * The value of channel {@code c} at visible position {@code p = y * width + x}; see {@link #value}.
+   *
+   * @throws IllegalStateException when p is hidden
+   */
+  float valueAt(int c, int p) {
+    if (hidden[p]) {
+      throw new IllegalStateException("a fill read the hidden pixel (" + p % width + ", " + p / width + ")");
+    }
+    return values[c * height * width + p];
+  }
+
+  /**
+   * Writes the image a model sees: the visible values, and at the hidden positions {@code fill}'s values
+   * ({@code fill[c * hiddenCount() + i]} for hidden position i), into {@code dst} from {@code offset}, planar.
+   *
+   * @throws IllegalStateException when a fill value is not finite
+   */
+  void compose(float[] fill, float[] dst, int offset) {
+    System.arraycopy(values, 0, dst, offset, values.length);
+    int plane = height * width;
+    for (int c = 0; c < channels; c++) {
+      for (int i = 0; i < hiddenPositions.length; i++) {
+        float f = fill[c * hiddenPositions.length + i];
+        if (!Float.isFinite(f)) {
+          throw new IllegalStateException("the fill gave " + f + " for hidden pixel " + hiddenPositions[i]);
+        }
+        dst[offset + c * plane + hiddenPositions[i]] = f;
+      }
+    }
+  }
+}
