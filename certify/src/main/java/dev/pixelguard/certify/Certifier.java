@@ -179,6 +179,16 @@ public final class Certifier {
     return new DoubleMasking(model, masker(maskSet()), batchSize);
   }
 
+  /**
+   * The certified gate of these settings ({@link MaskingGate}): it accepts only when every one- and two-mask
+   * prediction agrees; {@link CertifiedGate#bound} bounds its harm. Closing it closes the model.
+   *
+   * @throws InputException when the masks do not fit the model's input or do not cover the threat
+   */
+  public MaskingGate gate() {
+    return new MaskingGate(model, masker(maskSet()), batchSize);
+  }
+
   private Masker masker(MaskSet set) {
     return new Masker(set, fill, model.info().channels());
   }

@@ -35,9 +35,11 @@ import java.util.Objects;
  *     ignores the rest; never null
  * @param content the model's bytes, for a model that is no file here (a bundled model's export), or null:
  *     backends that read files read these instead, and {@code location} only names the model
+ * @param defence a {@link ModelDefence} spec ({@code masking:lattice:6}) that {@link Models#open(ModelRequest)}
+ *     wraps the opened model in, after its temperature; null for none. Backends never see it
  */
 public record ModelRequest(String location, ModelSpec spec, String backend, int threads, int[] dataShape,
-    Map<String, String> options, byte[] content) implements java.io.Serializable {
+    Map<String, String> options, byte[] content, String defence) implements java.io.Serializable {
 
   /**
    * Checks and copies.
@@ -63,6 +65,9 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
       dataShape = dataShape.clone();
     }
     options = options == null ? Map.of() : Map.copyOf(options);
+    if (defence != null && defence.isBlank()) {
+      defence = null;
+    }
   }
 
   /** The model's bytes, or null when it is read from {@link #location()}; a copy. */
@@ -84,7 +89,7 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
   /** A builder holding this request's values. */
   public Builder toBuilder() {
     return new Builder(location).spec(spec).backend(backend).threads(threads).dataShape(dataShape).options(options)
-        .content(content);
+        .content(content).defence(defence);
   }
 
   /** [C, H, W] of the images, or null; a copy. */
@@ -118,19 +123,21 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
   public boolean equals(Object o) {
     return o instanceof ModelRequest r && location.equals(r.location) && spec.equals(r.spec)
         && Objects.equals(backend, r.backend) && threads == r.threads && Arrays.equals(dataShape, r.dataShape)
-        && options.equals(r.options) && Arrays.equals(content, r.content);
+        && options.equals(r.options) && Arrays.equals(content, r.content) && Objects.equals(defence, r.defence);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(location, spec, backend, threads, Arrays.hashCode(dataShape), options, Arrays.hashCode(content));
+    return Objects.hash(location, spec, backend, threads, Arrays.hashCode(dataShape), options, Arrays.hashCode(content),
+        defence);
   }
 
   @Override
   public String toString() {
     return "ModelRequest[location=" + location + ", spec=" + spec + ", backend=" + backend + ", threads=" + threads
         + ", dataShape=" + Arrays.toString(dataShape) + ", options=" + options
-        + (content == null ? "" : ", content=" + content.length + " bytes") + "]";
+        + (content == null ? "" : ", content=" + content.length + " bytes")
+        + (defence == null ? "" : ", defence=" + defence) + "]";
   }
 
   /** Builds a {@link ModelRequest}; every setting but the location is optional. */
@@ -142,6 +149,7 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
     private int[] dataShape;
     private final Map<String, String> options = new LinkedHashMap<>();
     private byte[] content;
+    private String defence;
 
     private Builder(String location) {
       this.location = location;
@@ -193,8 +201,14 @@ public record ModelRequest(String location, ModelSpec spec, String backend, int 
       return this;
     }
 
+    /** A {@link ModelDefence} spec to wrap the model in ({@link Defences}), or null (the default) for none. */
+    public Builder defence(String v) {
+      defence = v;
+      return this;
+    }
+
     public ModelRequest build() {
-      return new ModelRequest(location, spec, backend, threads, dataShape, options, content);
+      return new ModelRequest(location, spec, backend, threads, dataShape, options, content, defence);
     }
   }
 }

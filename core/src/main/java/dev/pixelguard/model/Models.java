@@ -65,14 +65,24 @@ public final class Models {
   /**
    * Opens a model as the request says. When the descriptor has a {@link ModelSpec#temperature()}, the model
    * is wrapped in {@link TemperatureScaled} (whatever the backend, bundled models included), so its callers
-   * see calibrated probabilities; a gradient classifier stays one.
+   * see calibrated probabilities; a gradient classifier stays one. A {@link ModelRequest#defence()} then wraps
+   * it in that defence ({@link Defences}).
    *
    * @return the classifier, which the caller closes
    * @throws InputException if the request names no installed backend, the local file does not exist, no
    *     backend takes the location, or the backend cannot read the model
    */
   public static Classifier open(ModelRequest request) {
-    return withTemperature(backendFor(request).open(request), request.spec());
+    if (request.defence() != null) {
+      Defences.check(request.defence()); // a bad spec is refused before the model is read
+    }
+    Classifier c = withTemperature(backendFor(request).open(request), request.spec());
+    try {
+      return Defences.apply(c, request.defence());
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
   }
 
   /**
