@@ -222,7 +222,7 @@ public final class CertifyBenchmark {
   }
 
   private void fashion() {
-    Dataset samples = dev.pixelguard.djl.DefaultBundle.samples();
+    Dataset samples = dev.pixelguard.data.Datasets.samples();
     try (Classifier cnn = dev.pixelguard.djl.DefaultBundle.byName("builtin:fashion-cnn")) {
       report("fashion bundled", Certifier.of(cnn).masks("lattice:6").fill("biharmonic"), samples, cnn);
     }
@@ -249,7 +249,7 @@ public final class CertifyBenchmark {
 
   private static void attack(DoubleMasking defended, Dataset d, Attack<Classifier> attack, Execution run) {
     long t0 = System.nanoTime();
-    EvaluationResult r = Evaluation.run(defended, d, attack, Targets.untargeted(), run, null);
+    EvaluationResult r = Evaluation.of(defended, d, attack).targets(Targets.untargeted()).execution(run).run();
     int attacked = 0;
     int flipped = 0;
     for (ImageOutcome o : r.images()) {

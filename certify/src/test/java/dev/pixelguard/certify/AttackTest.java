@@ -59,7 +59,7 @@ class AttackTest {
       }
     }
     Dataset d = new Dataset("certified", certified, cifar.classNames());
-    EvaluationResult bare = Evaluation.run(model, d, attack, Targets.untargeted(), RUN, null);
+    EvaluationResult bare = Evaluation.of(model, d, attack).targets(Targets.untargeted()).execution(RUN).run();
     List<LabeledImage> out = new ArrayList<>();
     for (ImageOutcome o : bare.images()) {
       if (o.fooled() && out.size() < max) {
@@ -71,7 +71,7 @@ class AttackTest {
 
   /** Runs {@code attack} against the defended classifier and checks that no image changes its answer. */
   private static long attackDefended(DoubleMasking defended, Dataset d, Attack<Classifier> attack) {
-    EvaluationResult r = Evaluation.run(defended, d, attack, Targets.untargeted(), RUN, null);
+    EvaluationResult r = Evaluation.of(defended, d, attack).targets(Targets.untargeted()).execution(RUN).run();
     for (ImageOutcome o : r.images()) {
       assertTrue(o.attacked(), "image " + o.id() + " was not attacked: " + o.skipped());
       for (AttackResult a : o.attempts()) {

@@ -1,5 +1,7 @@
 package dev.pixelguard.certify;
 
+import dev.pixelguard.data.Datasets;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +48,7 @@ class BruteForceTest {
   void noOnePixelChangeFlipsACertifiedImage() {
     try (BundledClassifier cnn = DefaultBundle.byName("builtin:fashion-cnn")) {
       Certifier c = Certifier.of(cnn).masks("lattice:3").fill("biharmonic");
-      Dataset d = DefaultBundle.samples().limit(IMAGES);
+      Dataset d = Datasets.samples().limit(IMAGES);
       CertificationResult r = c.certify(d);
       DoubleMasking defended = c.defended();
       List<Integer> tried = new ArrayList<>();

@@ -11,6 +11,7 @@ import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.GateEvaluation;
 import dev.pixelguard.eval.Summary;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.eval.engine.EvaluationEngine;
 import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
@@ -191,7 +192,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   /**
    * Where the evaluations run, when not in this JVM: pixelguard-spark runs them as a Spark job
-   * ({@link dev.pixelguard.eval.EvaluationEngine}).
+   * ({@link dev.pixelguard.eval.engine.EvaluationEngine}).
    */
   interface Engine {
     /** Refuses, in one line, settings the engine cannot use, before any work. */

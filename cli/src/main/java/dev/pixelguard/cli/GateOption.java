@@ -29,6 +29,8 @@ public final class GateOption {
       if (!model.models.isEmpty()) {
         throw new InputException("--gate brings its own models; do not give --model with it");
       }
+      model.refuseDefence("--gate is the defence; to certify or gate by masking, give --model with --defence "
+          + "masking-gate instead");
       if (model.backend != null || model.spec != null || model.classes != null || model.layout != null
           || model.range != null || model.mean != null || model.std != null || model.outputKind != null
           || model.inputShape != null) {

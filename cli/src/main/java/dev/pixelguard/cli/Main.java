@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {PredictCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
         ReportCommand.class, TrainCommand.class, ExportCommand.class, CompareCommand.class, CalibrateCommand.class,
         GateCommand.class, DetectCommand.class, ServeCommand.class, StickerCommand.class, AuditCommand.class,
-        VerifyCommand.class,
+        VerifyCommand.class, CertifyCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success (an attack that finds nothing still succeeds; its output says so)",

@@ -4,6 +4,7 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
+import dev.pixelguard.model.Defences;
 import dev.pixelguard.model.InputLayout;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelRequest;
@@ -96,6 +97,14 @@ public final class ModelOptions {
   @Option(names = "--threads", paramLabel = "N", description = "Inference threads for ONNX Runtime (default: one per core).")
   int threads;
 
+  @Option(names = "--defence", paramLabel = "SPEC",
+      description = "Wrap the model in a defence and use the defended system as the model: masking[:MASKS] "
+          + "(double masking, PatchCleanser: the classifier 'certify' proves) or masking-gate[:MASKS] (the certified "
+          + "gate: it abstains unless every one- and two-mask prediction agrees, so attacks seek harm). MASKS: "
+          + "lattice:K for one pixel (default lattice:6), blocks:M/S for patches; then ,fill=FILL and "
+          + ",threat=pixel|patch:P. See docs/certification.md.")
+  String defence;
+
   @Option(names = "--label-only", description = "Treat the model as revealing only its top class (as an API that "
       + "answers with a label): attacks see no probabilities or logits, only success or failure.")
   boolean labelOnly;
@@ -141,8 +150,32 @@ public final class ModelOptions {
    */
   Classifier open(int[] dataShape, List<String> dataClassNames) {
     remoteOptions(location()); // refuses --remote-* for a local model before any work
-    return finish(isDefault() ? Models.withTemperature(DefaultBundle.defaultClassifier(threads), descriptor())
+    if (defence != null) {
+      Defences.check(defence);
+    }
+    return finish(isDefault() ? defended(Models.withTemperature(DefaultBundle.defaultClassifier(threads), descriptor()))
         : openRaw(location(), dataShape), dataClassNames);
+  }
+
+  /** The embedded default in the --defence asked for (other models get it from {@link Models#open}). */
+  private Classifier defended(Classifier c) {
+    try {
+      return Defences.apply(c, defence);
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses --defence for a command that works on the bare model, in one line before any work.
+   *
+   * @param why what the command does instead, e.g. "verify proves the bare network"
+   */
+  void refuseDefence(String why) {
+    if (defence != null) {
+      throw new InputException("--defence does not apply here: " + why);
+    }
   }
 
   /**
@@ -161,6 +194,7 @@ public final class ModelOptions {
    * own scores, which calibrate fits a temperature to.
    */
   Classifier openUncalibrated(int[] dataShape, List<String> dataClassNames) {
+    refuseDefence("calibrate fits the bare model's temperature, which a defence then uses");
     Classifier raw = isDefault() ? DefaultBundle.defaultClassifier(threads)
         : Models.open(ModelRequest.builder(location()).spec(descriptor(location()).withTemperature(null))
             .backend(backend).threads(threads).dataShape(dataShape).options(remoteOptions(location())).build());
@@ -199,7 +233,7 @@ public final class ModelOptions {
 
   private ModelRequest request(String location) {
     return ModelRequest.builder(location).spec(descriptor(location)).backend(backend).threads(threads)
-        .options(remoteOptions(location)).build();
+        .options(remoteOptions(location)).defence(defence).build();
   }
 
   /** The --remote-* options, as the v2 backend's request options; refused for a model that is not remote. */

@@ -1,8 +1,8 @@
 package dev.pixelguard.cli;
 
-import dev.pixelguard.eval.EvaluationEngine;
 import dev.pixelguard.eval.EvaluationPlan;
 import dev.pixelguard.eval.EvaluationResult;
+import dev.pixelguard.eval.engine.EvaluationEngine;
 import dev.pixelguard.io.JournalFile;
 import dev.pixelguard.io.ResultsJson;
 import java.io.PrintWriter;

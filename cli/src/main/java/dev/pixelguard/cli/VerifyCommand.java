@@ -92,6 +92,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
     CliFiles.requireWritable(results);
     CliFiles.requireWritableFolder(report);
+    model.refuseDefence("verify proves the bare network; certify proves a defended one");
     Dataset data = dataOptions.load();
     ModelGraph graph = Models.graph(ModelRequest.builder(model.location()).spec(model.descriptor())
         .backend(model.backend).build());

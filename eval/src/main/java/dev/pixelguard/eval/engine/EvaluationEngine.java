@@ -1,6 +1,9 @@
-package dev.pixelguard.eval;
+package dev.pixelguard.eval.engine;
 
 import dev.pixelguard.InputException;
+import dev.pixelguard.eval.Evaluation;
+import dev.pixelguard.eval.EvaluationPlan;
+import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.io.JournalFile;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -17,8 +20,10 @@ import java.util.function.Function;
  * local run gives, image for image, since every image's outcome depends only on the plan and the image.
  *
  * <p>Engines are found with {@link ServiceLoader}: a module lists its engines in
- * {@code META-INF/services/dev.pixelguard.eval.EvaluationEngine}; putting its jar on the class path is all it
- * takes.
+ * {@code META-INF/services/dev.pixelguard.eval.engine.EvaluationEngine}; putting its jar on the class path is all it
+ * takes. It sits in a package of its own because it hands journal files ({@link JournalFile}) to the engine:
+ * the evaluation itself knows journals only through {@link dev.pixelguard.eval.Journal}, and file formats sit above
+ * it.
  */
 public interface EvaluationEngine {
 
