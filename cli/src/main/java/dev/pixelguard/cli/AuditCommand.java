@@ -37,8 +37,10 @@ import picocli.CommandLine.Spec;
         + "gated system beside it) and write a threat-model card: which attacks it survives and which it does not.",
         "Threat models (--threats, in card order): one-pixel (guided search, 9,600 queries), pixels (5 pixels "
         + "anywhere, 10,000), patch (a 4x4 patch anywhere, Sparse-RS, 10,000), linf (Square, L-inf 8/255, "
-        + "5,000), l2 (Square, L2 0.5, 5,000), label-only (one pixel seeing only the top class, 9,600). "
-        + "--max-queries caps every budget. --sticker adds a universal sticker (trained by 'sticker train') "
+        + "5,000), l2 (Square, L2 0.5, 5,000), label-only (one pixel seeing only the top class, 9,600), and two "
+        + "rows that are proofs, not attacks: one-pixel-proof and patch-proof, the model inside double masking "
+        + "(lattice:6; blocks:7/4 for a 4x4 patch), where correct means proven for every such change and wrong "
+        + "means not proven (docs/certification.md). --max-queries caps every attack's budget. --sticker adds a universal sticker (trained by 'sticker train') "
         + "under random cameras.",
         "The gated system is attacked as a whole, for harm: it accepts the image and answers a wrong class; its "
         + "abstentions are counted apart. Writes DIR/card.html, DIR/card.md with DIR/card.svg, and "
@@ -213,6 +215,10 @@ final class AuditCommand implements Callable<Integer> {
     }
     o.println("accuracy: share of the images answered correctly after the attack; won: images the attacker turned "
         + "from correct to its goal");
+    if (r.rows().stream().anyMatch(x -> x.threat().endsWith(", proven"))) {
+      o.println("proven rows: the model inside double masking; accuracy = share proven correct for every change "
+          + "within the threat (a guarantee), won = correct images not proven (at most that many can be harmed)");
+    }
     if (r.hasDefended()) {
       o.println("gated: correct = accepted and right; harmed = accepted and wrong; the attack sees the gate's "
           + "abstentions");

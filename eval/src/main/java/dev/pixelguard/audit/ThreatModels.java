@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.function.BiFunction;
 
 /**
@@ -28,6 +29,10 @@ import java.util.function.BiFunction;
  *   <tr><td>label-only</td><td>change one pixel, seeing only the top class</td><td>guided search, 9,600
  *       queries</td></tr>
  * </table>
+ *
+ * <p>Modules add threat models to the card through {@link ThreatModelProvider}s on the class path:
+ * pixelguard-certify adds {@code one-pixel-proof} and {@code patch-proof}, rows that are proofs rather than
+ * attacks.
  */
 public final class ThreatModels {
   private ThreatModels() {}
@@ -50,9 +55,20 @@ public final class ThreatModels {
         .pixels(1).objective(Objective.MARGIN).budget(capped(9_600, cap)).build(), true, seed));
   }
 
-  /** The keys of the standard card's threat models, in card order. */
+  /** The keys of the standard card's threat models, in card order: the attacks, then the providers' rows. */
   public static List<String> keys() {
-    return List.copyOf(STANDARD.keySet());
+    List<String> out = new ArrayList<>(STANDARD.keySet());
+    providers().forEach(p -> out.addAll(p.keys()));
+    return List.copyOf(out);
+  }
+
+  private static List<ThreatModelProvider> providers() {
+    List<ThreatModelProvider> out = new ArrayList<>();
+    ServiceLoader.load(ThreatModelProvider.class).forEach(out::add);
+    if (out.isEmpty()) {
+      ServiceLoader.load(ThreatModelProvider.class, ThreatModels.class.getClassLoader()).forEach(out::add);
+    }
+    return out;
   }
 
   /**
@@ -69,10 +85,11 @@ public final class ThreatModels {
     List<ThreatModel> out = new ArrayList<>();
     for (String k : keys) {
       BiFunction<Long, Long, ThreatModel> f = STANDARD.get(k);
-      if (f == null) {
+      ThreatModelProvider p = providers().stream().filter(x -> x.keys().contains(k)).findFirst().orElse(null);
+      if (f == null && p == null) {
         throw new IllegalArgumentException("threat model '" + k + "' is unknown; known: " + String.join(", ", keys()));
       }
-      out.add(f.apply(seed, maxQueries));
+      out.add(f != null ? f.apply(seed, maxQueries) : p.create(k, seed, maxQueries));
     }
     return out;
   }
