@@ -43,7 +43,7 @@ final class GatedEvaluation {
 
   /** "harmed #57 test_batch_subset.bin#57: ..." for an attempt that made the gate accept a wrong class. */
   static Evaluations.Line harmLine(Gate gate) {
-    ModelInfo gated = gate.asClassifier().info();
+    ModelInfo gated = gate.gatedInfo(); // also for a gate that looks at another frame
     return (i, a) -> !a.success() ? null
         : String.format(Locale.ROOT, "harmed #%d %s: %s", i, a.imageId(), Text.outcome(a, gated));
   }

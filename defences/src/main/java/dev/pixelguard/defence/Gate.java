@@ -222,6 +222,14 @@ public final class Gate implements AutoCloseable {
     return info;
   }
 
+  /** The defended system's input shape and classes: the protected model's, then {@code abstain} last. */
+  public ModelInfo gatedInfo() {
+    List<String> names = new ArrayList<>(info.classNames());
+    names.add(ModelInfo.ABSTAIN);
+    return new ModelInfo(info.channels(), info.height(), info.width(), info.numClasses() + 1, names,
+        "gated " + info.name());
+  }
+
   /** Decides every image of a batch (of a gate that looks at no other frame). */
   public List<Decision> decide(ImageBatch batch) {
     return decisions(assess(batch));

@@ -30,11 +30,7 @@ class GatedClassifier implements Classifier, AdmitsColours {
   GatedClassifier(Gate gate, Frames frames) {
     this.gate = gate;
     this.frames = frames;
-    ModelInfo base = gate.info();
-    List<String> names = new ArrayList<>(base.classNames());
-    names.add(ModelInfo.ABSTAIN);
-    this.info = new ModelInfo(base.channels(), base.height(), base.width(), base.numClasses() + 1, names,
-        "gated " + base.name());
+    this.info = gate.gatedInfo();
   }
 
   /** A gradient classifier when every view of the image queried is one. */
