@@ -146,9 +146,7 @@ final class AuditCommand implements Callable<Integer> {
             bar.stepTo(done, t.name() + " (" + system + "): won " + fooled + "/" + done);
           }, journal);
         }
-        if (journal.resumed() > 0) {
-          o.printf(Locale.ROOT, "resumed:  %d image outcomes from %s%n", journal.resumed(), journal.file());
-        }
+        OutputOptions.printResumed(o, "image outcomes", List.of(journal), journal.file().toString());
         print(o, r, g);
         Path page = AuditCard.write(r, out);
         o.printf(Locale.ROOT, "card:     %s (also card.md, card.svg, audit.json)%n", page);

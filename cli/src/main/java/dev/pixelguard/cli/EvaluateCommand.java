@@ -152,8 +152,8 @@ final class EvaluateCommand implements Callable<Integer> {
       r = Evaluations.run(all ? "targeting" : "attacking", opened.evaluation().journal(journal).sink(stream),
           opened.images(), all, run.console(spec), line);
     }
-    if (journal != null && journal.resumed() > 0) {
-      o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
+    if (journal != null) {
+      OutputOptions.printResumed(o, "attempts", List.of(journal), journal.file().toString());
     }
     return print(o, r, opened.plan().attack(), opened.targets(), all, info.abstainClass(), info, opened.model());
   }
@@ -172,16 +172,12 @@ final class EvaluateCommand implements Callable<Integer> {
       r = GatedEvaluation.run(evaluation.journals((part, info, a, s, t) -> journals.apply(part)), opened.gate(),
           opened.images(), run.console(spec));
     }
-    int resumed = 0;
-    int files = 0;
+    List<JournalFile> parts = new ArrayList<>();
     for (String part : GateEvaluation.PARTS) {
-      JournalFile j = journals.apply(part);
-      resumed += j == null ? 0 : j.resumed();
-      files += j == null ? 0 : 1;
+      parts.add(journals.apply(part));
     }
-    if (resumed > 0) {
-      o.printf(Locale.ROOT, "resumed:  %d attempts from %d journals beside %s%n", resumed, files, outputs.journal());
-    }
+    OutputOptions.printResumed(o, "attempts", parts, parts.stream().filter(j -> j != null).count()
+        + " journals beside " + outputs.journal());
     Attack<?> attack = opened.plan().attack();
     GatedEvaluation.print(o, opened.gate(), attack, seed.seed, r, evaluation.camera());
     Evaluations.printCost(o, r.adaptive());

@@ -99,6 +99,25 @@ public final class OutputOptions {
     return j == null ? null : JournalFile.open(j, settings, resume);
   }
 
+  /**
+   * "resumed:  3 attempts from r.json.journal": how many attempts (or image outcomes: {@code unit}) this run took
+   * from its journals, and, when they hold more (of images this run does not include, a smaller --limit), that
+   * they are kept rather than deleted with the results. Nothing when the journals held nothing.
+   */
+  static void printResumed(PrintWriter o, String unit, List<JournalFile> journals, String from) {
+    int held = 0;
+    int used = 0;
+    for (JournalFile j : journals) {
+      held += j == null ? 0 : j.resumed();
+      used += j == null ? 0 : j.used();
+    }
+    if (held > 0) {
+      o.printf(Locale.ROOT, "resumed:  %d %s from %s%s%n", used, unit, from, held == used ? ""
+          : String.format(Locale.ROOT, "; it holds %d more, of images this run does not include, and is kept", held
+              - used));
+    }
+  }
+
   /** Checks, before any work, that every destination's folder exists and the threshold is valid. */
   void check() {
     if (noImages && results == null) {

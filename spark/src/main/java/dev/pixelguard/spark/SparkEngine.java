@@ -101,27 +101,25 @@ public final class SparkEngine implements EvaluationEngine {
     Dataset data = run.images();
     Map<String, JournalFile> journal = new HashMap<>();
     Map<String, Set<String>> kept = new HashMap<>();
-    List<Map<String, List<String>>> held = new ArrayList<>();
+    Map<String, String> settingsLines = new HashMap<>();
     for (String part : parts) {
       JournalFile j = journals == null ? null : journals.apply(part);
       journal.put(part, j);
-      Map<String, List<String>> lines = j == null ? Map.of() : journaledLines(j.file());
-      Set<String> keys = new HashSet<>();
-      lines.values().forEach(ls -> ls.forEach(l -> keys.add(key(l))));
-      kept.put(part, keys);
-      held.add(lines);
+      kept.put(part, new HashSet<>());
+      settingsLines.put(part, j == null ? null : j.settingsText());
     }
     List<ImageRef> refs = new ArrayList<>(data.size());
     for (int i = 0; i < data.size(); i++) {
       String id = data.get(i).id();
       Map<String, List<String>> lines = new HashMap<>();
-      for (int p = 0; p < parts.size(); p++) {
-        lines.put(parts.get(p), held.get(p).getOrDefault(id, List.of()));
+      for (String part : parts) {
+        JournalFile j = journal.get(part);
+        List<String> had = j == null ? List.of() : j.held(id); // taken by this run: in the results it writes
+        had.forEach(l -> kept.get(part).add(key(l)));
+        lines.put(part, had);
       }
       refs.add(new ImageRef(i, id, lines));
     }
-    Map<String, String> settingsLines = new HashMap<>();
-    journal.forEach((part, j) -> settingsLines.put(part, j == null ? null : firstLine(j.file())));
     String runId = UUID.randomUUID().toString();
     SparkConf conf = conf(options, data.name());
     int n = options.partitions(data.size());
@@ -332,7 +330,7 @@ public final class SparkEngine implements EvaluationEngine {
           }
           Path file = dir.resolve("part-" + task.partitionId() + "." + part + ".journal");
           if (!Files.exists(file)) { // the partition's first try: its journal holds what the run's journal held
-            JournalFile.open(file, (ObjectNode) JSON.readTree(line), false).close();
+            JournalFile.open(file, (ObjectNode) JSON.readTree(line), false).start().close();
             StringBuilder had = new StringBuilder();
             refs.forEach(ref -> ref.journaled().get(part).forEach(l -> had.append(l).append('\n')));
             Files.writeString(file, had, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -417,32 +415,6 @@ public final class SparkEngine implements EvaluationEngine {
         IDLE.clear();
       }
     }
-  }
-
-  /** A journal's first line, its settings. */
-  private static String firstLine(Path file) {
-    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      JsonNode first = JSON.readTree(lines.findFirst().orElseThrow());
-      return first.path("settings").toString();
-    } catch (IOException e) {
-      throw new InputException("cannot read journal " + file + ": " + e.getMessage());
-    }
-  }
-
-  /** The journal's attempt lines by image id (the first line, the settings, is not one). */
-  static Map<String, List<String>> journaledLines(Path file) {
-    Map<String, List<String>> out = new HashMap<>();
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      for (String l : lines.subList(Math.min(1, lines.size()), lines.size())) {
-        if (!l.isBlank()) {
-          out.computeIfAbsent(JSON.readTree(l).path("id").asText(), k -> new ArrayList<>()).add(l);
-        }
-      }
-    } catch (IOException e) {
-      throw new InputException("cannot read journal " + file + ": " + e.getMessage());
-    }
-    return out;
   }
 
   private static String key(String line) {
