@@ -132,7 +132,8 @@ final class AuditCommand implements Callable<Integer> {
       Classifier reference = g != null ? g.views().get(0).classifier() : plain;
       Classifier defended = g != null ? g.asClassifier() : null;
       data = dataOptions.fit(data, reference.info());
-      if (stickerThreat != null) { // the sticker fits on these images, and in the mask, before any work
+      if (stickerThreat != null) { // the sticker's target and channels, and it fits on these images, before any work
+        stickerThreat.check(reference.info());
         stickerThreat.conditions().check(stickerThreat.sticker().size(), reference.info().height(),
             reference.info().width());
       }
