@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.TransientException;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Prediction;
 import dev.pixelguard.data.Dataset;
@@ -86,15 +87,26 @@ public final class SparkEngine implements EvaluationEngine {
   /** A partition's outcomes, one per part of the plan, and the executor that ran it. */
   record PartitionResult(List<PartResult> parts, String executor) implements Serializable {}
 
+  /**
+   * Refuses bad settings in one line, and a standalone master ({@code spark://}) that cannot be reached as a
+   * failure that may pass when tried again ({@link dev.pixelguard.TransientException}), before Spark starts.
+   */
   @Override
   public void check(Map<String, String> settings) {
-    SparkSettings.of(settings);
+    StandaloneMasters.requireReachable(master(SparkSettings.of(settings)));
+  }
+
+  /** The master the job will run on: the one given, else spark-submit's, else local[*]. */
+  private static String master(SparkSettings options) {
+    SparkConf submitted = new SparkConf();
+    return options.master(submitted.contains("spark.master") ? submitted.get("spark.master") : null);
   }
 
   @Override
   public List<EvaluationResult> run(EvaluationPlan.Opened run, Map<String, String> settings,
       Function<String, JournalFile> journals, PrintWriter progress, Evaluation.Sink sink) {
     SparkSettings options = SparkSettings.of(settings); // refused in one line before Spark starts
+    StandaloneMasters.requireReachable(master(options));
     long t0 = System.nanoTime();
     EvaluationPlan plan = run.plan();
     List<String> parts = plan.parts();
@@ -131,7 +143,15 @@ public final class SparkEngine implements EvaluationEngine {
       Handler handler = new Handler(data, parts, outcomes, results, kept, journal, progress, n,
           parts.size() == 1 ? sink : null);
       ClassTag<PartitionResult> tag = ClassTag$.MODULE$.apply(PartitionResult.class);
-      sc.sc().runJob(rdd.rdd(), new PartitionTask(plan, settingsLines, options.work(), runId), handler, tag);
+      try {
+        sc.sc().runJob(rdd.rdd(), new PartitionTask(plan, settingsLines, options.work(), runId), handler, tag);
+      } catch (IllegalStateException e) {
+        if (sc.sc().isStopped() && conf.get("spark.master").startsWith("spark://")) {
+          throw new TransientException("the Spark master " + conf.get("spark.master") + " did not take the job "
+              + "(Spark gave up when no master answered its registration)", e);
+        }
+        throw e;
+      }
       if (handler.failure != null) {
         throw handler.failure;
       }
@@ -164,7 +184,7 @@ public final class SparkEngine implements EvaluationEngine {
 
   private static SparkConf conf(SparkSettings options, String dataName) {
     SparkConf conf = new SparkConf().setAppName("pixelguard evaluate " + dataName);
-    String master = options.master(conf.contains("spark.master") ? conf.get("spark.master") : null);
+    String master = master(options);
     conf.setMaster(master);
     conf.set("spark.speculation", "false"); // one task per partition at a time: a partition's journal has one writer
     if (master.startsWith("local[") || master.equals("local")) {
