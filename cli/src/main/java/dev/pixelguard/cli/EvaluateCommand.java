@@ -223,9 +223,13 @@ final class EvaluateCommand implements Callable<Integer> {
     } else {
       int n = s.attacked();
       boolean dense = s.gradients() > 0;
-      o.printf(Locale.ROOT, "%s  %d of %d attacked images (%.1f%%); robust accuracy %.1f%% of attacked, accuracy "
-              + "under attack %.1f%% of all images%n", dense ? "fooled: " : "flipped:", s.successes(), n,
-          n == 0 ? 0 : 100 * s.successRate(), n == 0 ? 100 : 100 * s.robustAccuracy(), 100 * s.accuracyUnderAttack());
+      if (n == 0) {
+        o.printf(Locale.ROOT, "%s  %s%n", dense ? "fooled: " : "flipped:", s.notMeasured());
+      } else {
+        o.printf(Locale.ROOT, "%s  %d of %d attacked images (%.1f%%); robust accuracy %.1f%% of attacked, accuracy "
+                + "under attack %.1f%% of all images%n", dense ? "fooled: " : "flipped:", s.successes(), n,
+            100 * s.successRate(), 100 * s.robustAccuracy(), 100 * s.accuracyUnderAttack());
+      }
       if (s.successes() > 0) {
         o.printf(Locale.ROOT, "          mean confidence of the adversarial class %.3f; %s%n",
             s.meanAdversarialConfidence(), dense

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
     footer = {"  0  success (an attack that finds nothing still succeeds; its output says so)",
         "  1  internal error (a defect; please report it with the stack trace)",
         "  2  bad usage or bad input (unknown option, unreadable file, wrong image size, unknown class...)",
-        "  3  robustness gate failed: robust accuracy below evaluate --fail-under",
+        "  3  robustness gate failed: robust accuracy below evaluate --fail-under, or no image was attacked",
         "  4  a failure that may pass when tried again (a remote model timed out or was busy)",
         "  130, 143  stopped by Ctrl-C or SIGTERM: the model calls in flight finish, no output is written (a "
             + "journal keeps finished attempts for --resume)"})

@@ -31,7 +31,7 @@ public final class OutputOptions {
 
   @Option(names = "--fail-under", paramLabel = "R",
       description = "Robustness gate for CI: exit with code 3 when robust accuracy (share of attacked images that "
-          + "resisted) is below R, in [0, 1].")
+          + "resisted) is below R, in [0, 1], or when no image was attacked (robustness was not measured).")
   Double failUnder;
 
   @Option(names = "--no-images", description = "Write the original and adversarial images of --results as PNG "
