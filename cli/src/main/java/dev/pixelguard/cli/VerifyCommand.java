@@ -79,8 +79,8 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
-    if (!(timeout > 0) || Double.isInfinite(timeout)) {
-      throw new InputException("--timeout must be a positive number of seconds, was " + timeout);
+    if (!(timeout >= 0.001) || Double.isInfinite(timeout)) { // whole milliseconds: 1e-9 would be none at all
+      throw new InputException("--timeout must be a number of seconds, at least 0.001, was " + given("--timeout"));
     }
     VerifySettings settings;
     try {
@@ -137,6 +137,12 @@ final class VerifyCommand implements Callable<Integer> {
       }
       return ExitCode.OK;
     }
+  }
+
+  /** The value of option {@code name} as the user wrote it. */
+  private String given(String name) {
+    var option = spec.commandLine().getParseResult().matchedOption(name);
+    return option == null ? "its default" : option.stringValues().get(0);
   }
 
   private static String line(ImageVerdict v, ModelInfo info) {

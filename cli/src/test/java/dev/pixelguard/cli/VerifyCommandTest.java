@@ -58,7 +58,9 @@ class VerifyCommandTest {
   void badInputIsOneLineBeforeAnyWork() {
     Cli t = Cli.run("verify", "--timeout", "0");
     assertEquals(ExitCode.BAD_INPUT, t.code(), t.toString());
-    assertTrue(t.err().contains("--timeout must be a positive number"), t.err());
+    assertTrue(t.err().contains("--timeout must be a number of seconds, at least 0.001, was 0"), t.err());
+    Cli tiny = Cli.run("verify", "--timeout", "1e-9"); // said "was PT0S": the value after rounding to milliseconds
+    assertEquals("pixelguard: error: --timeout must be a number of seconds, at least 0.001, was 1e-9\n", tiny.err());
     Cli w = Cli.run("verify", "--workers", "0");
     assertEquals(ExitCode.BAD_INPUT, w.code(), w.toString());
     assertTrue(w.err().contains("--workers"), w.err());
