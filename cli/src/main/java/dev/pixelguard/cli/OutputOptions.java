@@ -123,6 +123,11 @@ public final class OutputOptions {
     if (noImages && results == null) {
       throw new InputException("--no-images writes the images of --results beside it; give --results");
     }
+    Path images = noImages ? ResultsJson.sideCar(results.toAbsolutePath()) : null;
+    if (images != null && Files.exists(images) && !Files.isDirectory(images)) {
+      throw new InputException("--no-images writes the images of " + results + " to " + images + ", which is a file, "
+          + "not a folder");
+    }
     if (resume && !journaled) {
       throw new InputException("--resume applies to evaluate and scan");
     }
