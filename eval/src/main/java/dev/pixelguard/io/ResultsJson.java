@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.JsonErrors;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Cost;
 import dev.pixelguard.attack.Criterion;
@@ -540,7 +541,7 @@ public final class ResultsJson {
     try {
       j = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new InputException("cannot read results " + file + ": " + InputException.firstLine(e.getMessage()));
+      throw new InputException("cannot read results " + file + ": " + JsonErrors.describe(e));
     }
     if (j == null || !"pixelguard".equals(j.path("tool").asText())) {
       throw new InputException(file + " is not a pixelguard results file");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.JsonErrors;
 import dev.pixelguard.data.ImageFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ public final class VerificationJson {
     try {
       root = JSON.readTree(Files.readAllBytes(file));
     } catch (IOException e) {
-      throw new InputException("cannot read verification results " + file + ": " + e.getMessage());
+      throw new InputException("cannot read verification results " + file + ": " + JsonErrors.describe(e));
     }
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new InputException(file + " is not a pixelguard verification run (format " + FORMAT + ")");
