@@ -69,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
   Path results;
 
   @Option(names = "--report", paramLabel = "DIR", description = "Write DIR/verification.html: the summary and, per "
-      + "image, the verdict, the counterexample and the map of proven margins.")
+      + "image, the verdict, the counterexample and the map of certified lower bounds on the margin.")
   Path report;
 
   @Option(names = "--quiet", description = "No per-image lines, only the summary.")
@@ -148,8 +148,9 @@ final class VerifyCommand implements Callable<Integer> {
   private static String line(ImageVerdict v, ModelInfo info) {
     String head = String.format(Locale.ROOT, "%-13s #%d %s", v.verdict().key(), v.index(), v.id());
     return switch (v.verdict()) {
-      case ROBUST -> String.format(Locale.ROOT, "%s: all %d positions proven, smallest margin %.3g (%.2f s)", head,
-          v.cleared(), v.smallestMargin(), v.seconds());
+      case ROBUST -> String.format(Locale.ROOT, "%s: all %d positions proven, the true class ahead by at least %.3g "
+          + "logits everywhere (a certified lower bound, not the model's smallest margin) (%.2f s)", head, v.cleared(),
+          v.smallestMargin(), v.seconds());
       case VULNERABLE -> {
         Counterexample c = v.counterexample();
         yield String.format(Locale.ROOT, "%s: (%d,%d) -> %s makes '%s', found by %s (%.2f s)", head, c.x(), c.y(),

@@ -72,6 +72,9 @@ public final class VerificationJson {
         cx.put("found", c.found());
       }
       im.put("cleared", v.cleared());
+      if (v.verdict() == Verdict.ROBUST) { // the certificate's figure: a lower bound, not the model's own margin
+        im.put("marginLowerBound", Double.parseDouble(String.format(Locale.ROOT, "%.6g", v.smallestMargin())));
+      }
       im.put("boxes", v.boxes());
       im.put("seconds", Math.round(v.seconds() * 1000) / 1000.0);
       im.put("note", v.note());
