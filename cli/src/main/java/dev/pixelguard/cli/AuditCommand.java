@@ -141,7 +141,7 @@ final class AuditCommand implements Callable<Integer> {
       settings.put("maxQueries", maxQueries);
       AuditResult r;
       try (JournalFile journal = JournalFile.open(journalFile, settings, resume)) {
-        try (Progress bar = Progress.start("auditing", data.size(), !run.quiet)) {
+        try (Progress bar = Progress.start("auditing", "images", data.size(), !run.quiet, spec.commandLine().getErr())) {
           r = Audit.run(reference, defended, data, list, execution, (t, system, done, total, fooled) -> {
             bar.total(total);
             bar.stepTo(done, t.name() + " (" + system + "): won " + fooled + "/" + done);

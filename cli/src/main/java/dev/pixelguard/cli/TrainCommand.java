@@ -154,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
       @Override
       public void batch(int epoch, int b, int total, float loss) {
         if (bar == null) {
-          bar = Progress.start("epoch " + epoch, total, !quiet);
+          bar = Progress.start("epoch " + epoch, "batches", total, !quiet, spec.commandLine().getErr());
         }
         bar.step(String.format("loss %.4f", loss));
       }

@@ -31,7 +31,7 @@ class StopSignalTest {
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), "dev.pixelguard.cli.Main", "evaluate", "--model",
         Fixtures.resnetTorchScript().toString(), "--dataset", Fixtures.cifarBatch().toString(), "--limit", "3",
-        "--results", results.toString());
+        "--results", results.toString(), "--quiet"); // --quiet: no progress lines on stderr
     Path err = logs.resolve("err.txt");
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(logs.resolve("out.txt").toFile())
         .redirectError(err.toFile()).start();
