@@ -53,7 +53,7 @@ final class AttackCommand implements Callable<Integer> {
     Attack<?> attack = attackOptions.build();
     LabeledImage loaded = input.load();
     Image raw = loaded.image();
-    try (Classifier c = model.open(new int[] {raw.channels(), raw.height(), raw.width()}, input.classNames())) {
+    try (Classifier c = input.open(model, raw)) {
       ModelInfo info = c.info();
       attackOptions.checkFits(info);
       LabeledImage li = input.matched(loaded, info);

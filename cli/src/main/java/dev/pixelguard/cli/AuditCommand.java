@@ -134,7 +134,8 @@ final class AuditCommand implements Callable<Integer> {
       Classifier reference = g != null ? g.views().get(0).classifier() : plain;
       Classifier defended = g != null ? g.asClassifier() : null;
       data = dataOptions.fit(data, reference.info());
-      if (stickerThreat != null) { // the sticker fits on these images, and in the mask, before any work
+      if (stickerThreat != null) { // the sticker's target and channels, and it fits on these images, before any work
+        stickerThreat.check(reference.info());
         stickerThreat.conditions().check(stickerThreat.sticker().size(), reference.info().height(),
             reference.info().width());
       }
@@ -142,15 +143,13 @@ final class AuditCommand implements Callable<Integer> {
       settings.put("maxQueries", maxQueries);
       AuditResult r;
       try (JournalFile journal = JournalFile.open(journalFile, settings, resume)) {
-        try (Progress bar = Progress.start("auditing", data.size(), !run.quiet)) {
+        try (Progress bar = Progress.start("auditing", "images", data.size(), !run.quiet, spec.commandLine().getErr())) {
           r = Audit.run(reference, defended, data, list, execution, (t, system, done, total, fooled) -> {
             bar.total(total);
             bar.stepTo(done, t.name() + " (" + system + "): won " + fooled + "/" + done);
           }, journal);
         }
-        if (journal.resumed() > 0) {
-          o.printf(Locale.ROOT, "resumed:  %d image outcomes from %s%n", journal.resumed(), journal.file());
-        }
+        OutputOptions.printResumed(o, "image outcomes", List.of(journal), journal.file().toString());
         print(o, r, g);
         Path page = AuditCard.write(r, out);
         o.printf(Locale.ROOT, "card:     %s (also card.md, card.svg, audit.json)%n", page);

@@ -153,8 +153,8 @@ final class EvaluateCommand implements Callable<Integer> {
       r = Evaluations.run(all ? "targeting" : "attacking", opened.evaluation().journal(journal).sink(stream),
           opened.images(), all, run.console(spec), line);
     }
-    if (journal != null && journal.resumed() > 0) {
-      o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
+    if (journal != null) {
+      OutputOptions.printResumed(o, "attempts", List.of(journal), journal.file().toString());
     }
     return print(o, r, opened.plan().attack(), opened.targets(), all, info.abstainClass(), info, opened.model());
   }
@@ -173,16 +173,12 @@ final class EvaluateCommand implements Callable<Integer> {
       r = GatedEvaluation.run(evaluation.journals((part, info, a, s, t) -> journals.apply(part)), opened.gate(),
           opened.images(), run.console(spec));
     }
-    int resumed = 0;
-    int files = 0;
+    List<JournalFile> parts = new ArrayList<>();
     for (String part : GateEvaluation.PARTS) {
-      JournalFile j = journals.apply(part);
-      resumed += j == null ? 0 : j.resumed();
-      files += j == null ? 0 : 1;
+      parts.add(journals.apply(part));
     }
-    if (resumed > 0) {
-      o.printf(Locale.ROOT, "resumed:  %d attempts from %d journals beside %s%n", resumed, files, outputs.journal());
-    }
+    OutputOptions.printResumed(o, "attempts", parts, parts.stream().filter(j -> j != null).count()
+        + " journals beside " + outputs.journal());
     Attack<?> attack = opened.plan().attack();
     GatedEvaluation.print(o, opened.gate(), attack, seed.seed, r, evaluation.camera());
     Evaluations.printCost(o, r.adaptive());
@@ -228,9 +224,13 @@ final class EvaluateCommand implements Callable<Integer> {
     } else {
       int n = s.attacked();
       boolean dense = s.gradients() > 0;
-      o.printf(Locale.ROOT, "%s  %d of %d attacked images (%.1f%%); robust accuracy %.1f%% of attacked, accuracy "
-              + "under attack %.1f%% of all images%n", dense ? "fooled: " : "flipped:", s.successes(), n,
-          n == 0 ? 0 : 100 * s.successRate(), n == 0 ? 100 : 100 * s.robustAccuracy(), 100 * s.accuracyUnderAttack());
+      if (n == 0) {
+        o.printf(Locale.ROOT, "%s  %s%n", dense ? "fooled: " : "flipped:", s.notMeasured());
+      } else {
+        o.printf(Locale.ROOT, "%s  %d of %d attacked images (%.1f%%); robust accuracy %.1f%% of attacked, accuracy "
+                + "under attack %.1f%% of all images%n", dense ? "fooled: " : "flipped:", s.successes(), n,
+            100 * s.successRate(), 100 * s.robustAccuracy(), 100 * s.accuracyUnderAttack());
+      }
       if (s.successes() > 0) {
         o.printf(Locale.ROOT, "          mean confidence of the adversarial class %.3f; %s%n",
             s.meanAdversarialConfidence(), dense

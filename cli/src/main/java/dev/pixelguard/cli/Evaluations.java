@@ -1,5 +1,6 @@
 package dev.pixelguard.cli;
 
+import dev.pixelguard.attack.Attack;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.eval.Evaluation;
@@ -11,13 +12,23 @@ import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /** Running an evaluation with a progress bar, and printing its summary: shared by evaluate, scan and compare. */
 final class Evaluations {
   private Evaluations() {}
 
-  /** Where a command prints: results to {@code out}, warnings to {@code err}; per-image lines unless quiet. */
-  record Console(PrintWriter out, PrintWriter err, boolean quiet) {}
+  /**
+   * Where a command prints: results to {@code out}, warnings and progress to {@code err}; per-image lines unless
+   * quiet, and progress (a bar on a terminal, a line every few seconds in a log) when {@code progress}.
+   */
+  record Console(PrintWriter out, PrintWriter err, boolean quiet, boolean progress) {
+    /** Progress unless quiet. */
+    Console(PrintWriter out, PrintWriter err, boolean quiet) {
+      this(out, err, quiet, !quiet);
+    }
+  }
 
   /** What to print for one attempt, given the image's index in the dataset; nothing when null is returned. */
   interface Line {
@@ -55,12 +66,20 @@ final class Evaluations {
     private final Progress bar;
     private final boolean stream;
     private final Map<String, Integer> index = new HashMap<>();
+    private final int images;
+    /** Attempts to make, attempts done, and queries of the attempts finished here (read by the log's thread). */
+    private volatile int total;
+    private volatile int attempts;
+    private volatile long finished;
 
     private ConsoleProgress(String label, Dataset data, boolean matrix, Console console, Line line) {
+      this.images = data.size();
+      this.total = data.size();
       this.console = console;
       this.line = line;
       this.verb = matrix ? "reached" : "fooled";
-      this.bar = Progress.start(label, data.size(), !console.quiet());
+      this.bar = Progress.start(label, matrix ? "(image, target) pairs" : "images", data.size(), console.progress(),
+          console.err());
       this.stream = !console.quiet() && !bar.shown();
       for (int i = 0; stream && i < data.size(); i++) { // the ids of a lazy dataset cost its images: only if printed
         index.put(data.get(i).id(), i);
@@ -68,9 +87,38 @@ final class Evaluations {
     }
 
     @Override
+    public void started(Attack<?> attack, LongSupplier queries) {
+      long t0 = System.nanoTime();
+      DoubleSupplier rate = () -> queries.getAsLong() / Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
+      // a query attack's budget bounds what is left: every attempt not finished spends at most the budget
+      Object budget = attack.settings().get("budget");
+      bar.live(() -> Text.count(Math.round(rate.getAsDouble())) + " queries/s", !(budget instanceof Number b) ? null
+          : () -> {
+            long spent = Math.max(0, queries.getAsLong() - images - finished - attempts); // by attempts in flight
+            return Math.max(0, (total - attempts) * b.doubleValue() - spent) / Math.max(1e-9, rate.getAsDouble());
+          });
+    }
+
+    @Override
     public void attempted(AttackResult a, int done, int total, int ok) {
+      finished += a.cost().queries() + 1; // and its final check
+      attempts = done;
+      this.total = total;
       bar.total(total);
       bar.step(verb + " " + ok + "/" + done);
+      printLine(a);
+    }
+
+    @Override
+    public void resumed(AttackResult a, int done, int total, int ok) {
+      attempts = done;
+      this.total = total;
+      bar.total(total);
+      bar.skip(verb + " " + ok + "/" + done);
+      printLine(a);
+    }
+
+    private void printLine(AttackResult a) {
       if (stream) {
         print(console.out(), line.of(index.get(a.imageId()), a));
       }

@@ -12,6 +12,11 @@ public final class ExitCode {
   public static final int GATE_FAILED = 3;
   /** A failure that may pass when tried again (a remote model timed out or was busy); nothing was written. */
   public static final int TRANSIENT = 4;
+  /**
+   * Stopped by SIGTERM (143, 128 + 15; Ctrl-C gives 130, 128 + 2): the model calls in flight finished, no new one
+   * started, and no output was written but the journal of the attempts that finished ({@link StopOnSignal}).
+   */
+  public static final int STOPPED = 143;
 
   private ExitCode() {}
 }

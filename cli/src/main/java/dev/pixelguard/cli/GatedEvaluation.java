@@ -29,7 +29,8 @@ final class GatedEvaluation {
     GateEvaluation.Monitor monitor = part -> {
       boolean adaptive = part.equals("adaptive");
       Evaluations.ConsoleProgress p = Evaluations.progress(adaptive ? "gate, adaptive attack" : part, data, false,
-          adaptive ? console : new Evaluations.Console(console.out(), console.err(), true), adaptive ? harmLine(gate)
+          adaptive ? console
+          : new Evaluations.Console(console.out(), console.err(), true, console.progress()), adaptive ? harmLine(gate)
               : (i, a) -> Evaluations.success(i, a, gate.info()));
       shown.add(p);
       return p;

@@ -40,6 +40,44 @@ public final class ImageOptions {
     return source.get(index);
   }
 
+  /**
+   * The model of {@code model} for {@code im} (the image {@link #load} gave), its shape a hint for a model that
+   * records none. When no image was given (neither --image nor --dataset) and the embedded sample it then takes is
+   * not of the model's kind, that is what it says, in one line, rather than the model's own complaint about the
+   * sample's shape (such as "the descriptor's input [1, 28, 28] does not match ...").
+   */
+  dev.pixelguard.model.Classifier open(ModelOptions model, Image im) {
+    int[] shape = {im.channels(), im.height(), im.width()};
+    if (image != null || dataset != null || model.isDefault()) {
+      return model.open(shape, classNames());
+    }
+    dev.pixelguard.model.Classifier c;
+    try {
+      c = model.open(shape, classNames());
+    } catch (InputException withTheSample) {
+      try (dev.pixelguard.model.Classifier alone = model.open(null, classNames())) {
+        throw noImage(alone.info());
+      } catch (InputException withoutIt) {
+        if (withoutIt.getMessage().startsWith("no image was given")) {
+          throw withoutIt;
+        }
+        throw withTheSample; // the model itself is the trouble
+      }
+    }
+    ModelInfo info = c.info();
+    if (!resize && (info.channels() != im.channels() || info.height() != im.height() || info.width() != im.width())) {
+      c.close();
+      throw noImage(info);
+    }
+    return c;
+  }
+
+  private InputException noImage(ModelInfo info) {
+    return new InputException("no image was given (--image FILE, or --dataset PATH with --index N), and the "
+        + "embedded sample taken instead, a 28x28 grayscale Fashion-MNIST image, is not what the model takes ("
+        + info.inputShape() + "); give an image");
+  }
+
   /** Class names a model without its own may take from the image's dataset (none for a file or class folders). */
   List<String> classNames() {
     return source == null ? List.of() : DataOptions.namesForModel(source);

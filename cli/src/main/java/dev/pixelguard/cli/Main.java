@@ -1,6 +1,7 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
+import dev.pixelguard.StoppedException;
 import dev.pixelguard.TransientException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -22,8 +23,10 @@ import picocli.CommandLine.Command;
     footer = {"  0  success (an attack that finds nothing still succeeds; its output says so)",
         "  1  internal error (a defect; please report it with the stack trace)",
         "  2  bad usage or bad input (unknown option, unreadable file, wrong image size, unknown class...)",
-        "  3  robustness gate failed: robust accuracy below evaluate --fail-under",
-        "  4  a failure that may pass when tried again (a remote model timed out or was busy)"})
+        "  3  robustness gate failed: robust accuracy below evaluate --fail-under, or no image was attacked",
+        "  4  a failure that may pass when tried again (a remote model timed out or was busy)",
+        "  130, 143  stopped by Ctrl-C or SIGTERM: the model calls in flight finish, no output is written (a "
+            + "journal keeps finished attempts for --resume)"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -33,7 +36,9 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    StopOnSignal.install();
+    System.exit(StopOnSignal.exitCode(execute(args, new PrintWriter(System.out, true),
+        new PrintWriter(System.err, true))));
   }
 
   /** Runs the command line with the given output streams; returns the exit code. */
@@ -55,9 +60,15 @@ public final class Main implements Runnable {
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       Throwable t = e;
-      while (!(t instanceof InputException) && !(t instanceof TransientException) && t.getCause() != null
-          && t.getCause() != t) {
+      while (!(t instanceof InputException) && !(t instanceof TransientException)
+          && !(t instanceof StoppedException) && t.getCause() != null && t.getCause() != t) {
         t = t.getCause();
+      }
+      if (t instanceof StoppedException) {
+        line.getErr().println("pixelguard: stopped (SIGTERM or Ctrl-C) before the work was done: no output was "
+            + "written; evaluate, scan and audit keep every finished attempt in their journal for --resume");
+        line.getErr().flush();
+        return ExitCode.STOPPED;
       }
       if (t instanceof TransientException) {
         line.getErr().println("pixelguard: error (may pass when tried again): " + InputException.firstLine(t.getMessage()));

@@ -31,7 +31,7 @@ public final class OutputOptions {
 
   @Option(names = "--fail-under", paramLabel = "R",
       description = "Robustness gate for CI: exit with code 3 when robust accuracy (share of attacked images that "
-          + "resisted) is below R, in [0, 1].")
+          + "resisted) is below R, in [0, 1], or when no image was attacked (robustness was not measured).")
   Double failUnder;
 
   @Option(names = "--no-images", description = "Write the original and adversarial images of --results as PNG "
@@ -99,10 +99,34 @@ public final class OutputOptions {
     return j == null ? null : JournalFile.open(j, settings, resume);
   }
 
+  /**
+   * "resumed:  3 attempts from r.json.journal": how many attempts (or image outcomes: {@code unit}) this run took
+   * from its journals, and, when they hold more (of images this run does not include, a smaller --limit), that
+   * they are kept rather than deleted with the results. Nothing when the journals held nothing.
+   */
+  static void printResumed(PrintWriter o, String unit, List<JournalFile> journals, String from) {
+    int held = 0;
+    int used = 0;
+    for (JournalFile j : journals) {
+      held += j == null ? 0 : j.resumed();
+      used += j == null ? 0 : j.used();
+    }
+    if (held > 0) {
+      o.printf(Locale.ROOT, "resumed:  %d %s from %s%s%n", used, unit, from, held == used ? ""
+          : String.format(Locale.ROOT, "; it holds %d more, of images this run does not include, and is kept", held
+              - used));
+    }
+  }
+
   /** Checks, before any work, that every destination's folder exists and the threshold is valid. */
   void check() {
     if (noImages && results == null) {
       throw new InputException("--no-images writes the images of --results beside it; give --results");
+    }
+    Path images = noImages ? ResultsJson.sideCar(results.toAbsolutePath()) : null;
+    if (images != null && Files.exists(images) && !Files.isDirectory(images)) {
+      throw new InputException("--no-images writes the images of " + results + " to " + images + ", which is a file, "
+          + "not a folder");
     }
     if (resume && !journaled) {
       throw new InputException("--resume applies to evaluate and scan");

@@ -40,7 +40,7 @@ final class PredictCommand implements Callable<Integer> {
     if (gate.given()) {
       return gated(out, raw);
     }
-    try (Classifier c = model.open(new int[] {im.channels(), im.height(), im.width()}, input.classNames())) {
+    try (Classifier c = input.open(model, im)) {
       ModelInfo info = c.info();
       LabeledImage li = input.matched(raw, info);
       Image fitted = input.fit(im, info);

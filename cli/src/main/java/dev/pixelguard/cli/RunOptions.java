@@ -20,7 +20,7 @@ public final class RunOptions {
       + "each, and building the next batch overlaps scoring; outcomes do not change.")
   int inFlight = 1;
 
-  @Option(names = "--quiet", description = "No progress bar and no per-image lines, only the summary.")
+  @Option(names = "--quiet", description = "No progress (bar or log lines) and no per-image lines, only the summary.")
   boolean quiet;
 
   /** The command's output streams, quiet or not. */

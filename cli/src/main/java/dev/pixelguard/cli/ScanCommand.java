@@ -18,6 +18,7 @@ import dev.pixelguard.model.AdmitsColours;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -96,8 +97,8 @@ final class ScanCommand implements Callable<Integer> {
   /** Prints the scan's outcome, writes its outputs and ends the journal; returns the exit code. */
   private int report(PrintWriter o, EvaluationResult r, Gate g, ModelInfo info, JournalFile journal, int colours,
       boolean boxes) {
-    if (journal != null && journal.resumed() > 0) {
-      o.printf(Locale.ROOT, "resumed:  %d attempts from %s%n", journal.resumed(), journal.file());
+    if (journal != null) {
+      OutputOptions.printResumed(o, "attempts", List.of(journal), journal.file().toString());
     }
     Summary s = r.summary();
     if (g != null) {

@@ -112,6 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         server.close();
         served.close();
       }, "pixelguard-serve-stop");
+      StopOnSignal.leaveToCommand(); // a stop drains the requests in flight: they must still reach the model
       Runtime.getRuntime().addShutdownHook(hook);
       o.printf(Locale.ROOT, "serving:  %s%n", served.describe());
       o.printf(Locale.ROOT, "model:    %s  (%s, %d classes%s)%n", server.url(), served.info().inputShape(),

@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
   boolean resume;
 
-  @Option(names = "--quiet", description = "No progress bar.")
+  @Option(names = "--quiet", description = "No progress (bar or log lines).")
   boolean quiet;
 
   @Override
@@ -154,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
       @Override
       public void batch(int epoch, int b, int total, float loss) {
         if (bar == null) {
-          bar = Progress.start("epoch " + epoch, total, !quiet);
+          bar = Progress.start("epoch " + epoch, "batches", total, !quiet, spec.commandLine().getErr());
         }
         bar.step(String.format("loss %.4f", loss));
       }

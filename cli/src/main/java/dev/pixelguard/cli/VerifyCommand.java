@@ -69,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
   Path results;
 
   @Option(names = "--report", paramLabel = "DIR", description = "Write DIR/verification.html: the summary and, per "
-      + "image, the verdict, the counterexample and the map of proven margins.")
+      + "image, the verdict, the counterexample and the map of certified lower bounds on the margin.")
   Path report;
 
   @Option(names = "--quiet", description = "No per-image lines, only the summary.")
@@ -79,8 +79,8 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     dataOptions.check();
-    if (!(timeout > 0) || Double.isInfinite(timeout)) {
-      throw new InputException("--timeout must be a positive number of seconds, was " + timeout);
+    if (!(timeout >= 0.001) || Double.isInfinite(timeout)) { // whole milliseconds: 1e-9 would be none at all
+      throw new InputException("--timeout must be a number of seconds, at least 0.001, was " + given("--timeout"));
     }
     VerifySettings settings;
     try {
@@ -140,11 +140,18 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
+  /** The value of option {@code name} as the user wrote it. */
+  private String given(String name) {
+    var option = spec.commandLine().getParseResult().matchedOption(name);
+    return option == null ? "its default" : option.stringValues().get(0);
+  }
+
   private static String line(ImageVerdict v, ModelInfo info) {
     String head = String.format(Locale.ROOT, "%-13s #%d %s", v.verdict().key(), v.index(), v.id());
     return switch (v.verdict()) {
-      case ROBUST -> String.format(Locale.ROOT, "%s: all %d positions proven, smallest margin %.3g (%.2f s)", head,
-          v.cleared(), v.smallestMargin(), v.seconds());
+      case ROBUST -> String.format(Locale.ROOT, "%s: all %d positions proven, the true class ahead by at least %.3g "
+          + "logits everywhere (a certified lower bound, not the model's smallest margin) (%.2f s)", head, v.cleared(),
+          v.smallestMargin(), v.seconds());
       case VULNERABLE -> {
         Counterexample c = v.counterexample();
         yield String.format(Locale.ROOT, "%s: (%d,%d) -> %s makes '%s', found by %s (%.2f s)", head, c.x(), c.y(),

@@ -177,6 +177,27 @@ class AuditCommandTest {
     assertTrue(q.err().contains("--max-queries must be positive"), q.err());
   }
 
+  @Test
+  void aStickerThatCannotBeUsedIsRefusedBeforeAnyThreatModelRuns() throws Exception {
+    Path far = dir.resolve("far.png");
+    StickerFiles.write(far, dev.pixelguard.attack.patch.Sticker.random(3, 6, 1), 1, java.util.Map.of("target", 42));
+    Path grey = dir.resolve("grey.png");
+    StickerFiles.write(grey, dev.pixelguard.attack.patch.Sticker.random(1, 6, 1), 1, java.util.Map.of("target", 3));
+    for (Path png : List.of(far, grey)) {
+      Path out = dir.resolve("card-" + png.getFileName());
+      // every threat model, with small budgets so that a check made last still ends soon
+      Cli r = Cli.run("audit", "-m", Fixtures.resnetOnnx().toString(), "-d", Fixtures.cifarBatch().toString(),
+          "--limit", "2", "--max-queries", "50", "--sticker", png.toString(), "--out", out.toString());
+      assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains(png == far ? "the sticker's target is class 42, which is not one of the model's 10 "
+          + "classes (0 to 9)" : "the sticker has 1 channel(s), the model's images 3"), r.err());
+      assertEquals("", r.out(), "nothing ran");
+      assertFalse(Files.exists(out.resolve("audit.json.journal")), "no journal to block the corrected command");
+      assertFalse(Files.exists(out.resolve("card.html")));
+    }
+  }
+
   private static String pct(double v) {
     return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v);
   }

@@ -52,6 +52,12 @@ class GateAndReportTest {
     // A single unlabelled image: nothing can be attacked, so robustness was not measured.
     Path png = dir.resolve("shoe.png");
     dev.pixelguard.data.ImageFiles.writePng(dev.pixelguard.data.Datasets.samples().get(0).image(), png);
+    // without a gate: it says so, and claims no robust accuracy (it printed 100.0%)
+    Cli plain = Cli.run("evaluate", "-d", png.toString(), "--quiet");
+    assertEquals(0, plain.code(), plain.toString());
+    assertTrue(plain.out().contains("flipped:  no image was attacked (no image is labelled), so robustness was not "
+        + "measured\n"), plain.out());
+    assertFalse(plain.out().contains("robust accuracy"), plain.out());
     Path xml = dir.resolve("none.xml");
     Cli r = Cli.run("evaluate", "-d", png.toString(), "--quiet", "--fail-under", "0.5", "--junit", xml.toString());
     assertEquals(ExitCode.GATE_FAILED, r.code(), r.toString());

@@ -119,6 +119,21 @@ class NoImagesTest {
   }
 
   @Test
+  void aFileWhereTheImageFolderGoesIsRefusedBeforeAnyWorkAndLeavesNothing() throws Exception {
+    Path results = dir.resolve("r.json");
+    Path images = Files.writeString(dir.resolve("r.images"), "not a folder");
+    Cli r = Cli.run("evaluate", "--limit", "2", "--budget", "100", "--quiet", "--no-images", "--results",
+        results.toString());
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+    assertEquals("pixelguard: error: --no-images writes the images of " + results + " to " + images.toAbsolutePath()
+        + ", which is a file, not a folder\n", r.err());
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of("r.images"), files.map(f -> f.getFileName().toString()).toList(),
+          "no hidden .r.json...tmp (it was left) and no journal");
+    }
+  }
+
+  @Test
   void aRunResumedFromItsJournalWritesTheSameSideCarResults() throws Exception {
     Path full = dir.resolve("full.json");
     Cli whole = Cli.run("evaluate", "--limit", "8", "--budget", "600", "--quiet", "--no-images", "--results",

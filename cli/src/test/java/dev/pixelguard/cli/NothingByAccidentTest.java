@@ -188,6 +188,20 @@ class NothingByAccidentTest {
     Files.writeString(spec, "{\"std\": \"abc\"}");
     assertBadInput(Cli.run("predict", "-m", onnx(), "--spec", spec.toString(), "--index", "0", "-d",
         Fixtures.cifarBatch().toString()), "std must be a list of numbers, was \"abc\"");
+    // JSON a person wrote: what is wrong and where, in their words, never the names of the parser's options
+    for (String[] bad : new String[][] {
+        {"{\"layout\": \"NCHW\",\n}", "line 2, column 1: a comma before '}' (JSON allows none after the last item)"},
+        {"{\"temperature\": NaN}", "line 1, column 20: 'NaN' is not a JSON number (JSON has no NaN or Infinity)"},
+        {"{'layout': 'NCHW'}", "line 1, column 2: single quotes (JSON names and strings take double quotes)"}}) {
+      Files.writeString(spec, bad[0]);
+      Cli r = Cli.run("predict", "-m", onnx(), "--spec", spec.toString(), "--index", "0", "-d",
+          Fixtures.cifarBatch().toString());
+      assertBadInput(r, "cannot read model descriptor " + spec + ": " + bad[1]);
+      assertFalse(r.err().matches("(?s).*(Feature|ALLOW_|enable `).*"), r.err());
+    }
+    Path gate = Files.writeString(dir.resolve("gate.json"), "// my gate\n{\"schema\": 1}");
+    Cli g = Cli.run("predict", "--gate", gate.toString());
+    assertBadInput(g, "cannot read gate file " + gate + ": line 1, column 1: a comment, which JSON does not have");
     assertBadInput(Cli.run("evaluate", "--pixels", "900", "-n", "1"), "--pixels 900 is more than the 784 pixels");
     assertBadInput(Cli.run("predict", "--image", dir.toString()), "is a folder, not an image file");
   }

@@ -168,6 +168,25 @@ class RemoteModelTest {
   }
 
   @Test
+  void predictWithoutAnImageSaysSoRatherThanBlamingADescriptor() {
+    // it said "the descriptor's input [1, 28, 28] does not match remote model ...'s [-1, 3, 32, 32]"
+    for (String command : List.of("predict", "attack")) {
+      List<String> args = new java.util.ArrayList<>(List.of(command, "--model", server.url()));
+      if (command.equals("attack")) {
+        args.addAll(List.of("--out", dir.resolve("adv.png").toString()));
+      }
+      Cli r = Cli.run(args.toArray(String[]::new));
+      assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+      assertEquals("pixelguard: error: no image was given (--image FILE, or --dataset PATH with --index N), and the "
+          + "embedded sample taken instead, a 28x28 grayscale Fashion-MNIST image, is not what the model takes (32x32 "
+          + "RGB); give an image\n", r.err());
+    }
+    Cli ok = Cli.run("predict", "--model", server.url(), "-d", Fixtures.cifarBatch().toString(), "--index", "3");
+    assertEquals(0, ok.code(), ok.toString());
+    assertTrue(ok.out().startsWith("test_batch_subset.bin#3: "), ok.out());
+  }
+
+  @Test
   void aUrlThatIsNoV2ModelIsRefusedInOneLine() {
     Cli r = Cli.run("evaluate", "-m", "http://127.0.0.1:" + server.port() + "/models/resnet20", "--limit", "1",
         "-d", Fixtures.cifarBatch().toString());

@@ -124,6 +124,28 @@ class SparkCommandTest {
     }
   }
 
+  @Test
+  void anUnreachableMasterIsAFailureThatMayPassLaterNamedInOneLine() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort(); // nothing listens there once it is closed
+    }
+    Path results = dir.resolve("unreachable.json");
+    List<String> args = new ArrayList<>(run());
+    args.addAll(List.of("--master", "spark://127.0.0.1:" + port, "--results", results.toString()));
+    Out o = new Out();
+    long t0 = System.nanoTime();
+    int code = SparkCommand.execute(args.toArray(String[]::new), o.out, o.err);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(ExitCode.TRANSIENT, code, o.toString());
+    assertEquals("pixelguard: error (may pass when tried again): the Spark master spark://127.0.0.1:" + port
+        + " cannot be reached (127.0.0.1:" + port + ": Connection refused); check --master and that the master "
+        + "runs\n", o.err());
+    assertTrue(seconds < 20, "refused before Spark starts, not after its minute of retries: " + seconds + " s");
+    assertFalse(Files.exists(Path.of(results + ".journal")), "no journal to block the corrected command");
+    assertFalse(Files.exists(results));
+  }
+
   private JsonNode spark(Out o, List<String> base, String... more) throws Exception {
     Path results = dir.resolve("spark-" + System.nanoTime() + ".json");
     List<String> args = new ArrayList<>(base);

@@ -25,7 +25,10 @@ class VerifyCommandTest {
     Cli r = Cli.run("verify", "-n", "3", "--results", results.toString(), "--report", report.toString());
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().contains("vulnerable    #0 fashion-mnist-test#0"), r.out());
-    assertTrue(r.out().contains("robust        #1 fashion-mnist-test#1: all 784 positions proven"), r.out());
+    // the figure is the proof's weakest bound, said as such (it read as the model's own smallest margin)
+    assertTrue(r.out().contains("robust        #1 fashion-mnist-test#1: all 784 positions proven, the true class "
+        + "ahead by at least 0.0760 logits everywhere (a certified lower bound, not the model's smallest margin)"),
+        r.out());
     assertTrue(r.out().contains("result:   2 robust, 1 vulnerable, 0 unknown"), r.out());
     VerificationResult v = VerificationJson.read(results);
     assertEquals(3, v.images().size());
@@ -38,9 +41,15 @@ class VerifyCommandTest {
       assertTrue(m > 0.001, "every position of a robust image has a proven margin above --margin");
     }
     assertEquals(2.0 / 3, v.certifiedAccuracy(), 1e-12);
+    com.fasterxml.jackson.databind.JsonNode images = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(results.toFile()).path("images");
+    assertEquals(robust.smallestMargin(), images.get(1).path("marginLowerBound").asDouble(), 1e-6);
+    assertFalse(images.get(0).has("marginLowerBound"), "a vulnerable image has no certificate");
     String html = Files.readString(report.resolve("verification.html"));
     assertTrue(html.contains("Certified robust accuracy") && html.contains("66.7%"), "report summary");
     assertTrue(html.contains("data:image/png;base64,"), "report images");
+    assertTrue(html.contains("(a certified lower bound, not the model&#39;s smallest margin)")
+        || html.contains("(a certified lower bound, not the model's smallest margin)"), "report per image");
   }
 
   @Test
@@ -58,7 +67,9 @@ class VerifyCommandTest {
   void badInputIsOneLineBeforeAnyWork() {
     Cli t = Cli.run("verify", "--timeout", "0");
     assertEquals(ExitCode.BAD_INPUT, t.code(), t.toString());
-    assertTrue(t.err().contains("--timeout must be a positive number"), t.err());
+    assertTrue(t.err().contains("--timeout must be a number of seconds, at least 0.001, was 0"), t.err());
+    Cli tiny = Cli.run("verify", "--timeout", "1e-9"); // said "was PT0S": the value after rounding to milliseconds
+    assertEquals("pixelguard: error: --timeout must be a number of seconds, at least 0.001, was 1e-9\n", tiny.err());
     Cli w = Cli.run("verify", "--workers", "0");
     assertEquals(ExitCode.BAD_INPUT, w.code(), w.toString());
     assertTrue(w.err().contains("--workers"), w.err());

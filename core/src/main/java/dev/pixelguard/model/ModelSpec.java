@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelguard.InputException;
+import dev.pixelguard.JsonErrors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,7 +159,7 @@ public record ModelSpec(
     try {
       n = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new InputException("cannot read model descriptor " + file + ": " + InputException.firstLine(e.getMessage()));
+      throw new InputException("cannot read model descriptor " + file + ": " + JsonErrors.describe(e));
     }
     if (n == null || !n.isObject()) {
       throw new InputException("model descriptor " + file + " must be a JSON object");
@@ -226,7 +227,7 @@ public record ModelSpec(
       try {
         root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.toFile());
       } catch (IOException e) {
-        throw new InputException("cannot read model descriptor " + file + ": " + InputException.firstLine(e.getMessage()));
+        throw new InputException("cannot read model descriptor " + file + ": " + JsonErrors.describe(e));
       }
     } else {
       root = JSON.createObjectNode();

@@ -20,6 +20,7 @@ import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.EngineCalls;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.OutputKind;
 import dev.pixelguard.model.ModelInfo;
@@ -50,11 +51,13 @@ public final class TorchScriptClassifier implements GradientClassifier {
   private final ZooModel<NDList, NDList> model;
   private final PtSymbolBlock block;
   private final TensorCodec codec;
+  private final EngineCalls calls;
 
   private TorchScriptClassifier(ZooModel<NDList, NDList> model, TensorCodec codec) {
     this.model = model;
     this.block = (PtSymbolBlock) model.getBlock();
     this.codec = codec;
+    this.calls = new EngineCalls(codec.info().name());
   }
 
   /**
@@ -131,6 +134,10 @@ public final class TorchScriptClassifier implements GradientClassifier {
 
   @Override
   public Scores classify(ImageBatch batch) {
+    return calls.run(() -> scores(batch));
+  }
+
+  private Scores scores(ImageBatch batch) {
     long[] shape = codec.inputShape(batch.size());
     try (NDManager m = model.getNDManager().newSubManager()) {
       NDArray x = m.create(codec.encode(batch), new Shape(shape));
@@ -146,6 +153,10 @@ public final class TorchScriptClassifier implements GradientClassifier {
 
   @Override
   public LossGradient lossGradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
+    return calls.run(() -> gradient(batch, lossKind, classes));
+  }
+
+  private LossGradient gradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
     int n = batch.size();
     int k = info().numClasses();
     Losses.check(classes, n, k);
@@ -170,8 +181,9 @@ public final class TorchScriptClassifier implements GradientClassifier {
     }
   }
 
+  /** Waits for the calls in flight (a stop unwinding on another thread), then frees the model. */
   @Override
   public void close() {
-    model.close();
+    calls.close(model::close);
   }
 }

@@ -3,6 +3,7 @@ package dev.pixelguard.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelguard.InputException;
 import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.patch.Conditions;
 import dev.pixelguard.attack.patch.Sticker;
@@ -11,6 +12,7 @@ import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.eval.Journal;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ModelInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +82,25 @@ public record StickerThreat(Sticker sticker, int target, String targetName, Cond
       return java.util.HexFormat.of().formatHex(h, 0, 8);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /**
+   * Refuses, in one line, a sticker that cannot be used against a model with {@code info} (the reference model of
+   * the audit, before any threat model runs): a target that is not one of its classes, or a sticker whose
+   * channels are not those of the model's images.
+   *
+   * @throws InputException if it cannot
+   */
+  public void check(ModelInfo info) {
+    int classes = info.abstainClass() >= 0 ? info.numClasses() - 1 : info.numClasses();
+    if (target < -1 || target >= classes) {
+      throw new InputException("the sticker's target is class " + target + ", which is not one of the model's "
+          + classes + " classes (0 to " + (classes - 1) + ")");
+    }
+    if (sticker.channels() != info.channels()) {
+      throw new InputException("the sticker has " + sticker.channels() + " channel(s), the model's images "
+          + info.channels() + "; train it on this model's images ('sticker train')");
     }
   }
 

@@ -133,11 +133,26 @@ public final class Evaluation {
   /** Progress: called on the evaluating thread after each attempt. */
   public interface Listener {
     /**
+     * Called once, before the clean pass, with the attack and the images the model has been sent so far in this
+     * run (clean pass, attacks and final checks, readable from any thread as they are sent), for a live rate.
+     * Default: nothing.
+     */
+    default void started(Attack<?> attack, java.util.function.LongSupplier queries) {}
+
+    /**
      * @param done attempts finished so far
      * @param total attempts in all
      * @param successes successful attempts so far
      */
     void attempted(AttackResult result, int done, int total, int successes);
+
+    /**
+     * As {@link #attempted}, for an attempt taken from the journal rather than run now (it cost nothing here).
+     * Default: {@link #attempted}.
+     */
+    default void resumed(AttackResult result, int done, int total, int successes) {
+      attempted(result, done, total, successes);
+    }
 
     /** Called once, after the last attempt, with the whole result. */
     default void finished(EvaluationResult result) {}
@@ -208,6 +223,9 @@ public final class Evaluation {
       int window) {
     long t0 = System.nanoTime();
     CountingClassifier counted = CountingClassifier.of(model);
+    if (listener != null) {
+      listener.started(attack, counted::queries);
+    }
     int k = model.info().numClasses();
     // First the clean pass and the plan (each image's skip reason and goals), keeping no image: a lazy dataset
     // makes each image once here and once more when its window is attacked.
@@ -263,7 +281,7 @@ public final class Evaluation {
             resumedQueries += earlier.cost().queries() + 1; // and its final check, which every attack sends once
             resumedGradients += earlier.cost().gradients();
             if (listener != null) {
-              listener.attempted(earlier, done[0], total, done[1]);
+              listener.resumed(earlier, done[0], total, done[1]);
             }
             continue;
           }

@@ -7,6 +7,8 @@ import dev.pixelguard.attack.Execution;
 import dev.pixelguard.attack.Seeds;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.data.LazyImages;
 import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateSpec;
@@ -171,19 +173,39 @@ public record EvaluationPlan(Subject subject, DataSource data, Attack<?> attack,
 
     /**
      * {@code data} labelled by the model's classes (class folders matched by name) and in the model's input
-     * shape: as is, converted when {@link #resize}, or refused in one line.
+     * shape: every image converted when {@link #resize} (each when it is used; one already of that shape is kept
+     * as it is), or else as is when every image has that shape, or refused in one line naming an image that has
+     * not. The images of a dataset held in memory are checked at once; those of one read when used (a large
+     * folder) each when it is read.
      */
     public Dataset fit(Dataset data, ModelInfo info) {
       data = matched(data, info);
-      Image first = data.get(0).image();
-      if (first.channels() == info.channels() && first.height() == info.height() && first.width() == info.width()) {
-        return data;
+      if (resize) {
+        return Datasets.convert(data, info.channels(), info.height(), info.width());
       }
-      if (!resize) {
+      Image first = data.get(0).image();
+      if (!fits(first, info)) {
         throw new InputException("the dataset's images are " + first.shape() + " but the model takes "
             + info.inputShape() + " (use --resize to convert them)");
       }
-      return Datasets.convert(data, info.channels(), info.height(), info.width());
+      if (data.images() instanceof LazyImages lazy) {
+        return new Dataset(data.name(), lazy.map(li -> requireFits(li, info)), data.classNames(),
+            data.namedByFolder());
+      }
+      data.images().forEach(li -> requireFits(li, info));
+      return data;
+    }
+
+    private static boolean fits(Image im, ModelInfo info) {
+      return im.channels() == info.channels() && im.height() == info.height() && im.width() == info.width();
+    }
+
+    private static LabeledImage requireFits(LabeledImage li, ModelInfo info) {
+      if (!fits(li.image(), info)) {
+        throw new InputException("image " + li.id() + " is " + li.image().shape() + " but the model takes "
+            + info.inputShape() + ", as the dataset's first image is (use --resize to convert every image)");
+      }
+      return li;
     }
   }
 
@@ -406,7 +428,7 @@ public record EvaluationPlan(Subject subject, DataSource data, Attack<?> attack,
      */
     public List<EvaluationResult> evaluate(List<Integer> indices, Function<String, Journal> journals,
         Evaluation.Listener listener) {
-      List<dev.pixelguard.data.LabeledImage> share = new ArrayList<>(indices.size());
+      List<LabeledImage> share = new ArrayList<>(indices.size());
       indices.forEach(i -> share.add(images.get(i)));
       Dataset over = new Dataset(images.name(), share, images.classNames(), images.namedByFolder());
       if (gate == null) {

@@ -118,14 +118,22 @@ public record Summary(
   }
 
   /**
+   * Why robustness was not measured, when no image was attacked ("no image was attacked (no image is labelled),
+   * so robustness was not measured"); null when some were.
+   */
+  public String notMeasured() {
+    return attacked > 0 ? null : "no image was attacked (" + (labelled == 0 ? "no image is labelled"
+        : cleanCorrect == 0 ? "the model classifies none of the " + labelled + " labelled images correctly"
+        : "no correctly classified image had a goal") + "), so robustness was not measured";
+  }
+
+  /**
    * The CI gate's verdict at threshold {@code minRobustAccuracy}: null when it passes, else why it fails.
    * Nothing attacked is a failure, never a pass: a gate must not pass because no image was tested.
    */
   public String gateFailure(double minRobustAccuracy) {
     if (attacked == 0) {
-      return "no image was attacked (" + (labelled == 0 ? "no image is labelled"
-          : cleanCorrect == 0 ? "the model classifies none of the " + labelled + " labelled images correctly"
-          : "no correctly classified image had a goal") + "), so robustness was not measured";
+      return notMeasured();
     }
     if (robustAccuracy < minRobustAccuracy) {
       return String.format(java.util.Locale.ROOT, "robust accuracy %.3f is below %.3f", robustAccuracy,

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.JsonErrors;
 import dev.pixelguard.data.ImageFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ public final class AuditJson {
     try {
       j = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new InputException("cannot read audit " + file + ": " + InputException.firstLine(e.getMessage()));
+      throw new InputException("cannot read audit " + file + ": " + JsonErrors.describe(e));
     }
     if (j == null || !"pixelguard".equals(j.path("tool").asText()) || !"audit".equals(j.path("kind").asText())) {
       throw new InputException(file + " is not a pixelguard audit file");

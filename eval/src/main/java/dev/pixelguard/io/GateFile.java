@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.JsonErrors;
 import dev.pixelguard.data.ImageFiles;
 import dev.pixelguard.defence.Fallback;
 import dev.pixelguard.defence.Gate;
@@ -42,7 +43,7 @@ public final class GateFile {
     try {
       n = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new InputException("cannot read gate file " + file + ": " + InputException.firstLine(e.getMessage()));
+      throw new InputException("cannot read gate file " + file + ": " + JsonErrors.describe(e));
     }
     if (n == null || !n.isObject()) {
       throw new InputException("gate file " + file + " must be a JSON object");

@@ -20,9 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The journal of a running evaluation as a file ({@link Journal}): one line of JSON per finished attempt, appended as each finishes, after
@@ -36,6 +41,13 @@ import java.util.Map;
  * <p>Lines (JSON Lines): {@code {"journal": 1, "settings": {...}}}, then {@code {"id": ID, "goal": GOAL,
  * "attempt": {...}}} with the attempt as in a results file.
  *
+ * <p>The file is made when the first attempt is recorded, not when the journal is opened: a run refused or
+ * stopped before any attempt finished leaves no journal behind to block the corrected command. Only the last
+ * line can be torn (it then has no line end); a complete line that is not a journal line means the file was
+ * damaged or edited, and resuming from it is refused in one line naming the line, since dropping it (and
+ * everything after it) would silently lose finished attempts. {@link #finish} deletes the file only when every
+ * attempt it holds was taken by this run ({@link #used}); a run over fewer images keeps it.
+ *
  * <p>A run of several evaluations can keep them all in one journal: each {@link #part} is a view whose lines
  * carry {@code "part": NAME}, and whose attempts are looked up among that part's only ({@code audit} keeps one part
  * per threat model and system). An outcome that is not an attack's attempt (a universal sticker's verdict on an
@@ -47,17 +59,32 @@ public final class JournalFile implements Journal, AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path file;
-  /** The finished lines of every part, by {@link #key}. */
-  private final Map<String, JsonNode> done;
-  private final FileChannel out;
+  /** What every view of one journal shares: the file, its lines from earlier runs, and the channel once made. */
+  private static final class Shared {
+    final Path file;
+    final ObjectNode head;
+    /** The finished lines of earlier runs, of every part, by {@link #key}, sorted: an image's lines are a range. */
+    final NavigableMap<String, JsonNode> done;
+    /** The keys of {@link #done} this run has taken. */
+    final Set<String> used = new HashSet<>();
+    /** Open for appending once the file exists (at once when resuming, else at the first line recorded). */
+    FileChannel out;
+    boolean closed;
+
+    Shared(Path file, ObjectNode head, NavigableMap<String, JsonNode> done, FileChannel out) {
+      this.file = file;
+      this.head = head;
+      this.done = done;
+      this.out = out;
+    }
+  }
+
+  private final Shared shared;
   /** This view's part, or null for the journal's lines without one. */
   private final String part;
 
-  private JournalFile(Path file, Map<String, JsonNode> done, FileChannel out, String part) {
-    this.file = file;
-    this.done = done;
-    this.out = out;
+  private JournalFile(Shared shared, String part) {
+    this.shared = shared;
     this.part = part;
   }
 
@@ -68,7 +95,7 @@ public final class JournalFile implements Journal, AutoCloseable {
   @Override
   public JournalFile part(String name) {
     java.util.Objects.requireNonNull(name, "name");
-    return new JournalFile(file, done, out, name);
+    return new JournalFile(shared, name);
   }
 
   /** The journal file beside a results file: {@code results.json.journal}. */
@@ -116,54 +143,97 @@ public final class JournalFile implements Journal, AutoCloseable {
    *     differ, or when it cannot be read or written
    */
   public static JournalFile open(Path file, ObjectNode settings, boolean resume) {
-    Map<String, JsonNode> done = new HashMap<>();
+    NavigableMap<String, JsonNode> done = new TreeMap<>();
     boolean exists = Files.exists(file);
     if (exists && !resume) {
       throw new InputException("a journal of an interrupted run exists: " + file + "; add --resume to finish that "
           + "run, or delete the journal to start again");
     }
+    ObjectNode head = JSON.createObjectNode();
+    head.put("journal", VERSION);
+    head.set("settings", settings);
+    if (!exists) {
+      return new JournalFile(new Shared(file, head, done, null), null); // the file is made by the first line
+    }
     try {
-      if (exists) {
-        long good = read(file, settings, done);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-        ch.truncate(good); // a torn last line from a killed run
-        ch.position(good);
-        return new JournalFile(file, done, ch, null);
-      }
-      Path dir = file.toAbsolutePath().getParent();
-      if (dir != null) {
-        Files.createDirectories(dir); // a report folder that the run's report will fill
-      }
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      ObjectNode head = JSON.createObjectNode();
-      head.put("journal", VERSION);
-      head.set("settings", settings);
-      JournalFile j = new JournalFile(file, done, ch, null);
-      j.append(head);
-      return j;
+      long good = read(file, settings, done);
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+      ch.truncate(good); // a torn last line from a killed run
+      ch.position(good);
+      return new JournalFile(new Shared(file, head, done, ch), null);
     } catch (IOException e) {
       throw new InputException("cannot use journal " + file + ": " + ImageFiles.reason(e));
     }
   }
 
-  /** Reads the finished attempts; returns the length of the file's complete, valid lines. */
+  /**
+   * Makes the file now, with its settings line, if it does not exist yet (it is otherwise made when the first
+   * line is recorded): for an engine that hands a journal's lines to a worker's journal of its own.
+   *
+   * @return this journal
+   */
+  public JournalFile start() {
+    try {
+      synchronized (shared) {
+        if (shared.out == null) {
+          append(null);
+        }
+      }
+    } catch (IOException e) {
+      throw new InputException("cannot use journal " + shared.file + ": " + ImageFiles.reason(e));
+    }
+    return this;
+  }
+
+  /**
+   * Appends {@code line} (null: nothing) in one write; when the file does not exist yet, it is made and the
+   * settings line goes first, in the same write.
+   */
+  private void append(JsonNode line) throws IOException {
+    if (shared.closed) {
+      throw new IllegalStateException("journal " + shared.file + " is closed");
+    }
+    StringBuilder text = new StringBuilder();
+    if (shared.out == null) {
+      Path dir = shared.file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir); // a report folder that the run's report will fill
+      }
+      shared.out = FileChannel.open(shared.file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      text.append(JSON.writeValueAsString(shared.head)).append('\n');
+    }
+    if (line != null) {
+      text.append(JSON.writeValueAsString(line)).append('\n');
+    }
+    ByteBuffer b = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+    while (b.hasRemaining()) {
+      shared.out.write(b);
+    }
+  }
+
+  /**
+   * Reads the finished attempts; returns the length of the file's complete lines. A last line without its line
+   * end is a write a kill tore: it is left out (and cut off). A complete line that is not a journal line is
+   * refused: it was damaged or edited, and what follows it cannot be trusted to be skipped silently.
+   */
   private static long read(Path file, ObjectNode settings, Map<String, JsonNode> done) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     long good = 0;
     int start = 0;
-    boolean first = true;
+    int number = 0;
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] != '\n') {
         continue;
       }
+      number++;
       String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
       JsonNode j;
       try {
         j = JSON.readTree(line);
       } catch (IOException e) {
-        break; // only the last line can be torn; nothing after it counts
+        j = null;
       }
-      if (first) {
+      if (number == 1) {
         if (j == null || j.path("journal").asInt() != VERSION) {
           throw new InputException(file + " is not a pixelguard journal of version " + VERSION);
         }
@@ -173,15 +243,20 @@ public final class JournalFile implements Journal, AutoCloseable {
               "", j.path("settings"), now) + "); resuming would mix two runs: delete it, or resume with its "
               + "settings");
         }
-        first = false;
       } else {
+        if (j == null || !j.path("id").isTextual() || !j.path("goal").isTextual()
+            || !(j.path("attempt").isObject() || j.path("outcome").isObject())) {
+          throw new InputException("line " + number + " of the journal " + file + " is damaged (" + (j == null
+              ? "not JSON" : "not an attempt") + "; only a last line without its line end is a torn write): "
+              + "repair or remove that line and resume again, or delete the journal to start again");
+        }
         JsonNode p = j.path("part");
         done.put(key(p.isTextual() ? p.asText() : null, j.path("id").asText(), j.path("goal").asText()), j);
       }
       good = i + 1;
       start = i + 1;
     }
-    if (first) {
+    if (number == 0) {
       throw new InputException(file + " is not a pixelguard journal (it has no complete first line)");
     }
     return good;
@@ -211,7 +286,29 @@ public final class JournalFile implements Journal, AutoCloseable {
 
   /** How many attempts (and outcomes) the journal holds from earlier runs, of every part. */
   public int resumed() {
-    return done.size();
+    return shared.done.size();
+  }
+
+  /**
+   * How many of the attempts (and outcomes) held from earlier runs this run has taken so far instead of running
+   * them: fewer than {@link #resumed} when the run covers fewer images than the journal.
+   */
+  public int used() {
+    synchronized (shared) {
+      return shared.used.size();
+    }
+  }
+
+  /** The held line of this view's part for image {@code id} and {@code goal}, marked as used, or null. */
+  private JsonNode take(String id, String goal) {
+    String k = key(part, id, goal);
+    JsonNode line = shared.done.get(k);
+    if (line != null) {
+      synchronized (shared) {
+        shared.used.add(k);
+      }
+    }
+    return line;
   }
 
   /**
@@ -221,9 +318,30 @@ public final class JournalFile implements Journal, AutoCloseable {
    */
   @Override
   public AttackResult finished(String id, String goal, Image original, Prediction clean, int trueClass) {
-    JsonNode line = done.get(key(part, id, goal));
+    JsonNode line = take(id, goal);
     return line == null || !line.has("attempt") ? null
         : ResultsJson.attemptFromJson(line.path("attempt"), id, original, clean, trueClass);
+  }
+
+  /**
+   * The lines this view's part holds from earlier runs for image {@code id}, as JSON text, each marked as used: for
+   * an engine that hands them to the worker that runs the image.
+   */
+  public List<String> held(String id) {
+    List<String> out = new ArrayList<>();
+    String prefix = key(part, id, "");
+    for (Map.Entry<String, JsonNode> e : shared.done.subMap(prefix, true, prefix + '\uffff', false).entrySet()) {
+      synchronized (shared) {
+        shared.used.add(e.getKey());
+      }
+      out.add(e.getValue().toString());
+    }
+    return out;
+  }
+
+  /** The settings line's settings, as JSON text. */
+  public String settingsText() {
+    return shared.head.path("settings").toString();
   }
 
   /** Appends a finished attempt, in one write. */
@@ -240,7 +358,7 @@ public final class JournalFile implements Journal, AutoCloseable {
    */
   @Override
   public JsonNode finishedOutcome(String id, String goal) {
-    JsonNode line = done.get(key(part, id, goal));
+    JsonNode line = take(id, goal);
     return line == null ? null : line.get("outcome");
   }
 
@@ -264,42 +382,50 @@ public final class JournalFile implements Journal, AutoCloseable {
 
   private void write(JsonNode line) {
     try {
-      append(line);
-    } catch (IOException e) {
-      throw new InputException("cannot append to journal " + file + ": " + ImageFiles.reason(e));
-    }
-  }
-
-  private void append(JsonNode line) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
-    synchronized (out) { // one line at a time, from every part's view
-      while (b.hasRemaining()) {
-        out.write(b);
+      synchronized (shared) { // one line at a time, from every part's view
+        append(line);
       }
+    } catch (IOException e) {
+      throw new InputException("cannot append to journal " + shared.file + ": " + ImageFiles.reason(e));
     }
   }
 
   /** The journal's file. */
   public Path file() {
-    return file;
+    return shared.file;
   }
 
-  /** Closes the file and deletes it: the run is finished and its results are written. */
-  public void finish() {
+  /**
+   * Closes the file and deletes it, the run being finished and its results written, when every attempt it held
+   * from earlier runs was taken by this run ({@link #used}); otherwise it is closed and kept, since it holds
+   * attempts of images the results do not include.
+   *
+   * @return whether the journal was deleted
+   */
+  public boolean finish() {
     close();
+    if (used() < resumed()) {
+      return false;
+    }
     try {
-      Files.deleteIfExists(file);
+      Files.deleteIfExists(shared.file);
+      return true;
     } catch (IOException e) {
-      throw new InputException("cannot delete journal " + file + ": " + ImageFiles.reason(e));
+      throw new InputException("cannot delete journal " + shared.file + ": " + ImageFiles.reason(e));
     }
   }
 
   @Override
   public void close() {
-    try {
-      out.close();
-    } catch (IOException e) {
-      // closing a file opened for appending: nothing left to save
+    synchronized (shared) {
+      shared.closed = true;
+      if (shared.out != null) {
+        try {
+          shared.out.close();
+        } catch (IOException e) {
+          // closing a file opened for appending: nothing left to save
+        }
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.JsonErrors;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Cost;
 import dev.pixelguard.attack.Criterion;
@@ -100,6 +101,10 @@ public final class ResultsJson {
   private record SideCar(Path folder, String relative, String prefix) {
     static SideCar beside(Path file, String prefix) {
       Path folder = sideCar(file);
+      if (Files.exists(folder) && !Files.isDirectory(folder)) {
+        throw new InputException("cannot write the images of " + file + " to " + folder + ": it is a file, not a "
+            + "folder");
+      }
       try {
         Files.createDirectories(folder);
       } catch (IOException e) {
@@ -172,16 +177,35 @@ public final class ResultsJson {
         throw new InputException("cannot write " + file + ": folder " + dir + " does not exist");
       }
       boolean newFolder = sideCar && !Files.exists(sideCar(abs));
+      SideCar images = sideCar ? SideCar.beside(abs, "") : null;
+      Path tmp = null;
       try {
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
           Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException ignored) {
           // not a POSIX file system: keep its defaults
         }
-        return new Writer(abs, tmp, sideCar ? SideCar.beside(abs, "") : null, newFolder);
-      } catch (IOException e) {
-        throw new InputException("cannot write " + file + ": " + ImageFiles.reason(e));
+        return new Writer(abs, tmp, images, newFolder);
+      } catch (IOException | RuntimeException e) {
+        deleteQuietly(tmp); // no hidden temporary file is left by a writer that never started
+        if (newFolder) {
+          deleteQuietly(images.folder());
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new InputException("cannot write " + file + ": " + ImageFiles.reason((IOException) e));
+      }
+    }
+
+    private static void deleteQuietly(Path p) {
+      if (p != null) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort: the failure itself is what gets reported
+        }
       }
     }
 
@@ -517,7 +541,7 @@ public final class ResultsJson {
     try {
       j = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new InputException("cannot read results " + file + ": " + InputException.firstLine(e.getMessage()));
+      throw new InputException("cannot read results " + file + ": " + JsonErrors.describe(e));
     }
     if (j == null || !"pixelguard".equals(j.path("tool").asText())) {
       throw new InputException(file + " is not a pixelguard results file");

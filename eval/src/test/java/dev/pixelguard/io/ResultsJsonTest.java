@@ -103,6 +103,19 @@ class ResultsJsonTest {
   }
 
   @Test
+  void aWriterThatCannotStartLeavesNoTemporaryFile() throws Exception {
+    Path results = dir.resolve("r.json");
+    Files.writeString(dir.resolve("r.images"), "a file where the side-car folder goes");
+    InputException e = assertThrows(InputException.class, () -> ResultsJson.Writer.open(results, true));
+    assertEquals("cannot write the images of " + results.toAbsolutePath() + " to " + dir.resolve("r.images")
+        .toAbsolutePath() + ": it is a file, not a folder", e.getMessage());
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of("r.images"), files.map(f -> f.getFileName().toString()).toList(),
+          "no hidden .r.json...tmp is left");
+    }
+  }
+
+  @Test
   void sparseAttemptsAndSkippedImagesRoundTrip() {
     EvaluationResult r = Outcomes.result("guided", Targets.untargeted(), Outcomes.untargeted());
     assertSame(r, roundTrip(r, dir.resolve("r.json")));

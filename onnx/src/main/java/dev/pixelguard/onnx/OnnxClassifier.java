@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.EngineCalls;
 import dev.pixelguard.model.InputLayout;
 import dev.pixelguard.model.InputShape;
 import dev.pixelguard.model.ModelInfo;
@@ -50,12 +51,14 @@ public final class OnnxClassifier implements Classifier {
   private final OrtSession session;
   private final String inputName;
   private final TensorCodec codec;
+  private final EngineCalls calls;
 
   private OnnxClassifier(OrtEnvironment env, OrtSession session, String inputName, TensorCodec codec) {
     this.env = env;
     this.session = session;
     this.inputName = inputName;
     this.codec = codec;
+    this.calls = new EngineCalls(codec.info().name());
   }
 
   /** Loads with one intra-op thread per core. */
@@ -193,6 +196,10 @@ public final class OnnxClassifier implements Classifier {
 
   @Override
   public Scores classify(ImageBatch batch) {
+    return calls.run(() -> scores(batch));
+  }
+
+  private Scores scores(ImageBatch batch) {
     FloatBuffer input = codec.encode(batch);
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, codec.inputShape(batch.size()));
         OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
@@ -210,12 +217,15 @@ public final class OnnxClassifier implements Classifier {
     }
   }
 
+  /** Waits for the calls in flight, then closes the session. */
   @Override
   public void close() {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      throw new IllegalStateException("closing the ONNX session failed", e);
-    }
+    calls.close(() -> {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        throw new IllegalStateException("closing the ONNX session failed", e);
+      }
+    });
   }
 }

@@ -94,7 +94,8 @@ public final class VerificationReport {
       }
       double m = v.smallestMargin();
       row.put("detail", switch (v.verdict()) {
-        case ROBUST -> String.format(Locale.ROOT, "all %d positions cleared; smallest proven margin %.3g", v.cleared(), m);
+        case ROBUST -> String.format(Locale.ROOT, "all %d positions cleared; the true class ahead by at least %.3g "
+            + "logits everywhere (a certified lower bound, not the model's smallest margin)", v.cleared(), m);
         case VULNERABLE -> v.cleared() + " positions cleared before the counterexample";
         case UNKNOWN -> v.cleared() + " of " + v.margins().length + " positions cleared; " + v.note();
         case MISCLASSIFIED -> v.note();

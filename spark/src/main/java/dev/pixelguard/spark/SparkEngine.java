@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.TransientException;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.attack.Prediction;
 import dev.pixelguard.data.Dataset;
@@ -86,42 +87,51 @@ public final class SparkEngine implements EvaluationEngine {
   /** A partition's outcomes, one per part of the plan, and the executor that ran it. */
   record PartitionResult(List<PartResult> parts, String executor) implements Serializable {}
 
+  /**
+   * Refuses bad settings in one line, and a standalone master ({@code spark://}) that cannot be reached as a
+   * failure that may pass when tried again ({@link dev.pixelguard.TransientException}), before Spark starts.
+   */
   @Override
   public void check(Map<String, String> settings) {
-    SparkSettings.of(settings);
+    StandaloneMasters.requireReachable(master(SparkSettings.of(settings)));
+  }
+
+  /** The master the job will run on: the one given, else spark-submit's, else local[*]. */
+  private static String master(SparkSettings options) {
+    SparkConf submitted = new SparkConf();
+    return options.master(submitted.contains("spark.master") ? submitted.get("spark.master") : null);
   }
 
   @Override
   public List<EvaluationResult> run(EvaluationPlan.Opened run, Map<String, String> settings,
       Function<String, JournalFile> journals, PrintWriter progress, Evaluation.Sink sink) {
     SparkSettings options = SparkSettings.of(settings); // refused in one line before Spark starts
+    StandaloneMasters.requireReachable(master(options));
     long t0 = System.nanoTime();
     EvaluationPlan plan = run.plan();
     List<String> parts = plan.parts();
     Dataset data = run.images();
     Map<String, JournalFile> journal = new HashMap<>();
     Map<String, Set<String>> kept = new HashMap<>();
-    List<Map<String, List<String>>> held = new ArrayList<>();
+    Map<String, String> settingsLines = new HashMap<>();
     for (String part : parts) {
       JournalFile j = journals == null ? null : journals.apply(part);
       journal.put(part, j);
-      Map<String, List<String>> lines = j == null ? Map.of() : journaledLines(j.file());
-      Set<String> keys = new HashSet<>();
-      lines.values().forEach(ls -> ls.forEach(l -> keys.add(key(l))));
-      kept.put(part, keys);
-      held.add(lines);
+      kept.put(part, new HashSet<>());
+      settingsLines.put(part, j == null ? null : j.settingsText());
     }
     List<ImageRef> refs = new ArrayList<>(data.size());
     for (int i = 0; i < data.size(); i++) {
       String id = data.get(i).id();
       Map<String, List<String>> lines = new HashMap<>();
-      for (int p = 0; p < parts.size(); p++) {
-        lines.put(parts.get(p), held.get(p).getOrDefault(id, List.of()));
+      for (String part : parts) {
+        JournalFile j = journal.get(part);
+        List<String> had = j == null ? List.of() : j.held(id); // taken by this run: in the results it writes
+        had.forEach(l -> kept.get(part).add(key(l)));
+        lines.put(part, had);
       }
       refs.add(new ImageRef(i, id, lines));
     }
-    Map<String, String> settingsLines = new HashMap<>();
-    journal.forEach((part, j) -> settingsLines.put(part, j == null ? null : firstLine(j.file())));
     String runId = UUID.randomUUID().toString();
     SparkConf conf = conf(options, data.name());
     int n = options.partitions(data.size());
@@ -133,7 +143,15 @@ public final class SparkEngine implements EvaluationEngine {
       Handler handler = new Handler(data, parts, outcomes, results, kept, journal, progress, n,
           parts.size() == 1 ? sink : null);
       ClassTag<PartitionResult> tag = ClassTag$.MODULE$.apply(PartitionResult.class);
-      sc.sc().runJob(rdd.rdd(), new PartitionTask(plan, settingsLines, options.work(), runId), handler, tag);
+      try {
+        sc.sc().runJob(rdd.rdd(), new PartitionTask(plan, settingsLines, options.work(), runId), handler, tag);
+      } catch (IllegalStateException e) {
+        if (sc.sc().isStopped() && conf.get("spark.master").startsWith("spark://")) {
+          throw new TransientException("the Spark master " + conf.get("spark.master") + " did not take the job "
+              + "(Spark gave up when no master answered its registration)", e);
+        }
+        throw e;
+      }
       if (handler.failure != null) {
         throw handler.failure;
       }
@@ -166,7 +184,7 @@ public final class SparkEngine implements EvaluationEngine {
 
   private static SparkConf conf(SparkSettings options, String dataName) {
     SparkConf conf = new SparkConf().setAppName("pixelguard evaluate " + dataName);
-    String master = options.master(conf.contains("spark.master") ? conf.get("spark.master") : null);
+    String master = master(options);
     conf.setMaster(master);
     conf.set("spark.speculation", "false"); // one task per partition at a time: a partition's journal has one writer
     if (master.startsWith("local[") || master.equals("local")) {
@@ -332,7 +350,7 @@ public final class SparkEngine implements EvaluationEngine {
           }
           Path file = dir.resolve("part-" + task.partitionId() + "." + part + ".journal");
           if (!Files.exists(file)) { // the partition's first try: its journal holds what the run's journal held
-            JournalFile.open(file, (ObjectNode) JSON.readTree(line), false).close();
+            JournalFile.open(file, (ObjectNode) JSON.readTree(line), false).start().close();
             StringBuilder had = new StringBuilder();
             refs.forEach(ref -> ref.journaled().get(part).forEach(l -> had.append(l).append('\n')));
             Files.writeString(file, had, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -417,32 +435,6 @@ public final class SparkEngine implements EvaluationEngine {
         IDLE.clear();
       }
     }
-  }
-
-  /** A journal's first line, its settings. */
-  private static String firstLine(Path file) {
-    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      JsonNode first = JSON.readTree(lines.findFirst().orElseThrow());
-      return first.path("settings").toString();
-    } catch (IOException e) {
-      throw new InputException("cannot read journal " + file + ": " + e.getMessage());
-    }
-  }
-
-  /** The journal's attempt lines by image id (the first line, the settings, is not one). */
-  static Map<String, List<String>> journaledLines(Path file) {
-    Map<String, List<String>> out = new HashMap<>();
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      for (String l : lines.subList(Math.min(1, lines.size()), lines.size())) {
-        if (!l.isBlank()) {
-          out.computeIfAbsent(JSON.readTree(l).path("id").asText(), k -> new ArrayList<>()).add(l);
-        }
-      }
-    } catch (IOException e) {
-      throw new InputException("cannot read journal " + file + ": " + e.getMessage());
-    }
-    return out;
   }
 
   private static String key(String line) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
+import dev.pixelguard.JsonErrors;
 import dev.pixelguard.data.ImageFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,6 +72,9 @@ public final class VerificationJson {
         cx.put("found", c.found());
       }
       im.put("cleared", v.cleared());
+      if (v.verdict() == Verdict.ROBUST) { // the certificate's figure: a lower bound, not the model's own margin
+        im.put("marginLowerBound", Double.parseDouble(String.format(Locale.ROOT, "%.6g", v.smallestMargin())));
+      }
       im.put("boxes", v.boxes());
       im.put("seconds", Math.round(v.seconds() * 1000) / 1000.0);
       im.put("note", v.note());
@@ -96,7 +100,7 @@ public final class VerificationJson {
     try {
       root = JSON.readTree(Files.readAllBytes(file));
     } catch (IOException e) {
-      throw new InputException("cannot read verification results " + file + ": " + e.getMessage());
+      throw new InputException("cannot read verification results " + file + ": " + JsonErrors.describe(e));
     }
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new InputException(file + " is not a pixelguard verification run (format " + FORMAT + ")");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pixelguard.InputException;
+import dev.pixelguard.JsonErrors;
 import dev.pixelguard.data.ImageFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,7 @@ public final class StickerFiles {
     try {
       return JSON.readTree(f.toFile());
     } catch (IOException e) {
-      throw new InputException("cannot read sticker settings " + f + ": " + InputException.firstLine(e.getMessage()));
+      throw new InputException("cannot read sticker settings " + f + ": " + JsonErrors.describe(e));
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.pixelguard.djl.engine.Losses;
 import dev.pixelguard.djl.engine.Engines;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.EngineCalls;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
@@ -26,9 +27,11 @@ import dev.pixelguard.model.TensorCodec;
 public final class NetworkClassifier implements GradientClassifier {
   private final NetworkModel network;
   private final TensorCodec codec;
+  private final EngineCalls calls;
 
   public NetworkClassifier(NetworkModel network, String name) {
     this.network = network;
+    this.calls = new EngineCalls(name);
     int[] s = network.inputShape();
     ModelInfo info = new ModelInfo(s[0], s[1], s[2], network.classNames().size(), network.classNames(), name);
     this.codec = new TensorCodec(ModelSpec.DEFAULT.withOutput(OutputKind.LOGITS), info, null);
@@ -41,6 +44,10 @@ public final class NetworkClassifier implements GradientClassifier {
 
   @Override
   public Scores classify(ImageBatch batch) {
+    return calls.run(() -> scores(batch));
+  }
+
+  private Scores scores(ImageBatch batch) {
     try (NDManager m = network.model().getNDManager().newSubManager()) {
       NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(batch.size())));
       NDArray y = network.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
@@ -50,6 +57,10 @@ public final class NetworkClassifier implements GradientClassifier {
 
   @Override
   public LossGradient lossGradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
+    return calls.run(() -> gradient(batch, lossKind, classes));
+  }
+
+  private LossGradient gradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
     int n = batch.size();
     Losses.check(classes, n, info().numClasses());
     synchronized (Engines.GRADIENTS) {
@@ -70,8 +81,9 @@ public final class NetworkClassifier implements GradientClassifier {
     return network;
   }
 
+  /** Waits for the calls in flight, then frees the network. */
   @Override
   public void close() {
-    network.close();
+    calls.close(network::close);
   }
 }

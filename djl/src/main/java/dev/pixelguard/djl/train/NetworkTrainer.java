@@ -132,6 +132,7 @@ public final class NetworkTrainer {
         double lossSum = 0;
         int correct = 0;
         for (int b = 0; b < batches; b++) {
+          dev.pixelguard.Stop.check(); // between two steps, never inside libtorch
           int from = b * settings.batchSize();
           int m = Math.min(settings.batchSize(), n - from);
           float[] x = new float[m * per];
