@@ -114,7 +114,8 @@ final class CertifyCommand implements Callable<Integer> {
           masking.threat().describe(), masking.masks().spec(), masking.fill(), earlyExit ? ", early exit" : ""));
       o.flush();
       CertificationResult r;
-      try (Progress bar = Progress.start("certify", fitted.size(), !quiet)) {
+      try (Progress bar = Progress.start("certifying", "images", fitted.size(), !quiet,
+          spec.commandLine().getErr())) {
         r = certifier.certify(fitted, (cert, done, total, certified) -> {
           bar.step(certified + " certified");
           if (!quiet && !bar.shown()) {
