@@ -63,19 +63,24 @@ public final class GateBenchmark {
       }
       for (String a : attacks.split(",")) {
         Attack<Classifier> guided = GuidedPixelAttack.builder().build();
-        EvaluationResult r = switch (a) {
-          case "undefended" -> Evaluation.of(reference, data, guided).execution(ex).run();
+        Evaluation e = switch (a) {
+          case "undefended" -> Evaluation.of(reference, data, guided).execution(ex);
           case "oblivious" -> Evaluation.of(gated, data, framed.apply(new TransferAttack<>(guided, reference)))
-              .targets(harm).execution(ex).run();
-          case "guided" -> Evaluation.of(gated, data, framed.apply(guided)).targets(harm).execution(ex).run();
+              .targets(harm).execution(ex);
+          case "guided" -> Evaluation.of(gated, data, framed.apply(guided)).targets(harm).execution(ex);
           case "scan" -> Evaluation.of(gated, data, framed.apply(new PixelScan(2, true, 400))).targets(harm)
-              .execution(ex).run();
+              .execution(ex);
           case "guided-cube" -> Evaluation.of(cubeOnly(gated), data, framed.apply(guided)).targets(harm)
-              .execution(ex).run();
+              .execution(ex);
           case "scan-cube" -> Evaluation.of(cubeOnly(gated), data, framed.apply(new PixelScan(2, true, 400)))
-              .targets(harm).execution(ex).run();
+              .targets(harm).execution(ex);
           default -> throw new IllegalArgumentException("unknown attack " + a);
         };
+        String name = a;
+        EvaluationResult r = e.listener((x, done, total, successes) -> {
+          System.err.printf(Locale.ROOT, "%s %d/%d %s %s %d queries%n", name, done, total, x.imageId(),
+              x.success() ? "HARMED" : "held", x.queries());
+        }).run();
         all.add(r);
         List<String> harmed = new ArrayList<>();
         for (AttackResult x : r.attempts()) {
