@@ -78,8 +78,7 @@ public final class Certifier {
    */
   public static Certifier of(Classifier model) {
     Objects.requireNonNull(model, "model");
-    return new Certifier(model, Threat.pixel(), defaultMasks(Threat.pixel()), null, Fills.standard(), DEFAULT_GUARD,
-        false, DEFAULT_BATCH);
+    return new Certifier(model, Threat.pixel(), null, null, Fills.standard(), DEFAULT_GUARD, false, DEFAULT_BATCH);
   }
 
   /** The masks used for a threat unless others are given: {@code lattice:6} for one pixel, else blocks. */
@@ -87,10 +86,9 @@ public final class Certifier {
     return threat.side() == 1 ? new MaskSpec.Lattice(6) : new MaskSpec.Blocks(threat.side() + 3, 4);
   }
 
-  /** The threat; also switches to its {@link #defaultMasks} unless masks were given. */
+  /** The threat; unless masks are given, its {@link #defaultMasks} are used. */
   public Certifier threat(Threat t) {
-    boolean defaults = maskSet == null && maskSpec.equals(defaultMasks(threat));
-    return new Certifier(model, t, defaults ? defaultMasks(t) : maskSpec, maskSet, fill, guard, earlyExit, batchSize);
+    return new Certifier(model, Objects.requireNonNull(t), maskSpec, maskSet, fill, guard, earlyExit, batchSize);
   }
 
   public Certifier masks(MaskSpec spec) {
@@ -161,7 +159,8 @@ public final class Certifier {
    */
   public MaskSet maskSet() {
     ModelInfo info = model.info();
-    MaskSet set = maskSet != null ? maskSet : maskSpec.build(info.height(), info.width());
+    MaskSet set = maskSet != null ? maskSet
+        : (maskSpec != null ? maskSpec : defaultMasks(threat)).build(info.height(), info.width());
     if (set.height() != info.height() || set.width() != info.width()) {
       throw new InputException("the masks " + set.spec() + " are for " + set.width() + "x" + set.height()
           + " images, the model takes " + info.width() + "x" + info.height());

@@ -37,7 +37,7 @@ final class Masker {
     boolean[] hidden = new boolean[masks.height() * masks.width()];
     masks.hide(a, hidden);
     masks.hide(b, hidden);
-    Visible v = Visible.of(image, offset, channels, masks.height(), masks.width(), hidden);
+    Visible v = Visible.into(image, offset, dst, dstOffset, channels, masks.height(), masks.width(), hidden);
     float[] values = new float[channels * v.hiddenCount()];
     fill.fill(v, values);
     v.compose(values, dst, dstOffset);

@@ -2,9 +2,9 @@ package dev.pixelguard.certify;
 
 /**
  * What a {@link Fill} may see of an image: its values at the positions no applied mask hides, and which
- * positions are hidden. The hidden values are never copied in: the view holds NaN there, and {@link #value}
- * refuses to read them, so whatever a fill computes is a function of the visible pixels only (the soundness
- * condition of double masking). Single-threaded; a fill must not keep it.
+ * positions are hidden. The hidden values are overwritten with NaN before the view is made, and {@link #value}
+ * refuses to read a hidden position, so whatever a fill computes is a function of the visible pixels only (the
+ * soundness condition of double masking). Single-threaded; a fill must not keep it.
  *
  * <p>Values are those of the model's input, in [0, 1]; planar layout (channel, row, column).
  */
@@ -12,15 +12,19 @@ public final class Visible {
   private final int channels;
   private final int height;
   private final int width;
+  /** The masked image being made, from {@link #base}: visible values, NaN at hidden positions until composed. */
   private final float[] values;
+  private final int base;
   private final boolean[] hidden;
   private final int[] hiddenPositions;
 
-  private Visible(int channels, int height, int width, float[] values, boolean[] hidden, int[] hiddenPositions) {
+  private Visible(int channels, int height, int width, float[] values, int base, boolean[] hidden,
+      int[] hiddenPositions) {
     this.channels = channels;
     this.height = height;
     this.width = width;
     this.values = values;
+    this.base = base;
     this.hidden = hidden;
     this.hiddenPositions = hiddenPositions;
   }
@@ -32,9 +36,18 @@ public final class Visible {
    * @param hidden per position {@code y * width + x}, whether an applied mask hides it; kept, not copied
    */
   static Visible of(float[] image, int offset, int channels, int height, int width, boolean[] hidden) {
+    return into(image, offset, new float[channels * height * width], 0, channels, height, width, hidden);
+  }
+
+  /**
+   * As {@link #of}, the view's copy being the masked image itself: {@code dst} from {@code dstOffset}, where
+   * {@link #compose} then writes the fill's values. Saves a copy per masked image.
+   */
+  static Visible into(float[] image, int offset, float[] dst, int dstOffset, int channels, int height, int width,
+      boolean[] hidden) {
     int plane = height * width;
-    float[] v = new float[channels * plane];
-    System.arraycopy(image, offset, v, 0, v.length);
+    float[] v = dst;
+    System.arraycopy(image, offset, v, dstOffset, channels * plane);
     int count = 0;
     for (int p = 0; p < plane; p++) {
       count += hidden[p] ? 1 : 0;
@@ -44,11 +57,11 @@ public final class Visible {
       if (hidden[p]) {
         positions[i++] = p;
         for (int c = 0; c < channels; c++) {
-          v[c * plane + p] = Float.NaN;
+          v[dstOffset + c * plane + p] = Float.NaN;
         }
       }
     }
-    return new Visible(channels, height, width, v, hidden, positions);
+    return new Visible(channels, height, width, v, dstOffset, hidden, positions);
   }
 
   public int channels() {
@@ -93,7 +106,7 @@ public final class Visible {
     if (hidden[p]) {
       throw new IllegalStateException("a fill read the hidden pixel (" + x + ", " + y + ")");
     }
-    return values[c * height * width + p];
+    return values[base + c * height * width + p];
   }
 
   /**
@@ -105,7 +118,7 @@ public final class Visible {
     if (hidden[p]) {
       throw new IllegalStateException("a fill read the hidden pixel (" + p % width + ", " + p / width + ")");
     }
-    return values[c * height * width + p];
+    return values[base + c * height * width + p];
   }
 
   /**
@@ -115,7 +128,9 @@ public final class Visible {
    * @throws IllegalStateException when a fill value is not finite
    */
   void compose(float[] fill, float[] dst, int offset) {
-    System.arraycopy(values, 0, dst, offset, values.length);
+    if (dst != values || offset != base) {
+      System.arraycopy(values, base, dst, offset, channels * height * width);
+    }
     int plane = height * width;
     for (int c = 0; c < channels; c++) {
       for (int i = 0; i < hiddenPositions.length; i++) {

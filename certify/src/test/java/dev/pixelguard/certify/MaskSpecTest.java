@@ -102,6 +102,17 @@ class MaskSpecTest {
   }
 
   @Test
+  void theDefaultMasksFollowTheThreatUnlessMasksAreGiven() {
+    BrightPixelModel toy = new BrightPixelModel(3, 32, 32);
+    assertEquals("lattice:6", Certifier.of(toy).maskSet().spec());
+    assertEquals("blocks:5/4", Certifier.of(toy).threat(Threat.patch(2)).maskSet().spec());
+    assertEquals("blocks:6/4", Certifier.of(toy).threat(Threat.patch(3)).maskSet().spec());
+    InputException e = assertThrows(InputException.class,
+        () -> Certifier.of(toy).masks("lattice:6").threat(Threat.patch(2)).maskSet());
+    assertTrue(e.getMessage().startsWith("the masks lattice:6 do not cover the threat patch:2"), e.getMessage());
+  }
+
+  @Test
   void badSpecsAreRefusedInOneLine() {
     for (String bad : new String[] {"lattice", "lattice:x", "lattice:1", "lattice:6/2", "blocks:5", "blocks:0/4",
         "skew:36/36", "spread:3/2", "circle:3", ""}) {

@@ -1,6 +1,7 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
+import dev.pixelguard.certify.MaskAugment;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
 import dev.pixelguard.djl.net.NetworkModel;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Spec;
         + "continues an interrupted run.",
         "--adversarial pgd trains on PGD examples made against the current weights at every step (Madry et al. "
         + "2018); --adversarial fgsm on a mix of the clean and the FGSM loss (Goodfellow et al. 2015). Each "
-        + "epoch then also reports accuracy under that attack on the first 1,000 test images."})
+        + "epoch then also reports accuracy under that attack on the first 1,000 test images.",
+        "--mask-augment MASKS[,FILL[,P]] shows a share P (default 0.5) of the training images with one or two random "
+        + "masks of the family applied and filled, as double masking will show them, so that more images can be "
+        + "certified (docs/certification.md)."})
 final class TrainCommand implements Callable<Integer> {
   static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
 
@@ -81,6 +85,10 @@ final class TrainCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}, as Goodfellow et al.).")
   double cleanWeight = 0.5;
 
+  @Option(names = "--mask-augment", paramLabel = "SPEC", description = "Train on masked images too: MASKS[,FILL[,P]], "
+      + "e.g. lattice:6 (biharmonic fill, half the images). Default: none.")
+  String maskAugment;
+
   @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
   boolean resume;
 
@@ -99,6 +107,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new InputException("--epochs and --batch must be at least 1 and --lr positive");
     }
     AdversarialTraining how = adversarialTraining();
+    NetworkTrainer.Augmentation augmentation = augmentation();
     Dataset train = Datasets.open(data);
     if (limit != null) {
       train = train.limit(limit);
@@ -114,6 +123,9 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     int[] shape = {first.channels(), first.height(), first.width()};
+    if (maskAugment != null) {
+      MaskAugment.parse(maskAugment).masks().build(first.height(), first.width()); // masks that fit, before any work
+    }
     NetworkModel net = resume ? NetworkModel.load(out)
         : NetworkModel.create(architecture, shape, train.classNames(), seed);
     try (net) {
@@ -130,11 +142,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         return ExitCode.OK;
       }
-      o.printf("training %s on %s (%d images, %s) for epochs %d-%d, seed %d, %s%n", net.architecture(),
-          train.name(), train.size(), first.shape(), done + 1, epochs, seed, how.describe());
+      o.printf("training %s on %s (%d images, %s) for epochs %d-%d, seed %d, %s%s%n", net.architecture(),
+          train.name(), train.size(), first.shape(), done + 1, epochs, seed, how.describe(),
+          augmentation == NetworkTrainer.Augmentation.NONE ? "" : ", " + augmentation.describe());
       o.flush();
       int batches = (train.size() + batch - 1) / batch;
-      NetworkTrainer.Settings settings = new NetworkTrainer.Settings(epochs, batch, lr, seed, how);
+      NetworkTrainer.Settings settings = new NetworkTrainer.Settings(epochs, batch, lr, seed, how, augmentation);
       NetworkTrainer.train(net, train, held, settings, out, progress(o));
       if (batches == 0) {
         throw new InputException("no training images");
@@ -172,6 +185,25 @@ final class TrainCommand implements Callable<Integer> {
                 : String.format(", under the training attack %.2f%%", 100 * r.robustTestAccuracy()),
             r.seconds(), out);
         o.flush();
+      }
+    };
+  }
+
+  /** The mask augmentation, checked against the training images' size before any work. */
+  private NetworkTrainer.Augmentation augmentation() {
+    if (maskAugment == null) {
+      return NetworkTrainer.Augmentation.NONE;
+    }
+    MaskAugment aug = MaskAugment.parse(maskAugment);
+    return new NetworkTrainer.Augmentation() {
+      @Override
+      public void apply(float[] batch, int images, int channels, int height, int width, long seed) {
+        aug.apply(batch, images, channels, height, width, seed);
+      }
+
+      @Override
+      public String describe() {
+        return "mask augmentation " + aug.spec();
       }
     };
   }

@@ -175,6 +175,16 @@ class BadInputTest {
   }
 
   @Test
+  void aBadMaskAugmentationIsRefusedBeforeTraining() {
+    Path out = dir.resolve("m.pgm");
+    assertBadInput(Cli.run("train", "-o", out.toString(), "--limit", "64", "--mask-augment", "lattice:6,blur"),
+        "unknown fill 'blur'");
+    assertBadInput(Cli.run("train", "-o", out.toString(), "--limit", "64", "--mask-augment", "lattice:40"),
+        "invalid masks lattice:40 for a 28x28 image");
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void helpDocumentsExitCodes() {
     Cli r = Cli.run("--help");
     assertEquals(0, r.code());

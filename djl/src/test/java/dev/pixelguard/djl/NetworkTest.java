@@ -61,4 +61,35 @@ class NetworkTest {
       assertEquals(2, again.provenance().get("epochsDone").asInt());
     }
   }
+
+  @Test
+  void everyTrainingBatchGoesThroughTheAugmentationBeforeItsStep() {
+    Dataset train = Datasets.open(Fixtures.fashionMnist("train-images-idx3-ubyte.gz")).limit(640);
+    java.util.List<Long> seeds = new java.util.ArrayList<>();
+    int[] images = {0};
+    NetworkTrainer.Augmentation blank = new NetworkTrainer.Augmentation() {
+      @Override
+      public void apply(float[] batch, int n, int channels, int height, int width, long seed) {
+        assertEquals(n * channels * height * width, batch.length);
+        java.util.Arrays.fill(batch, 0f); // every image the same: nothing to learn
+        seeds.add(seed);
+        images[0] += n;
+      }
+
+      @Override
+      public String describe() {
+        return "blank";
+      }
+    };
+    try (NetworkModel net = NetworkModel.create(Networks.SMALL_CNN, new int[] {1, 28, 28}, train.classNames(), 4)) {
+      List<NetworkTrainer.EpochReport> r = NetworkTrainer.train(net, train, null, new NetworkTrainer.Settings(1, 64,
+          1e-3f, 4, dev.pixelguard.djl.train.AdversarialTraining.STANDARD_TRAINING, blank), null,
+          new NetworkTrainer.Listener() {});
+      assertEquals(640, images[0]);
+      assertEquals(10, seeds.size());
+      assertEquals(10, new java.util.HashSet<>(seeds).size()); // a seed of its own per batch
+      assertTrue(r.get(0).trainAccuracy() < 0.2, "trained on blank images: " + r.get(0));
+      assertEquals("blank", net.provenance().get("augmentation").asText());
+    }
+  }
 }

@@ -32,7 +32,8 @@ import java.util.SplittableRandom;
 
 /**
  * Trains one of pixelguard's networks with DJL (PyTorch engine): Adam, softmax cross-entropy, shuffled
- * mini-batches, standard or adversarial ({@link AdversarialTraining}: FGSM mix or PGD, the examples made
+ * mini-batches, optionally changed by an {@link Augmentation} (certify's mask augmentation), standard or
+ * adversarial ({@link AdversarialTraining}: FGSM mix or PGD, the examples made
  * each step against the current weights by pixelguard's own {@link Pgd}). After every epoch the model, with
  * the number of epochs done and the training time in its provenance, is written to the checkpoint file, so
  * an interrupted run resumes from the last finished epoch.
@@ -44,20 +45,55 @@ import java.util.SplittableRandom;
 public final class NetworkTrainer {
 
   /**
+   * A change of each training batch before its step (and before any adversarial example is made from it), such
+   * as certify's mask augmentation: random masks of the family a certificate uses, Cutout-like.
+   */
+  public interface Augmentation {
+    /** No change. */
+    Augmentation NONE = new Augmentation() {
+      @Override
+      public void apply(float[] batch, int images, int channels, int height, int width, long seed) {}
+
+      @Override
+      public String describe() {
+        return "none";
+      }
+    };
+
+    /**
+     * Changes {@code batch} (NCHW, values in [0, 1]) in place.
+     *
+     * @param seed the batch's seed, from the run's seed, the epoch and the batch: a resumed run sees the same
+     */
+    void apply(float[] batch, int images, int channels, int height, int width, long seed);
+
+    /** What it does, for the model's provenance, e.g. "mask lattice:6,biharmonic,0.5". */
+    String describe();
+  }
+
+  /**
    * @param epochs total epochs, at least 1
    * @param batchSize images per step, at least 1
    * @param learningRate Adam's step size, positive
    * @param seed seed of shuffling, initialisation, dropout and the adversarial examples' random starts
    * @param adversarial what each step trains on
+   * @param augmentation the change of each batch before its step
    */
-  public record Settings(int epochs, int batchSize, float learningRate, long seed, AdversarialTraining adversarial) {
+  public record Settings(int epochs, int batchSize, float learningRate, long seed, AdversarialTraining adversarial,
+      Augmentation augmentation) {
     /** Standard training. */
     public Settings(int epochs, int batchSize, float learningRate, long seed) {
       this(epochs, batchSize, learningRate, seed, AdversarialTraining.STANDARD_TRAINING);
     }
 
+    /** No augmentation. */
+    public Settings(int epochs, int batchSize, float learningRate, long seed, AdversarialTraining adversarial) {
+      this(epochs, batchSize, learningRate, seed, adversarial, Augmentation.NONE);
+    }
+
     public Settings {
       java.util.Objects.requireNonNull(adversarial);
+      java.util.Objects.requireNonNull(augmentation);
       if (epochs < 1) {
         throw new IllegalArgumentException("epochs must be at least 1, was " + epochs);
       }
@@ -142,6 +178,7 @@ public final class NetworkTrainer {
             li.image().writeUnit(x, i * per);
             y[i] = li.label();
           }
+          settings.augmentation().apply(x, m, c, h, w, settings.seed() * 7_000_003L + (long) epoch * batches + b);
           float[] xAdv = null;
           if (adv.adversarial()) {
             xAdv = adversarial(view, adv.attack(), settings.seed() * 1_000_003L + (long) epoch * batches + b, x, y, m,
@@ -188,6 +225,9 @@ public final class NetworkTrainer {
         secondsBefore += seconds;
         prov.put("trainingSeconds", Math.round(secondsBefore * 10) / 10.0);
         prov.set("training", adv.toJson());
+        if (settings.augmentation() != Augmentation.NONE) {
+          prov.put("augmentation", settings.augmentation().describe());
+        }
         if (!Double.isNaN(robustAcc)) {
           prov.put("robustTestAccuracy", robustAcc);
           prov.put("robustTestImages", Math.min(ROBUST_CHECK_IMAGES, test.size()));
