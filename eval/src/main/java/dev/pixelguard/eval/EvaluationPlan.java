@@ -338,7 +338,7 @@ public record EvaluationPlan(Subject subject, DataSource data, Attack<?> attack,
       List<String> names = DataSource.namesForModel(raw);
       if (subject instanceof Gated g) {
         gate = g.gate().open(names, shape);
-        model = gate.asClassifier();
+        model = gate.looksAtOtherFrame() ? null : gate.asClassifier(); // such a gate is a classifier per scene
       } else {
         gate = null;
         ModelRequest r = ((Model) subject).request();
@@ -359,7 +359,10 @@ public record EvaluationPlan(Subject subject, DataSource data, Attack<?> attack,
       return EvaluationPlan.this;
     }
 
-    /** The model; for a gate, the gated system as a classifier. */
+    /**
+     * The model; for a gate, the gated system as a classifier, or null for a gate that also looks at another frame
+     * of the scene (it is a classifier only together with each scene's frame: {@link #gateEvaluation()}).
+     */
     public Classifier model() {
       return model;
     }
