@@ -61,6 +61,9 @@ public final class GateBenchmark {
       if (scenes != null) {
         System.out.println("frames: " + Camera.DEFAULT.describe() + "; the attacks change the image, never that frame");
       }
+      if (Boolean.getBoolean("probe")) {
+        probe(gated, data);
+      }
       for (String a : attacks.split(",")) {
         Attack<Classifier> guided = GuidedPixelAttack.builder().build();
         Evaluation e = switch (a) {
@@ -98,6 +101,50 @@ public final class GateBenchmark {
     if (results != null) {
       ResultsJson.write(all, results);
     }
+  }
+
+  /**
+   * What one gate query costs, cube corner against box corner ({@code -Dprobe=true}): batches of 400 one-pixel
+   * candidates of the first image at seeded positions, each pixel set to the corner farthest from its colour, of
+   * the colour cube or of the position's admitted box, classified alternately 20 times each. A corner the impulse
+   * filter erases leaves that view's image equal to the clean one, which the gate scores once per batch.
+   */
+  private static void probe(Classifier gated, Dataset data) {
+    dev.pixelguard.image.Image image = data.get(0).image();
+    dev.pixelguard.model.ColourRanges box = gated.unwrap(dev.pixelguard.model.AdmitsColours.class).orElseThrow()
+        .admitted(image);
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+    List<dev.pixelguard.image.Image> cube = new ArrayList<>();
+    List<dev.pixelguard.image.Image> inBox = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      int x = rnd.nextInt(image.width());
+      int y = rnd.nextInt(image.height());
+      int pos = y * image.width() + x;
+      int[] c = image.colour(x, y);
+      int[] far = new int[c.length];
+      int[] farBox = new int[c.length];
+      for (int ch = 0; ch < c.length; ch++) {
+        far[ch] = c[ch] >= 128 ? 0 : 255;
+        farBox[ch] = c[ch] - box.lo(pos, ch) >= box.hi(pos, ch) - c[ch] ? box.lo(pos, ch) : box.hi(pos, ch);
+      }
+      cube.add(image.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, c, far))));
+      inBox.add(image.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, c, farBox))));
+    }
+    dev.pixelguard.image.ImageBatch cubeBatch = dev.pixelguard.image.ImageBatch.of(cube);
+    dev.pixelguard.image.ImageBatch boxBatch = dev.pixelguard.image.ImageBatch.of(inBox);
+    long[] ns = new long[2];
+    for (int r = 0; r < 22; r++) {
+      for (int k = 0; k < 2; k++) {
+        long t0 = System.nanoTime();
+        gated.classify(k == 0 ? cubeBatch : boxBatch);
+        if (r >= 2) {
+          ns[k] += System.nanoTime() - t0;
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT, "probe: 400 one-pixel candidates per batch, 20 batches each: cube corners %.0f "
+        + "queries/s, box corners %.0f queries/s (ratio %.2f)%n", 8000 / (ns[0] / 1e9), 8000 / (ns[1] / 1e9),
+        (double) ns[1] / ns[0]);
   }
 
   /**

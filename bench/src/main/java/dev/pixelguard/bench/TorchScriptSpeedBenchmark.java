@@ -44,6 +44,10 @@ public final class TorchScriptSpeedBenchmark {
         Classifier pt = Models.open(ModelRequest.builder(shared.resolve("models/cifar10-resnet20.pt").toString())
             .dataShape(3, 32, 32).build())) {
       Dataset attacked = Fixture100.firstCorrect(onnx, shared, images);
+      for (int size : new int[] {25, 50, 100, 200, 400}) {
+        System.out.printf(Locale.ROOT, "batch %3d: onnx %,7.0f images/s, torchscript %,7.0f images/s%n", size,
+            raw(onnx, pool.subList(0, size), seconds / 2, false), raw(pt, pool.subList(0, size), seconds / 2, false));
+      }
       for (String row : List.of("onnx", "torchscript", "torchscript, optimizer off", "torchscript")) {
         Classifier c = row.equals("onnx") ? onnx : pt;
         JniUtils.setGraphExecutorOptimize(!row.endsWith("off"));
@@ -59,20 +63,20 @@ public final class TorchScriptSpeedBenchmark {
     }
   }
 
-  /** Images per second over {@code seconds} after a warm-up: batches of 400, or sizes drawn from 1-400 (seed 1). */
+  /** Images per second over {@code seconds} after a warm-up: batches of the whole pool, or sizes drawn up to it (seed 1). */
   private static double raw(Classifier c, List<Image> pool, double seconds, boolean varied) {
     ImageBatch all = ImageBatch.of(pool);
     SplittableRandom rnd = new SplittableRandom(1);
     for (int i = 0; i < 5; i++) {
-      c.classify(varied ? ImageBatch.of(pool.subList(0, 1 + rnd.nextInt(400))) : all);
+      c.classify(varied ? ImageBatch.of(pool.subList(0, 1 + rnd.nextInt(pool.size()))) : all);
     }
     rnd = new SplittableRandom(1);
     long images = 0;
     long t0 = System.nanoTime();
     long end = t0 + (long) (seconds * 1e9);
     while (System.nanoTime() < end) {
-      int n = varied ? 1 + rnd.nextInt(400) : 400;
-      c.classify(n == 400 ? all : ImageBatch.of(pool.subList(0, n))); // the copy is the same for every row
+      int n = varied ? 1 + rnd.nextInt(pool.size()) : pool.size();
+      c.classify(n == pool.size() ? all : ImageBatch.of(pool.subList(0, n))); // the copy is the same for every row
       images += n;
     }
     return images / ((System.nanoTime() - t0) / 1e9);

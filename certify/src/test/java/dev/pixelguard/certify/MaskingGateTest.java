@@ -17,7 +17,6 @@ import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.Defences;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelRequest;
 import dev.pixelguard.model.Models;
@@ -85,7 +84,7 @@ class MaskingGateTest {
 
   @Test
   void theDefencesOpenThroughModelsAndRefuseBadSettings() {
-    assertEquals(List.of("masking", "masking-gate"), Defences.names().stream().sorted().toList());
+    assertEquals(List.of("masking", "masking-gate"), Models.defences().stream().sorted().toList());
     try (Classifier d = Models.open(ModelRequest.builder("builtin:fashion-cnn").defence("masking:lattice:3").build());
         Classifier g = Models.open(ModelRequest.builder("builtin:fashion-cnn").defence("masking-gate").build())) {
       assertTrue(d.unwrap(DoubleMasking.class).isPresent());
@@ -103,6 +102,6 @@ class MaskingGateTest {
     }
     assertThrows(InputException.class, () -> Models.open(ModelRequest.builder("builtin:fashion-cnn")
         .defence("masking:blocks:3/4,threat=patch:2").build()));
-    assertThrows(InputException.class, () -> Defences.check("shield"));
+    assertThrows(InputException.class, () -> Models.checkDefence("shield"));
   }
 }

@@ -1,7 +1,7 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
-import dev.pixelguard.StoppedException;
+import dev.pixelguard.Stop.StoppedException;
 import dev.pixelguard.TransientException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -4,7 +4,6 @@ import dev.pixelguard.InputException;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.Classifiers;
-import dev.pixelguard.model.Defences;
 import dev.pixelguard.model.InputLayout;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelRequest;
@@ -151,7 +150,7 @@ public final class ModelOptions {
   Classifier open(int[] dataShape, List<String> dataClassNames) {
     remoteOptions(location()); // refuses --remote-* for a local model before any work
     if (defence != null) {
-      Defences.check(defence);
+      Models.checkDefence(defence);
     }
     return finish(isDefault() ? defended(Models.withTemperature(DefaultBundle.defaultClassifier(threads), descriptor()))
         : openRaw(location(), dataShape), dataClassNames);
@@ -160,7 +159,7 @@ public final class ModelOptions {
   /** The embedded default in the --defence asked for (other models get it from {@link Models#open}). */
   private Classifier defended(Classifier c) {
     try {
-      return Defences.apply(c, defence);
+      return Models.defend(c, defence);
     } catch (RuntimeException e) {
       c.close();
       throw e;

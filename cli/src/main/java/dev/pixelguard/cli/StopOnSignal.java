@@ -8,7 +8,7 @@ import sun.misc.SignalHandler;
 /**
  * What a stop signal does to a command run by {@link Main#main}. SIGTERM (a CI job's time-out) or Ctrl-C asks the
  * work to stop ({@link Stop#request}): the model calls in flight finish, no new one starts, and the work unwinds as
- * a {@link dev.pixelguard.StoppedException}, closing its files (a results file being written is removed; a journal
+ * a {@link dev.pixelguard.Stop.StoppedException}, closing its files (a results file being written is removed; a journal
  * keeps every finished attempt) and its model; then the process exits with the signal's code, 143 for SIGTERM and
  * 130 for Ctrl-C ({@link ExitCode#STOPPED}). The JVM's own handling (run the shutdown hooks and exit at once) let
  * it exit while libtorch computed, which crashed inside libtorch, and it ran the unwinding, if any, while the JVM

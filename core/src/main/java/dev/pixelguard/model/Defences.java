@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.ServiceLoader;
 
 /**
- * The {@link ModelDefence}s on the class path, by name: {@code Defences.apply(model, "masking:lattice:6")}
- * returns the defended classifier. A spec is {@code NAME} or {@code NAME:ARGS}.
+ * The {@link ModelDefence}s on the class path, by name, behind {@link Models#defend} and its siblings: a spec is
+ * {@code NAME} or {@code NAME:ARGS}.
  */
-public final class Defences {
+final class Defences {
   private Defences() {}
 
   /**
@@ -18,7 +18,7 @@ public final class Defences {
    *
    * @throws InputException when no defence of that name is installed, or its arguments are refused
    */
-  public static Classifier apply(Classifier model, String spec) {
+  static Classifier apply(Classifier model, String spec) {
     if (spec == null) {
       return model;
     }
@@ -30,18 +30,13 @@ public final class Defences {
    *
    * @throws InputException otherwise, in one line that names the installed defences
    */
-  public static void check(String spec) {
+  static void check(String spec) {
     find(spec).check(args(spec));
   }
 
   /** The installed defences' names, in class-path order. */
-  public static List<String> names() {
+  static List<String> names() {
     return load().stream().map(ModelDefence::name).toList();
-  }
-
-  /** One usage line per installed defence. */
-  public static List<String> usages() {
-    return load().stream().map(ModelDefence::usage).toList();
   }
 
   private static ModelDefence find(String spec) {

@@ -23,7 +23,7 @@ public final class EngineCalls {
   /**
    * Runs one call into the engine.
    *
-   * @throws dev.pixelguard.StoppedException if a stop was requested
+   * @throws dev.pixelguard.Stop.StoppedException if a stop was requested
    * @throws IllegalStateException if the model is closed
    */
   public <T> T run(Supplier<T> call) {

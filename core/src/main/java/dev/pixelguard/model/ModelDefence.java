@@ -3,7 +3,7 @@ package dev.pixelguard.model;
 /**
  * A defence that wraps a whole model, named by a spec such as {@code masking:lattice:6}: the defended system is
  * itself a {@link Classifier}, so every attack, evaluation, audit and server takes it as it takes a model
- * ({@link Defences#apply}, or {@link ModelRequest.Builder#defence} for a model opened by {@link Models#open}).
+ * ({@link Models#defend}, or {@link ModelRequest.Builder#defence} for a model opened by {@link Models#open}).
  * Defences that look at the image through filters and fuse several models are gates
  * ({@code dev.pixelguard.defence.Gate}); this is for defences that wrap one model (or an ensemble) whole.
  *

@@ -125,6 +125,31 @@ public final class Models {
     return t == null ? c : TemperatureScaled.of(c, t);
   }
 
+  /**
+   * The defended classifier for a defence spec ({@code masking:lattice:6}) around {@code model}, by the
+   * {@link ModelDefence} of that name on the class path; {@code model} itself when {@code spec} is null. Closing it
+   * closes the model.
+   *
+   * @throws InputException when no defence of that name is installed, or its arguments are refused
+   */
+  public static Classifier defend(Classifier model, String spec) {
+    return Defences.apply(model, spec);
+  }
+
+  /**
+   * Checks a defence spec without a model: its defence is installed and takes these arguments.
+   *
+   * @throws InputException otherwise, in one line that names the installed defences
+   */
+  public static void checkDefence(String spec) {
+    Defences.check(spec);
+  }
+
+  /** The names of the installed {@link ModelDefence}s. */
+  public static List<String> defences() {
+    return Defences.names();
+  }
+
   /** The names of the backends on the class path, in the order they are tried. */
   public static List<String> backends() {
     return load().stream().map(ModelBackend::name).toList();

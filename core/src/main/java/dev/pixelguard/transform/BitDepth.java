@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * @param bits bits kept per value, 1 to 8
  */
-public record BitDepth(int bits) implements Transform {
+record BitDepth(int bits) implements Transform {
   public BitDepth {
     Transforms.require(bits >= 1 && bits <= 8, "bitdepth bits must be from 1 to 8, was " + bits);
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
+import dev.pixelguard.data.LabeledImage;
+import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.eval.CleanPass;
@@ -37,6 +39,24 @@ class TorchScriptClassifierTest {
       }
       assertTrue(maxDiff < 1e-4, "max probability difference " + maxDiff);
       assertEquals(854, correct, "91.63% on the 932 fixture images");
+    }
+  }
+
+  @Test
+  void aLargeBatchRunInChunksScoresEachImageAsAloneInItsOwnCall() {
+    Dataset cifar = Fixtures.cifar().limit(130); // three calls into libtorch: 50, 50 and 30 images
+    assertEquals(50, TorchScriptClassifier.chunk(3 * 32 * 32));
+    try (TorchScriptClassifier ts = TorchScriptClassifier.load(Fixtures.resnetTorchScript(), CIFAR)) {
+      Scores all = ts.classify(ImageBatch.of(cifar.images().stream().map(LabeledImage::image).toList()));
+      double maxDiff = 0;
+      for (int i = 0; i < 130; i++) {
+        Scores one = ts.classify(ImageBatch.of(List.of(cifar.get(i).image())));
+        assertEquals(one.top(0), all.top(i), "image " + i);
+        for (int k = 0; k < 10; k++) {
+          maxDiff = Math.max(maxDiff, Math.abs(one.logit(0, k) - all.logit(i, k)));
+        }
+      }
+      assertTrue(maxDiff < 1e-4, "largest logit difference between a batch of 130 and images alone: " + maxDiff);
     }
   }
 

@@ -31,7 +31,7 @@ import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.onnx.OnnxClassifier;
 import dev.pixelguard.testing.Fixtures;
-import dev.pixelguard.transform.BitDepth;
+import dev.pixelguard.transform.Transforms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ class DefenceReportBrowserTest {
     try (OnnxClassifier onnx = OnnxClassifier.load(Fixtures.resnetOnnx(), ModelSpec.DEFAULT)) {
       Classifier model = Classifiers.withClassNames(onnx, all.classNames());
       Gate gate = new Gate(List.of(new Gate.View("cifar10-resnet20.onnx", model),
-          new Gate.View("cifar10-resnet20.onnx + bitdepth(bits=6)", TransformedClassifier.of(model, new BitDepth(6), 1))),
+          new Gate.View("cifar10-resnet20.onnx + bitdepth(bits=6)", TransformedClassifier.of(model, Transforms.parse("bitdepth:6"), 1))),
           new Gate.Settings(Gate.Fusion.ALL_AGREE, false, 0.4, Double.POSITIVE_INFINITY, Fallback.ABSTAIN), List.of());
       Dataset attacked = all.limit(10);
       GuidedPixelAttack attack = GuidedPixelAttack.builder().budget(600).build();
