@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelguard.InputException;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.pixelguard.data.ImageFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes a {@link CertificationResult} as JSON: {@code kind} "certification", the settings, the summary (with the
@@ -111,30 +109,7 @@ public final class CertificationJson {
    * @throws InputException when the folder does not exist or cannot be written
    */
   public static void write(CertificationResult r, Path file) {
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new InputException("cannot write " + file + ": folder " + dir + " does not exist");
-    }
-    Path tmp = null;
-    try {
-      tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-      JSON.writeValue(tmp.toFile(), toJson(r));
-      try {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new InputException("cannot write " + file + ": " + e.getMessage());
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      }
-    }
+    ImageFiles.writeAtomically(file, out -> JSON.writeValue(out, toJson(r)));
   }
+
 }

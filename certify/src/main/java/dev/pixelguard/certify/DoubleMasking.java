@@ -1,6 +1,5 @@
 package dev.pixelguard.certify;
 
-import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.Scores;
@@ -34,48 +33,18 @@ import java.util.List;
  * costs up to k more per disagreer, k(k+1)/2 at most. Masked images of all images of a call go to the model in
  * batches of {@code batchSize}. Thread-safe when the model is.
  */
-public final class DoubleMasking implements Classifier {
-  private final Classifier model;
-  private final Masker masker;
-  private final int batchSize;
-  private final ModelInfo info;
-
+public final class DoubleMasking extends MaskedClassifier {
   DoubleMasking(Classifier model, Masker masker, int batchSize) {
-    this.model = model;
-    this.masker = masker;
-    this.batchSize = batchSize;
-    ModelInfo m = model.info();
-    this.info = new ModelInfo(m.channels(), m.height(), m.width(), m.numClasses(), m.classNames(),
-        "double masking (" + masker.masks().spec() + ", " + masker.fill().spec() + ") of " + m.name());
+    super(model, masker, batchSize, info(model.info(), masker));
+  }
+
+  private static ModelInfo info(ModelInfo m, Masker masker) {
+    return new ModelInfo(m.channels(), m.height(), m.width(), m.numClasses(), m.classNames(),
+        "double masking " + of(masker, m));
   }
 
   @Override
-  public ModelInfo info() {
-    return info;
-  }
-
-  /** The masks. */
-  public MaskSet masks() {
-    return masker.masks();
-  }
-
-  /** The fill. */
-  public Fill fill() {
-    return masker.fill();
-  }
-
-  /** The classifier inside. */
-  public Classifier model() {
-    return model;
-  }
-
-  @Override
-  public Scores classify(ImageBatch batch) {
-    int n = batch.size();
-    int length = batch.imageLength();
-    float[] data = new float[n * length];
-    batch.copyTo(data, 0);
-    int k = masker.masks().size();
+  Scores classify(float[] data, int n, int length, int k) {
     List<ImageJob> jobs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       jobs.add(new ImageJob(i, data, i * length, -1, k, null, false, 0f, true));
@@ -133,16 +102,5 @@ public final class DoubleMasking implements Classifier {
       }
     }
     return best;
-  }
-
-  @Override
-  public <T> java.util.Optional<T> unwrap(Class<T> type) {
-    return type.isInstance(this) ? java.util.Optional.of(type.cast(this)) : model.unwrap(type);
-  }
-
-  /** Closes the model inside. */
-  @Override
-  public void close() {
-    model.close();
   }
 }

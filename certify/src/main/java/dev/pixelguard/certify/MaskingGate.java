@@ -25,45 +25,20 @@ import java.util.List;
  * accepts. Masked images of all images of a call share the model's batches. An image's answer depends on the
  * image alone.
  */
-public final class MaskingGate implements Classifier {
-  private final Classifier model;
-  private final Masker masker;
-  private final int batchSize;
-  private final ModelInfo info;
-
+public final class MaskingGate extends MaskedClassifier {
   MaskingGate(Classifier model, Masker masker, int batchSize) {
-    this.model = model;
-    this.masker = masker;
-    this.batchSize = batchSize;
-    ModelInfo m = model.info();
+    super(model, masker, batchSize, info(model.info(), masker));
+  }
+
+  private static ModelInfo info(ModelInfo m, Masker masker) {
     List<String> names = new ArrayList<>(m.classNames());
     names.add(ModelInfo.ABSTAIN);
-    this.info = new ModelInfo(m.channels(), m.height(), m.width(), m.numClasses() + 1, names,
-        "certified gate (" + masker.masks().spec() + ", " + masker.fill().spec() + ") of " + m.name());
+    return new ModelInfo(m.channels(), m.height(), m.width(), m.numClasses() + 1, names,
+        "certified gate " + of(masker, m));
   }
 
   @Override
-  public ModelInfo info() {
-    return info;
-  }
-
-  /** The classifier inside. */
-  public Classifier model() {
-    return model;
-  }
-
-  /** The masks. */
-  public MaskSet masks() {
-    return masker.masks();
-  }
-
-  @Override
-  public Scores classify(ImageBatch batch) {
-    int n = batch.size();
-    int length = batch.imageLength();
-    float[] data = new float[n * length];
-    batch.copyTo(data, 0);
-    int k = masker.masks().size();
+  Scores classify(float[] data, int n, int length, int k) {
     int[][] first = new int[n][k];
     float[][][] scores = new float[n][k][];
     List<int[]> work = new ArrayList<>(n * k);
@@ -162,16 +137,5 @@ public final class MaskingGate implements Classifier {
         answer.take(w, s.top(j), row);
       }
     }
-  }
-
-  @Override
-  public <T> java.util.Optional<T> unwrap(Class<T> type) {
-    return type.isInstance(this) ? java.util.Optional.of(type.cast(this)) : model.unwrap(type);
-  }
-
-  /** Closes the model inside. */
-  @Override
-  public void close() {
-    model.close();
   }
 }

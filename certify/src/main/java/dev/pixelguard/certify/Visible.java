@@ -64,14 +64,17 @@ public final class Visible {
     return new Visible(channels, height, width, v, dstOffset, hidden, positions);
   }
 
+  /** The masked image's channels. */
   public int channels() {
     return channels;
   }
 
+  /** The masked image's rows. */
   public int height() {
     return height;
   }
 
+  /** The masked image's columns. */
   public int width() {
     return width;
   }

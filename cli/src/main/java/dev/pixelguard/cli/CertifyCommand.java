@@ -81,7 +81,7 @@ final class CertifyCommand implements Callable<Integer> {
       description = "Write every image's verdict, proving masks or disagreeing predictions, and the summary as JSON.")
   Path results;
 
-  @Option(names = "--quiet", description = "No per-image lines, only the summary.")
+  @Option(names = "--quiet", description = "No per-image lines and no progress: only the summary.")
   boolean quiet;
 
   @Override

@@ -36,9 +36,7 @@ class AuditCommandTest {
     String model = Fixtures.resnetOnnx().toString();
     String data = Fixtures.cifarBatch().toString();
     Path gate = dir.resolve("gate.json");
-    Cli fit = Cli.run("gate", "fit", "-m", model, "--view", "impulse:0.3", "--fusion", "product", "--coverage", "0.9",
-        "-d", data, "--fit-on", "466-931", "--report-on", "0-465", "--out", gate.toString());
-    assertEquals(0, fit.code(), fit.toString());
+    Cli.fitImpulseGate(gate);
     Path card = dir.resolve("card");
     Cli r = Cli.run("audit", "--gate", gate.toString(), "-d", data, "--limit", "10", "--threats", "linf,one-pixel",
         "--max-queries", "150", "--seed", "3", "--out", card.toString(), "--quiet");

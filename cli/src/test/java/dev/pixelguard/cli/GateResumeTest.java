@@ -23,12 +23,9 @@ class GateResumeTest {
 
   @Test
   void aGatedRunKilledAndResumedEqualsAnUninterruptedOne() throws Exception {
-    String model = Fixtures.resnetOnnx().toString();
     String data = Fixtures.cifarBatch().toString();
     Path gate = dir.resolve("gate.json");
-    Cli fit = Cli.run("gate", "fit", "-m", model, "--view", "impulse:0.3", "--fusion", "product", "--coverage", "0.9",
-        "-d", data, "--fit-on", "466-931", "--report-on", "0-465", "--out", gate.toString());
-    assertEquals(0, fit.code(), fit.toString());
+    Cli.fitImpulseGate(gate);
     List<String> run = List.of("evaluate", "--gate", gate.toString(), "-d", data, "--limit", "10", "--method",
         "square", "--budget", "150", "--seed", "3", "--quiet", "--concurrency", "1");
     Path full = dir.resolve("full.json");

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.eval.EvaluationResult;
-import dev.pixelguard.eval.ImageOutcome;
 import dev.pixelguard.io.ResultsJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,23 +126,7 @@ class ResumeTest {
   }
 
   private static void assertSameOutcomes(EvaluationResult a, EvaluationResult b) {
-    assertEquals(a.images().size(), b.images().size());
-    for (int i = 0; i < a.images().size(); i++) {
-      ImageOutcome x = a.images().get(i);
-      ImageOutcome y = b.images().get(i);
-      assertEquals(x.id(), y.id());
-      assertEquals(x.skipped(), y.skipped());
-      assertEquals(x.attempts().size(), y.attempts().size(), x.id());
-      for (int t = 0; t < x.attempts().size(); t++) {
-        AttackResult p = x.attempts().get(t);
-        AttackResult q = y.attempts().get(t);
-        assertEquals(p.success(), q.success(), x.id());
-        assertEquals(p.seed(), q.seed(), x.id());
-        assertEquals(p.queries(), q.queries(), x.id());
-        assertEquals(p.adversarialClass(), q.adversarialClass(), x.id());
-        assertTrue(Arrays.equals(p.adversarialValues(), q.adversarialValues()), x.id());
-      }
-    }
+    NoImagesTest.assertSameOutcomes(a, b);
     assertEquals(a.summary().successes(), b.summary().successes());
     assertEquals(a.totals().queries(), b.totals().queries(), "queries in all, final checks of resumed attempts too");
   }

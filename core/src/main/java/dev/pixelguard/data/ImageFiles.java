@@ -236,6 +236,29 @@ public final class ImageFiles {
   }
 
   /**
+   * A new hidden temporary file beside {@code file} ({@code .NAME<random>.tmp}), readable as an ordinary output
+   * file (rw-r--r-- where the file system has POSIX permissions), for writing {@code file} and moving it into place.
+   *
+   * @throws InputException if the folder does not exist
+   * @throws IOException if the file cannot be created
+   */
+  public static Path tempBeside(Path file) throws IOException {
+    Path abs = file.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new InputException("cannot write " + file + ": folder " + dir + " does not exist");
+    }
+    Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+    try {
+      // Temporary files are private (rw-------); the result is an ordinary output file.
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system: keep its defaults
+    }
+    return tmp;
+  }
+
+  /**
    * Writes {@code file} through a temporary file in the same folder, then moves it into place (atomically
    * where the file system allows). On failure the temporary file is removed and the target is untouched.
    *
@@ -243,19 +266,9 @@ public final class ImageFiles {
    */
   public static void writeAtomically(Path file, Writer writer) {
     Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new InputException("cannot write " + file + ": folder " + dir + " does not exist");
-    }
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-      try {
-        // Temporary files are private (rw-------); the result is an ordinary output file.
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system: keep its defaults
-      }
+      tmp = tempBeside(file);
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.write(out);
       }

@@ -10,13 +10,13 @@ import java.util.function.Supplier;
  * waits for those in flight, so the engine's memory is never freed under a running call. A backend runs every
  * call into its engine through {@link #run} and closes the engine through {@link #close}.
  */
-public final class EngineCalls {
+final class EngineCalls {
   private final String name;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
   /** @param name the model's name, for the message of a call made after closing */
-  public EngineCalls(String name) {
+  EngineCalls(String name) {
     this.name = name;
   }
 
@@ -26,7 +26,7 @@ public final class EngineCalls {
    * @throws dev.pixelguard.Stop.StoppedException if a stop was requested
    * @throws IllegalStateException if the model is closed
    */
-  public <T> T run(Supplier<T> call) {
+  <T> T run(Supplier<T> call) {
     Stop.check();
     lock.readLock().lock();
     try {
@@ -40,7 +40,7 @@ public final class EngineCalls {
   }
 
   /** Waits for the calls in flight to end, then runs {@code close} once; calls after it are refused. */
-  public void close(Runnable close) {
+  void close(Runnable close) {
     lock.writeLock().lock();
     try {
       if (!closed) {

@@ -20,7 +20,7 @@ import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.EngineCalls;
+import dev.pixelguard.model.EngineClassifier;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.OutputKind;
 import dev.pixelguard.model.ModelInfo;
@@ -47,17 +47,14 @@ import java.nio.file.Path;
  * or the caller passes it, e.g. from the images to classify; the class count is read from one probe
  * forward pass. Thread-safe for inference.
  */
-public final class TorchScriptClassifier implements GradientClassifier {
+public final class TorchScriptClassifier extends EngineClassifier implements GradientClassifier {
   private final ZooModel<NDList, NDList> model;
   private final PtSymbolBlock block;
-  private final TensorCodec codec;
-  private final EngineCalls calls;
 
   private TorchScriptClassifier(ZooModel<NDList, NDList> model, TensorCodec codec) {
+    super(codec);
     this.model = model;
     this.block = (PtSymbolBlock) model.getBlock();
-    this.codec = codec;
-    this.calls = new EngineCalls(codec.info().name());
   }
 
   /**
@@ -128,19 +125,10 @@ public final class TorchScriptClassifier implements GradientClassifier {
 
 
   @Override
-  public ModelInfo info() {
-    return codec.info();
-  }
-
-  @Override
-  public Scores classify(ImageBatch batch) {
-    return calls.run(() -> scores(batch));
-  }
-
-  private Scores scores(ImageBatch batch) {
+  protected Scores scores(ImageBatch batch) {
     int n = batch.size();
     int chunk = chunk(batch.imageLength());
-    java.nio.FloatBuffer x = codec.encode(batch);
+    java.nio.FloatBuffer x = codec().encode(batch);
     if (n <= chunk) {
       return forward(x, n);
     }
@@ -167,10 +155,10 @@ public final class TorchScriptClassifier implements GradientClassifier {
 
   private Scores forward(java.nio.FloatBuffer values, int n) {
     try (NDManager m = model.getNDManager().newSubManager()) {
-      NDArray x = m.create(values, new Shape(codec.inputShape(n)));
+      NDArray x = m.create(values, new Shape(codec().inputShape(n)));
       NDList out = model.getBlock().forward(new ParameterStore(m, false), new NDList(x), false);
       NDArray y = out.get(0);
-      return codec.decode(y.getShape().getShape(), y.toFloatArray(), n);
+      return codec().decode(y.getShape().getShape(), y.toFloatArray(), n);
     } catch (InputException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -181,7 +169,7 @@ public final class TorchScriptClassifier implements GradientClassifier {
 
   @Override
   public LossGradient lossGradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
-    return calls.run(() -> gradient(batch, lossKind, classes));
+    return call(() -> gradient(batch, lossKind, classes));
   }
 
   private LossGradient gradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
@@ -191,15 +179,15 @@ public final class TorchScriptClassifier implements GradientClassifier {
     synchronized (Engines.GRADIENTS) {
       try (NDManager m = model.getNDManager().newSubManager();
           GradientCollector gc = model.getNDManager().getEngine().newGradientCollector()) {
-        NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(n)));
+        NDArray x = m.create(codec().encode(batch), new Shape(codec().inputShape(n)));
         x.setRequiresGradient(true);
         // Recording on, module mode untouched (eval since loading): see the class comment.
         NDArray y = IValueUtils.forward(block, new NDList(x), true).get(0);
-        Scores s = codec.decode(y.getShape().getShape(), y.toFloatArray(), n);
-        NDArray logp = codec.outputKind() == OutputKind.LOGITS ? y.logSoftmax(1) : y.clip(1e-30f, 1f).log();
+        Scores s = codec().decode(y.getShape().getShape(), y.toFloatArray(), n);
+        NDArray logp = codec().outputKind() == OutputKind.LOGITS ? y.logSoftmax(1) : y.clip(1e-30f, 1f).log();
         NDArray loss = Losses.of(m, logp, lossKind, classes);
         gc.backward(loss.sum());
-        return new LossGradient(s, loss.toFloatArray(), codec.batchGradient(x.getGradient().toFloatArray(), n));
+        return new LossGradient(s, loss.toFloatArray(), codec().batchGradient(x.getGradient().toFloatArray(), n));
       } catch (InputException e) {
         throw e;
       } catch (RuntimeException e) {
@@ -212,6 +200,6 @@ public final class TorchScriptClassifier implements GradientClassifier {
   /** Waits for the calls in flight (a stop unwinding on another thread), then frees the model. */
   @Override
   public void close() {
-    calls.close(model::close);
+    closeEngine(model::close);
   }
 }

@@ -11,7 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.pixelguard.InputException;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.EngineCalls;
+import dev.pixelguard.model.EngineClassifier;
 import dev.pixelguard.model.InputLayout;
 import dev.pixelguard.model.InputShape;
 import dev.pixelguard.model.ModelInfo;
@@ -40,7 +40,7 @@ import java.util.Map;
  * spec, else from the model's metadata ({@link #CLASSES_METADATA}). Thread-safe: ONNX
  * Runtime sessions may be run concurrently.
  */
-public final class OnnxClassifier implements Classifier {
+public final class OnnxClassifier extends EngineClassifier {
   /**
    * The metadata key ({@code metadata_props}) whose value, a JSON list of strings, gives the class names in
    * label order when the descriptor gives none. pixelguard's ONNX export writes it.
@@ -50,15 +50,12 @@ public final class OnnxClassifier implements Classifier {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final String inputName;
-  private final TensorCodec codec;
-  private final EngineCalls calls;
 
   private OnnxClassifier(OrtEnvironment env, OrtSession session, String inputName, TensorCodec codec) {
+    super(codec);
     this.env = env;
     this.session = session;
     this.inputName = inputName;
-    this.codec = codec;
-    this.calls = new EngineCalls(codec.info().name());
   }
 
   /** Loads with one intra-op thread per core. */
@@ -190,18 +187,9 @@ public final class OnnxClassifier implements Classifier {
   }
 
   @Override
-  public ModelInfo info() {
-    return codec.info();
-  }
-
-  @Override
-  public Scores classify(ImageBatch batch) {
-    return calls.run(() -> scores(batch));
-  }
-
-  private Scores scores(ImageBatch batch) {
-    FloatBuffer input = codec.encode(batch);
-    try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, codec.inputShape(batch.size()));
+  protected Scores scores(ImageBatch batch) {
+    FloatBuffer input = codec().encode(batch);
+    try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, codec().inputShape(batch.size()));
         OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
       OnnxValue v = result.get(0);
       if (!(v instanceof OnnxTensor out)) {
@@ -211,7 +199,7 @@ public final class OnnxClassifier implements Classifier {
       FloatBuffer fb = out.getFloatBuffer();
       float[] values = new float[fb.remaining()];
       fb.get(values);
-      return codec.decode(shape, values, batch.size());
+      return codec().decode(shape, values, batch.size());
     } catch (OrtException e) {
       throw new InputException("ONNX Runtime failed on a batch of " + batch.size() + ": " + InputException.firstLine(e.getMessage()));
     }
@@ -220,7 +208,7 @@ public final class OnnxClassifier implements Classifier {
   /** Waits for the calls in flight, then closes the session. */
   @Override
   public void close() {
-    calls.close(() -> {
+    closeEngine(() -> {
       try {
         session.close();
       } catch (OrtException e) {

@@ -10,7 +10,7 @@ import dev.pixelguard.djl.engine.Losses;
 import dev.pixelguard.djl.engine.Engines;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.Classifier;
-import dev.pixelguard.model.EngineCalls;
+import dev.pixelguard.model.EngineClassifier;
 import dev.pixelguard.model.GradientClassifier;
 import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
@@ -24,40 +24,32 @@ import dev.pixelguard.model.TensorCodec;
  * only turns dropout off, and the gradient is that of the very function {@link #classify} computes. Closing
  * it closes the model. Gradients on several threads take turns (DJL's gradient collector is process-wide).
  */
-public final class NetworkClassifier implements GradientClassifier {
+public final class NetworkClassifier extends EngineClassifier implements GradientClassifier {
   private final NetworkModel network;
-  private final TensorCodec codec;
-  private final EngineCalls calls;
 
   public NetworkClassifier(NetworkModel network, String name) {
+    super(codec(network, name));
     this.network = network;
-    this.calls = new EngineCalls(name);
+  }
+
+  private static TensorCodec codec(NetworkModel network, String name) {
     int[] s = network.inputShape();
     ModelInfo info = new ModelInfo(s[0], s[1], s[2], network.classNames().size(), network.classNames(), name);
-    this.codec = new TensorCodec(ModelSpec.DEFAULT.withOutput(OutputKind.LOGITS), info, null);
+    return new TensorCodec(ModelSpec.DEFAULT.withOutput(OutputKind.LOGITS), info, null);
   }
 
   @Override
-  public ModelInfo info() {
-    return codec.info();
-  }
-
-  @Override
-  public Scores classify(ImageBatch batch) {
-    return calls.run(() -> scores(batch));
-  }
-
-  private Scores scores(ImageBatch batch) {
+  protected Scores scores(ImageBatch batch) {
     try (NDManager m = network.model().getNDManager().newSubManager()) {
-      NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(batch.size())));
+      NDArray x = m.create(codec().encode(batch), new Shape(codec().inputShape(batch.size())));
       NDArray y = network.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
-      return codec.decode(y.getShape().getShape(), y.toFloatArray(), batch.size());
+      return codec().decode(y.getShape().getShape(), y.toFloatArray(), batch.size());
     }
   }
 
   @Override
   public LossGradient lossGradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
-    return calls.run(() -> gradient(batch, lossKind, classes));
+    return call(() -> gradient(batch, lossKind, classes));
   }
 
   private LossGradient gradient(ImageBatch batch, dev.pixelguard.model.Loss lossKind, int[] classes) {
@@ -66,13 +58,13 @@ public final class NetworkClassifier implements GradientClassifier {
     synchronized (Engines.GRADIENTS) {
       try (NDManager m = network.model().getNDManager().newSubManager();
           GradientCollector gc = network.model().getNDManager().getEngine().newGradientCollector()) {
-        NDArray x = m.create(codec.encode(batch), new Shape(codec.inputShape(n)));
+        NDArray x = m.create(codec().encode(batch), new Shape(codec().inputShape(n)));
         x.setRequiresGradient(true);
         NDArray logits = network.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
         NDArray loss = Losses.of(m, logits.logSoftmax(1), lossKind, classes);
         gc.backward(loss.sum());
-        Scores s = codec.decode(logits.getShape().getShape(), logits.toFloatArray(), n);
-        return new LossGradient(s, loss.toFloatArray(), codec.batchGradient(x.getGradient().toFloatArray(), n));
+        Scores s = codec().decode(logits.getShape().getShape(), logits.toFloatArray(), n);
+        return new LossGradient(s, loss.toFloatArray(), codec().batchGradient(x.getGradient().toFloatArray(), n));
       }
     }
   }
@@ -84,6 +76,6 @@ public final class NetworkClassifier implements GradientClassifier {
   /** Waits for the calls in flight, then frees the network. */
   @Override
   public void close() {
-    calls.close(network::close);
+    closeEngine(network::close);
   }
 }
