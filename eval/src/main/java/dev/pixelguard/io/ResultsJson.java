@@ -180,12 +180,7 @@ public final class ResultsJson {
       SideCar images = sideCar ? SideCar.beside(abs, "") : null;
       Path tmp = null;
       try {
-        tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-          Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system: keep its defaults
-        }
+        tmp = ImageFiles.tempBeside(abs);
         return new Writer(abs, tmp, images, newFolder);
       } catch (IOException | RuntimeException e) {
         deleteQuietly(tmp); // no hidden temporary file is left by a writer that never started
