@@ -11,13 +11,13 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Progress of a long step: a bar with ETA on stderr when it is a terminal (the progressbar library, me.tongfei,
  * which handles terminal width and ETA); in a log (no terminal, a CI job) a line on stderr every
- * {@link #LOG_SECONDS} seconds while the step runs, so that a run whose images resist is not silent for minutes:
+ * {@link #LOG_MILLIS} milliseconds (10 s) while the step runs, so that a run whose images resist is not silent for minutes:
  * "pixelguard: attacking: 12 of 92 images, fooled 3/12, 1,234 queries/s, about 3 min 20 s left". Nothing when
  * disabled (--quiet). Steps taken from a journal ({@link #skip}) count as done but not toward the rate.
  */
 final class Progress implements AutoCloseable {
-  /** Seconds between two progress lines in a log. */
-  static final int LOG_SECONDS = Integer.getInteger("pixelguard.progress.seconds", 10);
+  /** Milliseconds between two progress lines in a log (system property {@code pixelguard.progress.millis}). */
+  static final long LOG_MILLIS = Long.getLong("pixelguard.progress.millis", 10_000L);
 
   private final ProgressBar bar;
   private final String task;
@@ -55,7 +55,7 @@ final class Progress implements AutoCloseable {
 
   /**
    * A bar for {@code total} steps when stderr is an interactive terminal, lines on {@code log} every
-   * {@link #LOG_SECONDS} seconds otherwise, or nothing when not enabled.
+   * {@link #LOG_MILLIS} milliseconds otherwise, or nothing when not enabled.
    *
    * @param unit what a step is, for the log lines ("images")
    */
@@ -159,7 +159,7 @@ final class Progress implements AutoCloseable {
   private void tick() {
     try {
       while (true) {
-        Thread.sleep(LOG_SECONDS * 1000L);
+        Thread.sleep(LOG_MILLIS);
         synchronized (this) {
           if (closed) {
             return;
