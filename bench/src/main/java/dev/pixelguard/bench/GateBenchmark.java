@@ -101,8 +101,9 @@ public final class GateBenchmark {
             harmed.size(), 100.0 * harmed.size() / Math.max(1, r.summary().attacked()), r.summary().attackQueries(),
             r.totals().seconds(), r.totals().queries() / r.totals().seconds(), String.join(" ", harmed));
         if (counter[0] != null) {
-          System.out.printf(Locale.ROOT, "%-11s %,d calls into the gate, %.1f images a call%n", a, counter[0].batches(),
-              (double) counter[0].queries() / counter[0].batches());
+          System.out.printf(Locale.ROOT, "%-11s %,d calls into the gate, %.1f images a call, %.1f s inside it of %.1f "
+              + "s%n", a, counter[0].batches(), (double) counter[0].queries() / counter[0].batches(),
+              counter[0].modelNanos() / 1e9, r.totals().seconds());
         }
         System.out.flush();
       }
@@ -113,10 +114,10 @@ public final class GateBenchmark {
   }
 
   /**
-   * What one gate query costs, cube corner against box corner ({@code -Dprobe=true}): batches of 400 one-pixel
-   * candidates of the first image at seeded positions, each pixel set to the corner farthest from its colour, of
-   * the colour cube or of the position's admitted box, classified alternately 20 times each. A corner the impulse
-   * filter erases leaves that view's image equal to the clean one, which the gate scores once per batch.
+   * What one gate query costs, cube corners against box corners ({@code -Dprobe=true}): batches of 400 one-pixel
+   * candidates of the first image, the 8 corners of the colour cube or of the admitted box at each of 50 seeded
+   * positions (as the corner sweep asks them), classified alternately 20 times each. Corners the impulse filter
+   * erases at one position all become the same filtered image, which the gate scores once per batch.
    */
   private static void probe(Classifier gated, Dataset data) {
     dev.pixelguard.image.Image image = data.get(0).image();
@@ -125,19 +126,22 @@ public final class GateBenchmark {
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
     List<dev.pixelguard.image.Image> cube = new ArrayList<>();
     List<dev.pixelguard.image.Image> inBox = new ArrayList<>();
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 50; i++) { // 50 positions, each with its 8 corners: requests as the corner sweep makes them
       int x = rnd.nextInt(image.width());
       int y = rnd.nextInt(image.height());
       int pos = y * image.width() + x;
       int[] c = image.colour(x, y);
-      int[] far = new int[c.length];
-      int[] farBox = new int[c.length];
-      for (int ch = 0; ch < c.length; ch++) {
-        far[ch] = c[ch] >= 128 ? 0 : 255;
-        farBox[ch] = c[ch] - box.lo(pos, ch) >= box.hi(pos, ch) - c[ch] ? box.lo(pos, ch) : box.hi(pos, ch);
+      for (int corner = 0; corner < 8; corner++) {
+        int[] cubeCorner = new int[c.length];
+        int[] boxCorner = new int[c.length];
+        for (int ch = 0; ch < c.length; ch++) {
+          boolean high = (corner >> ch & 1) == 1;
+          cubeCorner[ch] = high ? 255 : 0;
+          boxCorner[ch] = high ? box.hi(pos, ch) : box.lo(pos, ch);
+        }
+        cube.add(image.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, c, cubeCorner))));
+        inBox.add(image.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, c, boxCorner))));
       }
-      cube.add(image.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, c, far))));
-      inBox.add(image.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, c, farBox))));
     }
     dev.pixelguard.image.ImageBatch cubeBatch = dev.pixelguard.image.ImageBatch.of(cube);
     dev.pixelguard.image.ImageBatch boxBatch = dev.pixelguard.image.ImageBatch.of(inBox);
@@ -151,7 +155,7 @@ public final class GateBenchmark {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "probe: 400 one-pixel candidates per batch, 20 batches each: cube corners %.0f "
+    System.out.printf(Locale.ROOT, "probe: 400 one-pixel candidates per batch (8 corners at 50 positions), 20 batches each: cube corners %.0f "
         + "queries/s, box corners %.0f queries/s (ratio %.2f)%n", 8000 / (ns[0] / 1e9), 8000 / (ns[1] / 1e9),
         (double) ns[1] / ns[0]);
   }
