@@ -17,6 +17,7 @@ import dev.pixelguard.eval.Targets;
 import dev.pixelguard.io.GateFile;
 import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.CountingClassifier;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.onnx.OnnxClassifier;
 import java.nio.file.Path;
@@ -64,21 +65,18 @@ public final class GateBenchmark {
       if (Boolean.getBoolean("probe")) {
         probe(gated, data);
       }
-      dev.pixelguard.model.CountingClassifier[] counter = new dev.pixelguard.model.CountingClassifier[1];
-      UnaryOperator<Classifier> counted = c -> counter[0] = dev.pixelguard.model.CountingClassifier.of(c);
       for (String a : attacks.split(",")) {
-        counter[0] = null;
+        // the guided searches' calls into the gate, counted: their number, size and time
+        CountingClassifier counted = a.equals("guided") ? CountingClassifier.of(gated)
+            : a.equals("guided-cube") ? CountingClassifier.of(cubeOnly(gated)) : null;
         Attack<Classifier> guided = GuidedPixelAttack.builder().build();
         Evaluation e = switch (a) {
           case "undefended" -> Evaluation.of(reference, data, guided).execution(ex);
           case "oblivious" -> Evaluation.of(gated, data, framed.apply(new TransferAttack<>(guided, reference)))
               .targets(harm).execution(ex);
-          case "guided" -> Evaluation.of(counted.apply(gated), data, framed.apply(guided)).targets(harm)
+          case "guided", "guided-cube" -> Evaluation.of(counted, data, framed.apply(guided)).targets(harm)
               .execution(ex);
           case "scan" -> Evaluation.of(gated, data, framed.apply(new PixelScan(2, true, 400))).targets(harm)
-              .execution(ex);
-          case "guided-cube" -> Evaluation.of(counted.apply(cubeOnly(gated)), data, framed.apply(guided))
-              .targets(harm)
               .execution(ex);
           case "scan-cube" -> Evaluation.of(cubeOnly(gated), data, framed.apply(new PixelScan(2, true, 400)))
               .targets(harm).execution(ex);
@@ -100,10 +98,10 @@ public final class GateBenchmark {
             + "%s%n", a, r.summary().attacked(), data.size(), a.equals("undefended") ? "flipped" : "harmed",
             harmed.size(), 100.0 * harmed.size() / Math.max(1, r.summary().attacked()), r.summary().attackQueries(),
             r.totals().seconds(), r.totals().queries() / r.totals().seconds(), String.join(" ", harmed));
-        if (counter[0] != null) {
+        if (counted != null) {
           System.out.printf(Locale.ROOT, "%-11s %,d calls into the gate, %.1f images a call, %.1f s inside it of %.1f "
-              + "s%n", a, counter[0].batches(), (double) counter[0].queries() / counter[0].batches(),
-              counter[0].modelNanos() / 1e9, r.totals().seconds());
+              + "s%n", a, counted.batches(), (double) counted.queries() / counted.batches(),
+              counted.modelNanos() / 1e9, r.totals().seconds());
         }
         System.out.flush();
       }
