@@ -11,19 +11,30 @@ import dev.pixelguard.defence.Camera;
 import dev.pixelguard.defence.Gate;
 import dev.pixelguard.defence.GateSpec;
 import dev.pixelguard.defence.SimulatedScenes;
+import dev.pixelguard.defence.TransformedClassifier;
 import dev.pixelguard.eval.Evaluation;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.Targets;
+import dev.pixelguard.image.Image;
+import dev.pixelguard.image.ImageBatch;
+import dev.pixelguard.image.PixelChange;
 import dev.pixelguard.io.GateFile;
 import dev.pixelguard.io.ResultsJson;
+import dev.pixelguard.model.AdmitsColours;
 import dev.pixelguard.model.Classifier;
+import dev.pixelguard.model.ColourRanges;
 import dev.pixelguard.model.CountingClassifier;
+import dev.pixelguard.model.ModelInfo;
 import dev.pixelguard.model.ModelSpec;
+import dev.pixelguard.model.Scores;
 import dev.pixelguard.onnx.OnnxClassifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
@@ -51,7 +62,8 @@ public final class GateBenchmark {
       data = Fixture100.firstCorrect(r20, shared, Integer.getInteger("images", 100));
     }
     List<EvaluationResult> all = new ArrayList<>();
-    try (Gate gate = spec.open(data.classNames())) {
+    List<CountingClassifier> passes = new ArrayList<>();
+    try (Gate opened = spec.open(data.classNames()); Gate gate = countingPasses(opened, passes)) {
       SimulatedScenes scenes = gate.looksAtOtherFrame() ? new SimulatedScenes(gate, Camera.DEFAULT) : null;
       Classifier gated = scenes == null ? gate.asClassifier() : scenes.classifier();
       UnaryOperator<Attack<Classifier>> framed = scenes == null ? x -> x : scenes::attack;
@@ -63,13 +75,14 @@ public final class GateBenchmark {
         System.out.println("frames: " + Camera.DEFAULT.describe() + "; the attacks change the image, never that frame");
       }
       if (Boolean.getBoolean("probe")) {
-        probe(gated, data);
+        probe(gated, data, passes);
       }
-      for (String a : attacks.split(",")) {
+      for (String a : attacks.isEmpty() ? new String[0] : attacks.split(",")) {
         // the guided searches' calls into the gate, counted: their number, size and time
         CountingClassifier counted = a.equals("guided") ? CountingClassifier.of(gated)
             : a.equals("guided-cube") ? CountingClassifier.of(cubeOnly(gated)) : null;
         Attack<Classifier> guided = GuidedPixelAttack.builder().build();
+        long passesBefore = total(passes);
         Evaluation e = switch (a) {
           case "undefended" -> Evaluation.of(reference, data, guided).execution(ex);
           case "oblivious" -> Evaluation.of(gated, data, framed.apply(new TransferAttack<>(guided, reference)))
@@ -98,6 +111,9 @@ public final class GateBenchmark {
             + "%s%n", a, r.summary().attacked(), data.size(), a.equals("undefended") ? "flipped" : "harmed",
             harmed.size(), 100.0 * harmed.size() / Math.max(1, r.summary().attacked()), r.summary().attackQueries(),
             r.totals().seconds(), r.totals().queries() / r.totals().seconds(), String.join(" ", harmed));
+        long modelPasses = total(passes) - passesBefore;
+        System.out.printf(Locale.ROOT, "%-11s %,d model passes (%.2f a query), %.0f passes/s%n", a, modelPasses,
+            (double) modelPasses / r.totals().queries(), modelPasses / r.totals().seconds());
         if (counted != null) {
           System.out.printf(Locale.ROOT, "%-11s %,d calls into the gate, %.1f images a call, %.1f s inside it of %.1f "
               + "s%n", a, counted.batches(), (double) counted.queries() / counted.batches(),
@@ -117,13 +133,13 @@ public final class GateBenchmark {
    * positions (as the corner sweep asks them), classified alternately 20 times each. Corners the impulse filter
    * erases at one position all become the same filtered image, which the gate scores once per batch.
    */
-  private static void probe(Classifier gated, Dataset data) {
-    dev.pixelguard.image.Image image = data.get(0).image();
-    dev.pixelguard.model.ColourRanges box = gated.unwrap(dev.pixelguard.model.AdmitsColours.class).orElseThrow()
+  private static void probe(Classifier gated, Dataset data, List<CountingClassifier> passes) {
+    Image image = data.get(0).image();
+    ColourRanges box = gated.unwrap(AdmitsColours.class).orElseThrow()
         .admitted(image);
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
-    List<dev.pixelguard.image.Image> cube = new ArrayList<>();
-    List<dev.pixelguard.image.Image> inBox = new ArrayList<>();
+    SplittableRandom rnd = new SplittableRandom(1);
+    List<Image> cube = new ArrayList<>();
+    List<Image> inBox = new ArrayList<>();
     for (int i = 0; i < 50; i++) { // 50 positions, each with its 8 corners: requests as the corner sweep makes them
       int x = rnd.nextInt(image.width());
       int y = rnd.nextInt(image.height());
@@ -137,25 +153,74 @@ public final class GateBenchmark {
           cubeCorner[ch] = high ? 255 : 0;
           boxCorner[ch] = high ? box.hi(pos, ch) : box.lo(pos, ch);
         }
-        cube.add(image.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, c, cubeCorner))));
-        inBox.add(image.withPixels(List.of(new dev.pixelguard.image.PixelChange(x, y, c, boxCorner))));
+        cube.add(image.withPixels(List.of(new PixelChange(x, y, c, cubeCorner))));
+        inBox.add(image.withPixels(List.of(new PixelChange(x, y, c, boxCorner))));
       }
     }
-    dev.pixelguard.image.ImageBatch cubeBatch = dev.pixelguard.image.ImageBatch.of(cube);
-    dev.pixelguard.image.ImageBatch boxBatch = dev.pixelguard.image.ImageBatch.of(inBox);
+    ImageBatch cubeBatch = ImageBatch.of(cube);
+    ImageBatch boxBatch = ImageBatch.of(inBox);
     long[] ns = new long[2];
+    long[] modelPasses = new long[2];
     for (int r = 0; r < 22; r++) {
       for (int k = 0; k < 2; k++) {
+        long p0 = total(passes);
         long t0 = System.nanoTime();
         gated.classify(k == 0 ? cubeBatch : boxBatch);
         if (r >= 2) {
           ns[k] += System.nanoTime() - t0;
+          modelPasses[k] += total(passes) - p0;
         }
       }
     }
-    System.out.printf(Locale.ROOT, "probe: 400 one-pixel candidates per batch (8 corners at 50 positions), 20 batches each: cube corners %.0f "
-        + "queries/s, box corners %.0f queries/s (ratio %.2f)%n", 8000 / (ns[0] / 1e9), 8000 / (ns[1] / 1e9),
-        (double) ns[1] / ns[0]);
+    System.out.printf(Locale.ROOT, "probe: 400 one-pixel candidates per batch (8 corners at 50 positions), 20 batches "
+        + "each: cube corners %.0f queries/s (%.2f model passes a query, %.0f passes/s), box corners %.0f queries/s "
+        + "(%.2f a query, %.0f passes/s); time ratio %.2f%n", 8000 / (ns[0] / 1e9), modelPasses[0] / 8000.0,
+        modelPasses[0] / (ns[0] / 1e9), 8000 / (ns[1] / 1e9), modelPasses[1] / 8000.0,
+        modelPasses[1] / (ns[1] / 1e9), (double) ns[1] / ns[0]);
+    long engine = 0; // the same model passes made directly, one model after another: the engine's own time
+    for (int r = 0; r < 12; r++) {
+      for (CountingClassifier c : passes) {
+        long t0 = System.nanoTime();
+        c.classify(boxBatch);
+        if (r >= 2) {
+          engine += System.nanoTime() - t0;
+        }
+      }
+    }
+    double perPass = engine / 1e9 / (10.0 * 400 * passes.size());
+    System.out.printf(Locale.ROOT, "probe: the models alone on batches of 400, one after another: %.0f passes/s; the "
+        + "gate's box-corner batches spend %.2f of their time in the models%n", 1 / perPass,
+        perPass * modelPasses[1] / (ns[1] / 1e9));
+  }
+
+  /**
+   * The same gate with a counter on each of its models (the calibrated networks under the views): what reaches
+   * them is the gate's real work after its sharing (transforms once, equal images scored once), in model passes.
+   * The counters go to {@code counters}; the result owns nothing (close {@code gate}).
+   */
+  private static Gate countingPasses(Gate gate, List<CountingClassifier> counters) {
+    Map<Classifier, CountingClassifier> counted = new IdentityHashMap<>();
+    List<Gate.View> views = new ArrayList<>();
+    for (Gate.View v : gate.views()) {
+      Classifier c = v.classifier();
+      if (c instanceof TransformedClassifier tc) {
+        CountingClassifier base = counted.computeIfAbsent(tc.base(), CountingClassifier::of);
+        c = TransformedClassifier.of(base, tc.transform(), tc.rootSeed());
+      } else {
+        c = counted.computeIfAbsent(c, CountingClassifier::of);
+      }
+      views.add(new Gate.View(v.name(), c, v.otherFrame()));
+    }
+    counters.addAll(counted.values());
+    return new Gate(views, gate.settings(), List.of());
+  }
+
+  private static long total(List<CountingClassifier> counters) {
+    long n = 0;
+    for (CountingClassifier c : counters) {
+      n += c.queries();
+    }
+    return n;
   }
 
   /**
@@ -165,12 +230,12 @@ public final class GateBenchmark {
   private static Classifier cubeOnly(Classifier gated) {
     return new Classifier() {
       @Override
-      public dev.pixelguard.model.ModelInfo info() {
+      public ModelInfo info() {
         return gated.info();
       }
 
       @Override
-      public dev.pixelguard.model.Scores classify(dev.pixelguard.image.ImageBatch batch) {
+      public Scores classify(ImageBatch batch) {
         return gated.classify(batch);
       }
     };

@@ -194,7 +194,9 @@ public final class Gate implements AutoCloseable {
 
   /**
    * The same gate running its model passes on at most {@code threads} threads (default: one per processor);
-   * decisions do not depend on it. The new gate owns nothing (close this one).
+   * decisions do not depend on it. A gate opened from a {@link GateSpec} runs each model call on one engine
+   * thread ({@link GateSpec#ENGINE_THREADS}), so fewer threads here use fewer cores. The new gate owns nothing
+   * (close this one).
    */
   public Gate withParallelism(int threads) {
     if (threads < 1) {

@@ -1,5 +1,6 @@
 package dev.pixelguard.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +51,32 @@ class OnnxClassifierTest extends Resnet20Fixture {
       }
     }
     assertEquals(854, correct, "fixtures.json: 854 of 932 (91.63%)");
+  }
+
+  /**
+   * A gate opens its models with one engine thread each (GateSpec.ENGINE_THREADS) where a plain evaluation uses
+   * one per core; an image's outcome must not depend on it. Both fixture networks, every fixture image, in batches
+   * of 400 and of 37: the same probabilities bit for bit with one intra-op thread and with two.
+   */
+  @Test
+  void intraOpThreadsDoNotChangeAnyScore() {
+    List<Image> ims = new ArrayList<>();
+    cifar.images().forEach(li -> ims.add(li.image()));
+    for (Path file : List.of(Fixtures.resnetOnnx(), Fixtures.resnet32Onnx())) {
+      try (OnnxClassifier one = OnnxClassifier.load(file, ModelSpec.DEFAULT, 1);
+          OnnxClassifier two = OnnxClassifier.load(file, ModelSpec.DEFAULT, 2)) {
+        for (int size : new int[] {400, 37}) {
+          for (int from = 0; from < ims.size(); from += size) {
+            ImageBatch part = ImageBatch.of(ims.subList(from, Math.min(ims.size(), from + size)));
+            Scores a = one.classify(part);
+            Scores b = two.classify(part);
+            for (int i = 0; i < part.size(); i++) {
+              assertArrayEquals(a.probabilities(i), b.probabilities(i), file.getFileName() + ", image " + (from + i));
+            }
+          }
+        }
+      }
+    }
   }
 
   @Test
