@@ -1,6 +1,7 @@
 package dev.pixelguard.cli;
 
 import dev.pixelguard.InputException;
+import dev.pixelguard.defence.GateSpec;
 import dev.pixelguard.serve.ModelServer;
 import dev.pixelguard.serve.ServedModel;
 import java.io.PrintWriter;
@@ -67,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
       description = "Model batches that may run at once (default ${DEFAULT-VALUE}): while one runs the next is "
-          + "gathered. Unless --threads is given, ONNX Runtime gets cores / N threads per run.")
+          + "gathered. Unless --threads is given, ONNX Runtime gets cores / N threads per run (a gate's models: one each).")
   int workers;
 
   @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "30",
@@ -119,7 +120,8 @@ final class ServeCommand implements Callable<Integer> {
           served.info().numClasses(), served.gated() ? " including 'abstain'" : "");
       o.printf(Locale.ROOT, "metrics:  %s/metrics%n", server.url().replaceAll("/v2/models/.*$", ""));
       o.printf(Locale.ROOT, "batching: up to %d images, waiting at most %s ms, %d at once (%d engine threads "
-          + "each); 503 past %d images queued%n", maxBatch, new java.text.DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)).format(maxWaitMs), workers, model.threads, queue);
+          + "each); 503 past %d images queued%n", maxBatch, new java.text.DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)).format(maxWaitMs), workers,
+          gate.given() ? GateSpec.ENGINE_THREADS : model.threads, queue);
       o.println("Ctrl-C or SIGTERM stops it gracefully.");
       o.flush();
       server.awaitStop();
