@@ -46,6 +46,10 @@ import java.util.Map;
  * process CPU time (all threads, native ones included): whether the engine leaves a core idle (the reference model
  * on 400 fixture images in one call, and as two calls of 200 side by side), and the three ways on one batch of 400
  * one-pixel corner candidates. Arguments: {@code SHARED GATE.json [IMAGES=4]}.
+ *
+ * <p>The gate's models are opened as {@link GateSpec#open} opens them: since issue 28, one engine thread per call
+ * ({@link GateSpec#ENGINE_THREADS}), so "before" and "shared, 1 thread" now use one core, where the figures of
+ * 2026-11-27 in benchmarks.md had two-thread engines under every way.
  */
 public final class GateSpeedBenchmark {
   private GateSpeedBenchmark() {}
