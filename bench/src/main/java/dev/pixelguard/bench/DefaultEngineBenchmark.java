@@ -3,10 +3,12 @@ package dev.pixelguard.bench;
 import dev.pixelguard.attack.AttackResult;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.Datasets;
+import dev.pixelguard.data.LabeledImage;
 import dev.pixelguard.djl.DefaultBundle;
 import dev.pixelguard.djl.net.NetworkClassifier;
 import dev.pixelguard.eval.EvaluationResult;
 import dev.pixelguard.eval.ImageOutcome;
+import dev.pixelguard.image.Image;
 import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.io.ResultsJson;
 import dev.pixelguard.model.Classifier;
@@ -25,6 +27,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code raw [THREADS=0]}: images per second of the bundled ONNX export in ONNX Runtime and of the same
  *       network in DJL's PyTorch engine, at batch 400 and 50, on the bundled images after warm-up;
+ *   <li>{@code calls [PER=100]}: the DJL network on 400 bundled images as one call and as calls of PER images,
+ *       alternated (50 rounds each after 10 of warm-up), images per second of each: whether libtorch slows on the
+ *       large call ({@code NetworkClassifier} splits a large batch into calls of {@code CALL_VALUES} input values);
  *   <li>{@code compare ONNX.json DJL.json RAW_ONNX_400}: the same evaluation run on each engine (results JSON of
  *       {@code evaluate}): images flipped, queries, time, the attack's query throughput against the raw
  *       throughput, and every image whose outcome differs, with its pixel and queries on both.
@@ -36,6 +41,10 @@ public final class DefaultEngineBenchmark {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("compare")) {
       compare(ResultsJson.read(Path.of(args[1])), ResultsJson.read(Path.of(args[2])), Double.parseDouble(args[3]));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("calls")) {
+      calls(args.length > 1 ? Integer.parseInt(args[1]) : 100);
       return;
     }
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
@@ -58,9 +67,37 @@ public final class DefaultEngineBenchmark {
     }
   }
 
+  private static void calls(int per) {
+    List<Image> ims = new ArrayList<>(Datasets.samples().images().stream().map(LabeledImage::image).toList()
+        .subList(0, 400));
+    ImageBatch whole = ImageBatch.of(ims);
+    List<ImageBatch> parts = new ArrayList<>();
+    for (int from = 0; from < ims.size(); from += per) {
+      parts.add(ImageBatch.of(ims.subList(from, Math.min(ims.size(), from + per))));
+    }
+    long[] ns = new long[2];
+    try (NetworkClassifier djl = DefaultBundle.model()) {
+      for (int round = 0; round < 60; round++) {
+        for (int k = 0; k < 2; k++) {
+          long t0 = System.nanoTime();
+          if (k == 0) {
+            djl.classify(whole);
+          } else {
+            parts.forEach(djl::classify);
+          }
+          if (round >= 10) {
+            ns[k] += System.nanoTime() - t0;
+          }
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT, "DJL, 400 images: one call %.0f images/s, calls of %d %.0f images/s (%.2f times)%n",
+        50 * 400 / (ns[0] / 1e9), per, 50 * 400 / (ns[1] / 1e9), (double) ns[0] / ns[1]);
+  }
+
   /** Images per second at {@code batch}, over at least 2 seconds after warm-up, on the bundled images. */
   static double throughput(Classifier model, Dataset samples, int batch) {
-    List<dev.pixelguard.image.Image> ims = new ArrayList<>();
+    List<Image> ims = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
       ims.add(samples.get(i % samples.size()).image());
     }

@@ -1,6 +1,10 @@
 package dev.pixelguard.model;
 
 import dev.pixelguard.image.ImageBatch;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +40,28 @@ public abstract class EngineClassifier implements Classifier {
 
   /** The engine's scores for a batch; runs inside {@link #call}. */
   protected abstract Scores scores(ImageBatch batch);
+
+  /**
+   * Scores {@code batch} as consecutive engine calls of at most {@code valuesPerCall} input values each (at least
+   * one image a call), for an engine that slows on large batches: the batch is encoded once and {@code forward}
+   * gets each call's slice of it with its image count; the parts' scores are joined in order. The scores are the
+   * same image by image whenever the engine's answer for an image does not depend on the rest of its call.
+   */
+  protected final Scores inCallsOf(long valuesPerCall, ImageBatch batch, BiFunction<FloatBuffer, Integer, Scores> forward) {
+    int n = batch.size();
+    int per = (int) Math.max(1, valuesPerCall / batch.imageLength());
+    FloatBuffer x = codec.encode(batch);
+    if (n <= per) {
+      return forward.apply(x, n);
+    }
+    int values = x.remaining() / n;
+    List<Scores> parts = new ArrayList<>();
+    for (int from = 0; from < n; from += per) {
+      int k = Math.min(per, n - from);
+      parts.add(forward.apply(x.slice(x.position() + from * values, k * values), k));
+    }
+    return Scores.concat(parts);
+  }
 
   /**
    * Runs one call into the engine (a gradient pass, say).

@@ -126,19 +126,7 @@ public final class TorchScriptClassifier extends EngineClassifier implements Gra
 
   @Override
   protected Scores scores(ImageBatch batch) {
-    int n = batch.size();
-    int chunk = chunk(batch.imageLength());
-    java.nio.FloatBuffer x = codec().encode(batch);
-    if (n <= chunk) {
-      return forward(x, n);
-    }
-    int per = x.remaining() / n;
-    java.util.List<Scores> parts = new java.util.ArrayList<>();
-    for (int from = 0; from < n; from += chunk) {
-      int k = Math.min(chunk, n - from);
-      parts.add(forward(x.slice(x.position() + from * per, k * per), k));
-    }
-    return Scores.concat(parts);
+    return inCallsOf(CHUNK_VALUES, batch, this::forward);
   }
 
   /**
