@@ -68,7 +68,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
       description = "Model batches that may run at once (default ${DEFAULT-VALUE}): while one runs the next is "
-          + "gathered. Unless --threads is given, ONNX Runtime gets cores / N threads per run (a gate's models: one each).")
+          + "gathered. Unless --threads is given, ONNX Runtime gets cores / N threads per run (a gate's models: "
+          + "one each).")
   int workers;
 
   @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "30",

@@ -47,7 +47,8 @@ public abstract class EngineClassifier implements Classifier {
    * gets each call's slice of it with its image count; the parts' scores are joined in order. The scores are the
    * same image by image whenever the engine's answer for an image does not depend on the rest of its call.
    */
-  protected final Scores inCallsOf(long valuesPerCall, ImageBatch batch, BiFunction<FloatBuffer, Integer, Scores> forward) {
+  protected final Scores inCallsOf(long valuesPerCall, ImageBatch batch,
+      BiFunction<FloatBuffer, Integer, Scores> forward) {
     int n = batch.size();
     int per = (int) Math.max(1, valuesPerCall / batch.imageLength());
     FloatBuffer x = codec.encode(batch);
