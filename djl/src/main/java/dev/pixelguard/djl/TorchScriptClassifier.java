@@ -123,23 +123,18 @@ public final class TorchScriptClassifier extends EngineClassifier implements Gra
     }
   }
 
-
   @Override
   protected Scores scores(ImageBatch batch) {
     return inCallsOf(CHUNK_VALUES, batch, this::forward);
   }
 
   /**
-   * Images per call into libtorch: about 150,000 input values (50 CIFAR-10 images). libtorch's CPU convolutions
-   * slow down on large batches, whose activations outgrow the caches: measured on ResNet-20 here, batches of 50 ran
-   * at 2,071 images/s and batches of 400 at 1,222 (docs/benchmarks.md), where ONNX Runtime keeps its rate. So a
-   * large batch is run as consecutive calls of this size; the scores are the same, image by image.
+   * Input values per call into libtorch: about 150,000 (50 CIFAR-10 images). libtorch's CPU convolutions slow down
+   * on large batches, whose activations outgrow the caches: measured on ResNet-20 here, batches of 50 ran at 2,071
+   * images/s and batches of 400 at 1,222 (docs/benchmarks.md), where ONNX Runtime keeps its rate. So a large batch
+   * is run as consecutive calls of this size; the scores are the same, image by image.
    */
-  static int chunk(int imageLength) {
-    return Math.max(1, CHUNK_VALUES / imageLength);
-  }
-
-  private static final int CHUNK_VALUES = 50 * 3 * 32 * 32;
+  static final int CHUNK_VALUES = 50 * 3 * 32 * 32;
 
   private Scores forward(java.nio.FloatBuffer values, int n) {
     try (NDManager m = model.getNDManager().newSubManager()) {

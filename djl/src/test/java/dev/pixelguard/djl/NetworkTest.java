@@ -11,8 +11,7 @@ import dev.pixelguard.djl.net.NetworkModel;
 import dev.pixelguard.djl.net.Networks;
 import dev.pixelguard.djl.train.NetworkTrainer;
 import dev.pixelguard.eval.CleanPass;
-import dev.pixelguard.image.ImageBatch;
-import dev.pixelguard.model.Scores;
+import dev.pixelguard.testing.BatchChecks;
 import dev.pixelguard.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,16 +39,8 @@ class NetworkTest {
     Dataset samples = Datasets.samples().limit(250); // three calls into libtorch: 100, 100 and 50 images
     assertEquals(100, NetworkClassifier.CALL_VALUES / (28 * 28));
     try (NetworkClassifier model = DefaultBundle.model()) {
-      Scores all = model.classify(ImageBatch.of(samples.images().stream().map(LabeledImage::image).toList()));
-      assertEquals(250, all.size());
-      double maxDiff = 0;
-      for (int i = 0; i < 250; i++) {
-        Scores one = model.classify(ImageBatch.of(List.of(samples.get(i).image())));
-        assertEquals(one.top(0), all.top(i), "image " + i);
-        for (int k = 0; k < 10; k++) {
-          maxDiff = Math.max(maxDiff, Math.abs(one.logit(0, k) - all.logit(i, k)));
-        }
-      }
+      double maxDiff = BatchChecks.largestLogitDifferenceFromAlone(model,
+          samples.images().stream().map(LabeledImage::image).toList());
       assertTrue(maxDiff < 1e-4, "largest logit difference between a batch of 250 and images alone: " + maxDiff);
     }
   }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pixelguard.InputException;
 import dev.pixelguard.data.Dataset;
 import dev.pixelguard.data.LabeledImage;
-import dev.pixelguard.image.ImageBatch;
 import dev.pixelguard.model.ModelSpec;
 import dev.pixelguard.model.Scores;
 import dev.pixelguard.eval.CleanPass;
 import dev.pixelguard.onnx.OnnxClassifier;
+import dev.pixelguard.testing.BatchChecks;
 import dev.pixelguard.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,17 +45,10 @@ class TorchScriptClassifierTest {
   @Test
   void aLargeBatchRunInChunksScoresEachImageAsAloneInItsOwnCall() {
     Dataset cifar = Fixtures.cifar().limit(130); // three calls into libtorch: 50, 50 and 30 images
-    assertEquals(50, TorchScriptClassifier.chunk(3 * 32 * 32));
+    assertEquals(50, TorchScriptClassifier.CHUNK_VALUES / (3 * 32 * 32));
     try (TorchScriptClassifier ts = TorchScriptClassifier.load(Fixtures.resnetTorchScript(), CIFAR)) {
-      Scores all = ts.classify(ImageBatch.of(cifar.images().stream().map(LabeledImage::image).toList()));
-      double maxDiff = 0;
-      for (int i = 0; i < 130; i++) {
-        Scores one = ts.classify(ImageBatch.of(List.of(cifar.get(i).image())));
-        assertEquals(one.top(0), all.top(i), "image " + i);
-        for (int k = 0; k < 10; k++) {
-          maxDiff = Math.max(maxDiff, Math.abs(one.logit(0, k) - all.logit(i, k)));
-        }
-      }
+      double maxDiff = BatchChecks.largestLogitDifferenceFromAlone(ts,
+          cifar.images().stream().map(LabeledImage::image).toList());
       assertTrue(maxDiff < 1e-4, "largest logit difference between a batch of 130 and images alone: " + maxDiff);
     }
   }
